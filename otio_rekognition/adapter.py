@@ -1,0 +1,50 @@
+"""The ``rekognition`` OTIO adapter: GetSegmentDetection JSON <-> timeline.
+
+Loaded by OTIO from ``plugin_manifest.json``; every argument is documented
+in the README and in :class:`otio_rekognition.options.ReadOptions`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
+from otio_rekognition.options import ReadOptions
+from otio_rekognition.output import write_atomically
+from otio_rekognition.response import read_job
+from otio_rekognition.response_writer import timeline_to_response
+from otio_rekognition.timeline import build_timeline
+
+
+def read_from_file(filepath: str, **arguments: Any) -> otio.schema.Timeline:
+    options = ReadOptions.from_arguments(arguments)
+    try:
+        data = Path(filepath).read_bytes()
+    except OSError as error:
+        raise ResponseFormatError(f"{filepath}: cannot read: {error.strerror}") from None
+    return build_timeline(read_job(data, str(filepath), options.rate, options.strict), options)
+
+
+def read_from_string(input_str: str | bytes, **arguments: Any) -> otio.schema.Timeline:
+    options = ReadOptions.from_arguments(arguments)
+    return build_timeline(read_job(input_str, "<string>", options.rate, options.strict), options)
+
+
+def write_to_string(input_otio: otio.schema.Timeline, **arguments: Any) -> str:
+    _no_arguments(arguments)
+    return json.dumps(timeline_to_response(input_otio), indent=2) + "\n"
+
+
+def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **arguments: Any) -> None:
+    write_atomically(filepath, write_to_string(input_otio, **arguments))
+
+
+def _no_arguments(arguments: dict[str, Any]) -> None:
+    if arguments:
+        raise AdapterArgumentError(
+            f"unknown rekognition writer argument {sorted(arguments)[0]!r}: the writer takes no arguments"
+        )

@@ -1,0 +1,39 @@
+"""The exceptions and warnings this package raises.
+
+Every error is one line that names the input, the field and what was
+expected. They derive from OTIO's ``OTIOError`` (so ``otioconvert`` run as a
+module prints them as one ``ERROR:`` line) and from ``ValueError``.
+"""
+
+from __future__ import annotations
+
+from opentimelineio.exceptions import OTIOError
+
+
+class RekognitionError(OTIOError, ValueError):  # type: ignore[misc]
+    """Base class: the input or an argument cannot be turned into a timeline."""
+
+
+class ResponseFormatError(RekognitionError):
+    """The input is not GetSegmentDetection data: bad JSON, wrong shape, a
+    field of the wrong type or range, pages that do not belong together."""
+
+
+class JobStatusError(RekognitionError):
+    """The job has not succeeded: it is IN_PROGRESS or FAILED."""
+
+
+class IncompleteJobError(RekognitionError):
+    """The last page still carries a NextToken (raised with ``strict``)."""
+
+
+class AdapterArgumentError(RekognitionError):
+    """An adapter argument is unknown or has a value it cannot take."""
+
+
+class TimelineError(RekognitionError):
+    """A timeline cannot be written as a GetSegmentDetection response."""
+
+
+class RekognitionWarning(UserWarning):
+    """Something was repaired or is doubtful; ``strict`` turns it into an error."""

@@ -1,0 +1,146 @@
+"""Frame and SMPTE timecode arithmetic: pure functions, no I/O, no OTIO.
+
+Rates are exact ``Fraction`` values. Rekognition reports rates as float32
+(29.97 arrives as 29.970029830932617), so every rate goes through
+:func:`snap_rate` before it is used for arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+SMPTE_RATES: tuple[Fraction, ...] = (
+    Fraction(24000, 1001),
+    Fraction(24),
+    Fraction(25),
+    Fraction(30000, 1001),
+    Fraction(30),
+    Fraction(48000, 1001),
+    Fraction(48),
+    Fraction(50),
+    Fraction(60000, 1001),
+    Fraction(60),
+)
+DROP_FRAME_RATES: frozenset[Fraction] = frozenset({Fraction(30000, 1001), Fraction(60000, 1001)})
+
+# A float32 of an NTSC rate is within 1e-4 of it; distinct SMPTE rates are at
+# least 0.02 apart, so this tolerance cannot pick the wrong neighbour.
+_SNAP_TOLERANCE = 0.001
+MAX_RATE = Fraction(240)
+
+TIMECODE_SHAPE = re.compile(r"^(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$")
+
+
+def parse_rate(value: object) -> Fraction:
+    """Read a rate given as a number or as text (``"25"``, ``"29.97"``,
+    ``"30000/1001"``) and snap it to the exact SMPTE rate when it is one."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a frame rate, got {value!r}")
+    if isinstance(value, Fraction):
+        rate = value
+    elif isinstance(value, (int, float)):
+        rate = snap_rate(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            rate = Fraction(text) if "/" in text else snap_rate(float(text))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"expected a frame rate such as 25, 29.97 or 30000/1001, got {value!r}") from None
+    else:
+        raise ValueError(f"expected a frame rate, got {value!r}")
+    if not 0 < rate <= MAX_RATE:
+        raise ValueError(f"expected a frame rate above 0 and at most {MAX_RATE}, got {value!r}")
+    return rate
+
+
+def snap_rate(rate: float) -> Fraction:
+    """The exact SMPTE rate nearest to ``rate``, or ``rate`` itself as a
+    fraction when no SMPTE rate is that close (12.5, 15, ...)."""
+    if not math.isfinite(rate) or not 0 < rate <= MAX_RATE:
+        raise ValueError(f"expected a frame rate above 0 and at most {MAX_RATE}, got {rate!r}")
+    for candidate in SMPTE_RATES:
+        if abs(float(candidate) - rate) < _SNAP_TOLERANCE:
+            return candidate
+    return Fraction(rate).limit_denominator(1001)
+
+
+def is_smpte_rate(rate: Fraction) -> bool:
+    return rate in SMPTE_RATES
+
+
+def is_drop_frame(rate: Fraction) -> bool:
+    return rate in DROP_FRAME_RATES
+
+
+def rate_text(rate: Fraction) -> str:
+    """``25`` or ``30000/1001``: the exact rate as people write it."""
+    return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
+
+
+def _timecode_base(rate: Fraction) -> tuple[int, int]:
+    """Nominal frames per second and frames dropped per minute."""
+    if not is_smpte_rate(rate):
+        raise ValueError(f"{float(rate):g} fps is not a SMPTE rate, so it has no timecode")
+    nominal = round(rate)
+    return nominal, (nominal // 15 if is_drop_frame(rate) else 0)
+
+
+def frame_to_timecode(frame: int, rate: Fraction) -> str:
+    """SMPTE timecode of a 0-based frame index counted from 00:00:00:00.
+
+    Drop frame (``;``) at 29.97 and 59.94; 23.976 counts non-drop at 24.
+    The clock wraps after 24 hours, as SMPTE timecode does.
+    """
+    if frame < 0:
+        raise ValueError(f"expected a frame index of 0 or more, got {frame}")
+    nominal, dropped = _timecode_base(rate)
+    if dropped:
+        per_ten_minutes = nominal * 600 - dropped * 9
+        per_minute = nominal * 60 - dropped
+        tens, rest = divmod(frame, per_ten_minutes)
+        frame += dropped * 9 * tens
+        if rest > dropped:
+            frame += dropped * ((rest - dropped) // per_minute)
+    seconds, ff = divmod(frame, nominal)
+    minutes, ss = divmod(seconds, 60)
+    hours, mm = divmod(minutes, 60)
+    separator = ";" if dropped else ":"
+    return f"{hours % 24:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"
+
+
+def timecode_to_frame(timecode: str, rate: Fraction) -> int:
+    """0-based frame index of a SMPTE timecode at ``rate``.
+
+    At 29.97 and 59.94 the count is drop frame whichever separator is used
+    (Rekognition writes ``;``); a ``;`` at any other rate is an error, and so is
+    a frame label that drop frame skips (``00:01:00;00``).
+    """
+    match = TIMECODE_SHAPE.match(timecode.strip()) if isinstance(timecode, str) else None
+    if match is None:
+        raise ValueError(f"expected a timecode HH:MM:SS:FF, got {timecode!r}")
+    nominal, dropped = _timecode_base(rate)
+    hh, mm, ss, separator, ff = match.groups()
+    hours, minutes, seconds, frames = int(hh), int(mm), int(ss), int(ff)
+    if separator == ";" and not dropped:
+        raise ValueError(f"timecode {timecode!r} is drop frame (';'), but {float(rate):g} fps has no drop frame")
+    if minutes > 59 or seconds > 59 or frames >= nominal:
+        raise ValueError(f"timecode {timecode!r} is out of range at {float(rate):g} fps")
+    if dropped and seconds == 0 and minutes % 10 and frames < dropped:
+        raise ValueError(f"timecode {timecode!r} does not exist in drop frame: that label is skipped")
+    total_minutes = hours * 60 + minutes
+    drop = dropped * (total_minutes - total_minutes // 10)
+    return (total_minutes * 60 + seconds) * nominal + frames - drop
+
+
+def millis_to_frame(millis: float, rate: Fraction) -> int:
+    """The frame whose start is nearest to ``millis``: Rekognition rounds its
+    millisecond values down, so truncating here would lose a frame."""
+    return math.floor(Fraction(millis) * rate / 1000 + Fraction(1, 2))
+
+
+def frame_to_millis(frame: int, rate: Fraction) -> int:
+    """Start time of a frame in whole milliseconds, rounded down as
+    Rekognition does."""
+    return math.floor(Fraction(frame * 1000) / rate)

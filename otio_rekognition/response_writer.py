@@ -1,0 +1,224 @@
+"""Writing a timeline back as one GetSegmentDetection response.
+
+A segment whose item still covers the frames it was read with is written
+exactly as Rekognition gave it. Anything else (a clip moved, split or made
+by hand, a marker added) becomes a segment computed from its ranges.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition import frames
+from otio_rekognition.errors import ResponseFormatError, TimelineError
+from otio_rekognition.response import CUE_TYPES, SEGMENT_TYPES, SHOT, TECHNICAL_CUE, Segment, parse_segment
+from otio_rekognition.timeline import KIND_CUE, KIND_SHOT, METADATA_KEY
+
+# Rekognition has no segment without a confidence; one placed by a person is certain.
+HAND_MADE_CONFIDENCE = 100.0
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
+class _Found:
+    """A segment found in the timeline: its frames and what it was read from."""
+
+    __slots__ = ("segment_type", "label", "first", "last", "original")
+
+    def __init__(self, segment_type: str, label: str, first: int, last: int, original: Segment | None) -> None:
+        self.segment_type = segment_type
+        self.label = label
+        self.first = first
+        self.last = last
+        self.original = original
+
+    @property
+    def unchanged(self) -> bool:
+        return self.original is not None and (self.original.first_frame, self.original.last_frame) == (self.first, self.last)
+
+
+def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
+    metadata = _plain(timeline.metadata.get(METADATA_KEY, {}))
+    job_info: dict[str, Any] = dict(metadata.get("job", {})) if isinstance(metadata, dict) else {}
+    rate = _timeline_rate(timeline)
+    shots, cues = _collect(timeline, rate)
+    shots.sort(key=lambda s: (s.first, s.last))
+    cues.sort(key=lambda c: (c.first, c.last, c.label))
+
+    # Rekognition numbers shots 0, 1, 2... in time order; keep its numbers
+    # unless an edit broke that sequence.
+    renumber = any(
+        not shot.unchanged or shot.original is None or shot.original.shot_index != number
+        for number, shot in enumerate(shots)
+    )
+    written_shots = [_shot_dict(shot, number, rate, renumber) for number, shot in enumerate(shots)]
+    written_cues = [_cue_dict(cue, rate) for cue in cues]
+
+    by_type = {SHOT: written_shots, TECHNICAL_CUE: written_cues}
+    order = [entry.get("Type") for entry in job_info.get("SelectedSegmentTypes", []) if isinstance(entry, dict)]
+    order += [segment_type for segment_type in SEGMENT_TYPES if segment_type not in order]
+    segments = [segment for segment_type in order for segment in by_type.get(segment_type, [])]
+
+    response = job_info or _invented_job_info(rate, shots + cues)
+    response.setdefault("JobStatus", "SUCCEEDED")
+    response["Segments"] = segments
+    return response
+
+
+def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Found], list[_Found]]:
+    shots: list[_Found] = []
+    cues: dict[tuple[str, int, int], _Found] = {}
+
+    def add_cue(found: _Found | None) -> None:
+        if found is not None:
+            cues.setdefault((found.label, found.first, found.last), found)
+
+    for track in timeline.video_tracks():
+        for marker in track.markers:
+            add_cue(_cue_from_marker(marker, 0, rate))
+        for clip in track.find_clips(shallow_search=True):
+            kind = _rekognition(clip).get("kind")
+            offset = _media_start(clip, rate)
+            first, count = _frames(clip.trimmed_range(), rate, offset)
+            if count > 0 and kind in (KIND_SHOT, None):
+                shots.append(_found(clip, SHOT, clip.name, first, count, rate))
+            elif count > 0 and kind == KIND_CUE:
+                add_cue(_found(clip, TECHNICAL_CUE, clip.name, first, count, rate))
+            for marker in clip.markers:
+                add_cue(_cue_from_marker(marker, offset, rate))
+    for marker in timeline.tracks.markers:
+        add_cue(_cue_from_marker(marker, 0, rate))
+    return shots, list(cues.values())
+
+
+def _cue_from_marker(marker: otio.schema.Marker, offset: int, rate: Fraction) -> _Found | None:
+    kind = _rekognition(marker).get("kind")
+    if kind == KIND_SHOT or (kind is None and marker.name not in CUE_TYPES):
+        return None
+    first, count = _frames(marker.marked_range, rate, offset)
+    return _found(marker, TECHNICAL_CUE, marker.name, first, max(count, 1), rate)
+
+
+def _found(item: Any, segment_type: str, label: str, first: int, count: int, rate: Fraction) -> _Found:
+    if first < 0:
+        raise TimelineError(f"{type(item).__name__} {item.name!r} starts before its media: no frame number for it")
+    raw = _plain(_rekognition(item).get("segment"))
+    original = None
+    if isinstance(raw, dict):
+        try:
+            original = parse_segment(raw, rate, f"{type(item).__name__} {item.name!r} metadata")
+        except ResponseFormatError:
+            original = None
+    if original is not None:
+        label = original.label
+        segment_type = original.segment_type
+    return _Found(segment_type, label, first, first + count - 1, original)
+
+
+def _shot_dict(shot: _Found, number: int, rate: Fraction, renumber: bool) -> dict[str, Any]:
+    confidence = shot.original.confidence if shot.original else None
+    if shot.unchanged and shot.original is not None:
+        written = _plain(shot.original.raw)
+    else:
+        written = _computed(SHOT, shot.first, shot.last, rate, "ShotSegment", {"Index": number, "Confidence": confidence})
+    if renumber:
+        written["ShotSegment"] = {**written.get("ShotSegment", {}), "Index": number}
+    return written
+
+
+def _cue_dict(cue: _Found, rate: Fraction) -> dict[str, Any]:
+    if cue.unchanged and cue.original is not None:
+        return _plain(cue.original.raw)
+    confidence = cue.original.confidence if cue.original else None
+    if cue.segment_type != TECHNICAL_CUE:
+        return _computed(cue.segment_type, cue.first, cue.last, rate, None, {})
+    return _computed(TECHNICAL_CUE, cue.first, cue.last, rate, "TechnicalCueSegment", {"Type": cue.label, "Confidence": confidence})
+
+
+def _computed(
+    segment_type: str, first: int, last: int, rate: Fraction, details_key: str | None, details: dict[str, Any]
+) -> dict[str, Any]:
+    """A segment in Rekognition's current shape: inclusive end frame,
+    durations of End - Start, milliseconds rounded down."""
+    start_ms, end_ms = frames.frame_to_millis(first, rate), frames.frame_to_millis(last, rate)
+    segment: dict[str, Any] = {
+        "Type": segment_type,
+        "StartTimestampMillis": start_ms,
+        "EndTimestampMillis": end_ms,
+        "DurationMillis": end_ms - start_ms,
+    }
+    if frames.is_smpte_rate(rate):
+        segment["StartTimecodeSMPTE"] = frames.frame_to_timecode(first, rate)
+        segment["EndTimecodeSMPTE"] = frames.frame_to_timecode(last, rate)
+        segment["DurationSMPTE"] = frames.frame_to_timecode(last - first, rate)
+    if details_key is not None:
+        if details.get("Confidence") is None:
+            details["Confidence"] = HAND_MADE_CONFIDENCE
+        segment[details_key] = details
+    segment.update(StartFrameNumber=first, EndFrameNumber=last, DurationFrames=last - first)
+    return segment
+
+
+def _invented_job_info(rate: Fraction, found: Sequence[_Found]) -> dict[str, Any]:
+    """Top-level fields for a timeline that was not read from Rekognition."""
+    frame_count = max((item.last + 1 for item in found), default=0)
+    types = [segment_type for segment_type in SEGMENT_TYPES if any(item.segment_type == segment_type for item in found)]
+    return {
+        "JobStatus": "SUCCEEDED",
+        "VideoMetadata": [{"FrameRate": float(rate), "DurationMillis": frames.frame_to_millis(frame_count, rate)}],
+        "SelectedSegmentTypes": [{"Type": segment_type} for segment_type in types],
+    }
+
+
+def _timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
+    times = [timeline.global_start_time] if timeline.global_start_time is not None else []
+    times += [clip.trimmed_range().start_time for clip in timeline.find_clips()][:1]
+    if not times:
+        raise TimelineError(f"timeline {timeline.name!r} has no global start time and no clip: its frame rate is unknown")
+    try:
+        return frames.snap_rate(times[0].rate)
+    except ValueError as error:
+        raise TimelineError(f"timeline {timeline.name!r}: {error}") from None
+
+
+def _media_start(clip: otio.schema.Clip, rate: Fraction) -> int:
+    available = clip.media_reference.available_range if clip.media_reference else None
+    return round(available.start_time.value_rescaled_to(float(rate))) if available else 0
+
+
+def _frames(time_range: otio.opentime.TimeRange, rate: Fraction, offset: int) -> tuple[int, int]:
+    """(first frame counted from the media's start, frame count)."""
+    first = round(time_range.start_time.value_rescaled_to(float(rate))) - offset
+    return first, round(time_range.duration.value_rescaled_to(float(rate)))
+
+
+def _rekognition(item: Any) -> Mapping[str, Any]:
+    value = item.metadata.get(METADATA_KEY)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _plain(value: Any) -> Any:
+    """OTIO's AnyDictionary/AnyVector as plain dicts and lists, for JSON."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_plain(item) for item in value]
+    if isinstance(value, float):
+        return _float32_restored(value)
+    return value
+
+
+def _float32_restored(value: float) -> float:
+    """Rekognition's numbers are float32s printed as doubles; OTIO's .otio
+    reader parses doubles a unit in the last place off (99.96073913574219
+    comes back as 99.9607391357422). The float32 next to such a value is the
+    number Rekognition sent."""
+    if not math.isfinite(value) or abs(value) > _FLOAT32_MAX:
+        return value
+    single = struct.unpack("f", struct.pack("f", value))[0]
+    return single if math.isclose(single, value, rel_tol=1e-15, abs_tol=0.0) else value
