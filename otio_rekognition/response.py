@@ -181,7 +181,7 @@ def merge_pages(
     if disagreements:
         _report(
             f"{source}: {len(disagreements)} frame value(s) disagree with the frame numbers or timecodes, "
-            f"which were used; first: {'; '.join(disagreements[:_EXAMPLES_SHOWN])}",
+            f"which were used; first: {'; '.join(d.removeprefix(source + ': ') for d in disagreements[:_EXAMPLES_SHOWN])}",
             strict,
             ResponseFormatError,
         )
@@ -279,7 +279,11 @@ def _resolve_frames(
         raise ResponseFormatError(f"{where}: ends before it starts ({chosen_name}: {first} to {last})")
     if disagreements is not None:
         for name, values in candidates:
-            if name != chosen_name and not _agree(name, values, (first, last)):
+            if name == chosen_name or _agree(name, values, (first, last)):
+                continue
+            if None in values:
+                disagreements.append(f"{where} {name} are not valid at {float(rate):g} fps")
+            else:
                 disagreements.append(f"{where} {name} give frames {values[0]}-{values[1]}, {chosen_name} {first}-{last}")
     return first, last
 
