@@ -106,3 +106,12 @@ def developer_guide_response() -> dict:
         ],
         "SelectedSegmentTypes": [{"Type": "SHOT", "ModelVersion": "1.1"}, {"Type": "TECHNICAL_CUE", "ModelVersion": "2.0"}],
     }
+
+
+def plain(value: object) -> object:
+    """OTIO metadata as plain dicts and lists (AnyVector compares by identity)."""
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {key: plain(item) for key, item in value.items()}  # type: ignore[union-attr]
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "AnyVector":
+        return [plain(item) for item in value]  # type: ignore[union-attr]
+    return value
