@@ -10,7 +10,7 @@ from __future__ import annotations
 from opentimelineio.exceptions import OTIOError
 
 
-class RekognitionError(OTIOError, ValueError):  # type: ignore[misc]
+class RekognitionError(OTIOError, ValueError):
     """Base class: the input or an argument cannot be turned into a timeline."""
 
 

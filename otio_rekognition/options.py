@@ -88,7 +88,9 @@ def _choices(accepted: tuple[str, ...]) -> Callable[[str, Any], tuple[str, ...]]
     def parse(name: str, value: Any) -> tuple[str, ...]:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)):
-            raise AdapterArgumentError(f"argument {name}: expected a comma list of {', '.join(accepted)}, got {value!r}")
+            raise AdapterArgumentError(
+                f"argument {name}: expected a comma list of {', '.join(accepted)}, got {value!r}"
+            )
         chosen = []
         for item in items:
             key = str(item).strip().lower()

@@ -22,8 +22,8 @@ from otio_rekognition import frames
 from otio_rekognition.errors import (
     IncompleteJobError,
     JobStatusError,
-    ResponseFormatError,
     RekognitionWarning,
+    ResponseFormatError,
 )
 
 SHOT = "SHOT"
@@ -33,7 +33,7 @@ CUE_TYPES = ("ColorBars", "EndCredits", "BlackFrames", "OpeningCredits", "Studio
 
 _WHITESPACE = re.compile(r"\s*")
 # A handful of examples says what went wrong; thousands would drown the user.
-_EXAMPLES_SHOWN = 3
+_EXAMPLES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,9 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
                 f"{source}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
             ) from None
         except RecursionError:
-            raise ResponseFormatError(f"{source}: JSON nested too deeply to be a GetSegmentDetection response") from None
+            raise ResponseFormatError(
+                f"{source}: JSON nested too deeply to be a GetSegmentDetection response"
+            ) from None
         except ValueError as error:
             raise ResponseFormatError(f"{source}: invalid JSON: {error}") from None
         documents.append(document)
@@ -181,7 +183,7 @@ def merge_pages(
     if disagreements:
         _report(
             f"{source}: {len(disagreements)} frame value(s) disagree with the frame numbers or timecodes, "
-            f"which were used; first: {'; '.join(d.removeprefix(source + ': ') for d in disagreements[:_EXAMPLES_SHOWN])}",
+            f"which were used; first: {'; '.join(d.removeprefix(f'{source}: ') for d in disagreements[:_EXAMPLES])}",
             strict,
             ResponseFormatError,
         )
@@ -248,7 +250,10 @@ def _resolve_frames(
     candidates: list[tuple[str, tuple[int | None, int | None]]] = []
     if "StartFrameNumber" in raw or "EndFrameNumber" in raw:
         candidates.append(
-            ("frame numbers", (_frame_number(raw, "StartFrameNumber", where), _frame_number(raw, "EndFrameNumber", where)))
+            (
+                "frame numbers",
+                (_frame_number(raw, "StartFrameNumber", where), _frame_number(raw, "EndFrameNumber", where)),
+            )
         )
     if "StartTimecodeSMPTE" in raw or "EndTimecodeSMPTE" in raw:
         if not frames.is_smpte_rate(rate) and not candidates:
@@ -258,14 +263,20 @@ def _resolve_frames(
             )
         if frames.is_smpte_rate(rate):
             candidates.append(
-                ("SMPTE timecodes", (
-                    _timecode(raw, "StartTimecodeSMPTE", rate, where, strict=not candidates),
-                    _timecode(raw, "EndTimecodeSMPTE", rate, where, strict=not candidates),
-                ))
+                (
+                    "SMPTE timecodes",
+                    (
+                        _timecode(raw, "StartTimecodeSMPTE", rate, where, strict=not candidates),
+                        _timecode(raw, "EndTimecodeSMPTE", rate, where, strict=not candidates),
+                    ),
+                )
             )
     if "StartTimestampMillis" in raw or "EndTimestampMillis" in raw:
         candidates.append(
-            ("milliseconds", (_millis(raw, "StartTimestampMillis", rate, where), _millis(raw, "EndTimestampMillis", rate, where)))
+            (
+                "milliseconds",
+                (_millis(raw, "StartTimestampMillis", rate, where), _millis(raw, "EndTimestampMillis", rate, where)),
+            )
         )
     chosen = next((c for c in candidates if None not in c[1]), None)
     if chosen is None:
@@ -284,7 +295,9 @@ def _resolve_frames(
             if None in values:
                 disagreements.append(f"{where} {name} are not valid at {float(rate):g} fps")
             else:
-                disagreements.append(f"{where} {name} give frames {values[0]}-{values[1]}, {chosen_name} {first}-{last}")
+                disagreements.append(
+                    f"{where} {name} give frames {values[0]}-{values[1]}, {chosen_name} {first}-{last}"
+                )
     return first, last
 
 
@@ -293,7 +306,7 @@ def _agree(name: str, values: tuple[int | None, int | None], chosen: tuple[int, 
         return values == chosen
     # Rekognition's milliseconds drift from exact NTSC time (it divides by
     # 29.97, not 30000/1001) by up to a frame over a long programme.
-    return all(value is not None and abs(value - frame) <= 1 for value, frame in zip(values, chosen))
+    return all(value is not None and abs(value - frame) <= 1 for value, frame in zip(values, chosen, strict=True))
 
 
 def _frame_number(raw: Mapping[str, Any], key: str, where: str) -> int:
@@ -379,7 +392,9 @@ def _first_video(page: Mapping[str, Any], source: str) -> Mapping[str, Any] | No
     if videos is None or videos == []:
         return None
     if not isinstance(videos, list) or not isinstance(videos[0], dict):
-        raise ResponseFormatError(f"{source} field VideoMetadata: expected an array of objects, got {_json_type(videos)}")
+        raise ResponseFormatError(
+            f"{source} field VideoMetadata: expected an array of objects, got {_json_type(videos)}"
+        )
     return videos[0]
 
 
@@ -387,7 +402,8 @@ def _video_rate(page: Mapping[str, Any], source: str) -> Fraction:
     video = _first_video(page, source)
     if video is None or "FrameRate" not in video:
         raise ResponseFormatError(
-            f"{source}: no VideoMetadata[0].FrameRate, so the frame rate is unknown; pass it as rate=... (e.g. 25 or 30000/1001)"
+            f"{source}: no VideoMetadata[0].FrameRate, so the frame rate is unknown; "
+            "pass it as rate=... (e.g. 25 or 30000/1001)"
         )
     value = video["FrameRate"]
     if not isinstance(value, (int, float)) or isinstance(value, bool):

@@ -28,7 +28,7 @@ _FLOAT32_MAX = 3.4028234663852886e38
 class _Found:
     """A segment found in the timeline: its frames and what it was read from."""
 
-    __slots__ = ("segment_type", "label", "first", "last", "original")
+    __slots__ = ("first", "label", "last", "original", "segment_type")
 
     def __init__(self, segment_type: str, label: str, first: int, last: int, original: Segment | None) -> None:
         self.segment_type = segment_type
@@ -39,7 +39,10 @@ class _Found:
 
     @property
     def unchanged(self) -> bool:
-        return self.original is not None and (self.original.first_frame, self.original.last_frame) == (self.first, self.last)
+        return self.original is not None and (self.original.first_frame, self.original.last_frame) == (
+            self.first,
+            self.last,
+        )
 
 
 def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
@@ -60,9 +63,10 @@ def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
     written_cues = [_cue_dict(cue, rate) for cue in cues]
 
     by_type = {SHOT: written_shots, TECHNICAL_CUE: written_cues}
-    order = [entry.get("Type") for entry in job_info.get("SelectedSegmentTypes", []) if isinstance(entry, dict)]
-    order += [segment_type for segment_type in SEGMENT_TYPES if segment_type not in order]
-    segments = [segment for segment_type in order for segment in by_type.get(segment_type, [])]
+    # Rekognition sorts segments by the requested types' order, then by time.
+    requested = [entry.get("Type") for entry in job_info.get("SelectedSegmentTypes", []) if isinstance(entry, dict)]
+    order = dict.fromkeys([t for t in requested if t in by_type] + list(SEGMENT_TYPES))
+    segments = [segment for segment_type in order for segment in by_type[segment_type]]
 
     response = job_info or _invented_job_info(rate, shots + cues)
     response.setdefault("JobStatus", "SUCCEEDED")
@@ -125,7 +129,9 @@ def _shot_dict(shot: _Found, number: int, rate: Fraction, renumber: bool) -> dic
     if shot.unchanged and shot.original is not None:
         written = _plain(shot.original.raw)
     else:
-        written = _computed(SHOT, shot.first, shot.last, rate, "ShotSegment", {"Index": number, "Confidence": confidence})
+        written = _computed(
+            SHOT, shot.first, shot.last, rate, "ShotSegment", {"Index": number, "Confidence": confidence}
+        )
     if renumber:
         written["ShotSegment"] = {**written.get("ShotSegment", {}), "Index": number}
     return written
@@ -137,7 +143,9 @@ def _cue_dict(cue: _Found, rate: Fraction) -> dict[str, Any]:
     confidence = cue.original.confidence if cue.original else None
     if cue.segment_type != TECHNICAL_CUE:
         return _computed(cue.segment_type, cue.first, cue.last, rate, None, {})
-    return _computed(TECHNICAL_CUE, cue.first, cue.last, rate, "TechnicalCueSegment", {"Type": cue.label, "Confidence": confidence})
+    return _computed(
+        TECHNICAL_CUE, cue.first, cue.last, rate, "TechnicalCueSegment", {"Type": cue.label, "Confidence": confidence}
+    )
 
 
 def _computed(
@@ -179,7 +187,9 @@ def _timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
     times = [timeline.global_start_time] if timeline.global_start_time is not None else []
     times += [clip.trimmed_range().start_time for clip in timeline.find_clips()][:1]
     if not times:
-        raise TimelineError(f"timeline {timeline.name!r} has no global start time and no clip: its frame rate is unknown")
+        raise TimelineError(
+            f"timeline {timeline.name!r} has no global start time and no clip: its frame rate is unknown"
+        )
     try:
         return frames.snap_rate(times[0].rate)
     except ValueError as error:

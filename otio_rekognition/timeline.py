@@ -122,7 +122,11 @@ def build_timeline(job: Job, options: ReadOptions, name: str | None = None) -> o
             for cue in lane_cues:
                 if cue.first_frame > position:
                     track.append(_gap(cue.first_frame - position, rate))
-                track.append(new_clip(names.safe_name(cue.label), cue.first_frame, cue.frame_count, _item_metadata(KIND_CUE, cue)))
+                track.append(
+                    new_clip(
+                        names.safe_name(cue.label), cue.first_frame, cue.frame_count, _item_metadata(KIND_CUE, cue)
+                    )
+                )
                 position = cue.last_frame + 1
             timeline.tracks.append(track)
     return timeline
@@ -175,7 +179,9 @@ def _item_metadata(kind: str, segment: Segment) -> dict[str, Any]:
 
 def _gap(count: int, rate: float) -> otio.schema.Gap:
     return otio.schema.Gap(
-        source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(count, rate))
+        source_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(count, rate)
+        )
     )
 
 

@@ -114,7 +114,15 @@ def response(name: str, model: str = "2.0", frame_fields: bool = True) -> dict:
         for index, (first, last) in enumerate(cuts["shots"])  # type: ignore[arg-type]
     ]
     cues = [
-        segment("TECHNICAL_CUE", first, last, rate, tc_rate, {"Type": kind, "Confidence": confidence(50 + number)}, frame_fields)
+        segment(
+            "TECHNICAL_CUE",
+            first,
+            last,
+            rate,
+            tc_rate,
+            {"Type": kind, "Confidence": confidence(50 + number)},
+            frame_fields,
+        )
         for number, (kind, first, last) in enumerate(cuts["cues"])  # type: ignore[arg-type]
     ]
     return {
@@ -130,9 +138,19 @@ def response(name: str, model: str = "2.0", frame_fields: bool = True) -> dict:
                 "ColorRange": "LIMITED",
             }
         ],
-        "AudioMetadata": [{"Codec": "aac", "DurationMillis": math.floor(cuts["frame_count"] * 1000 / rate), "SampleRate": 48000, "NumberOfChannels": 2}],  # type: ignore[operator]
+        "AudioMetadata": [
+            {
+                "Codec": "aac",
+                "DurationMillis": math.floor(cuts["frame_count"] * 1000 / rate),
+                "SampleRate": 48000,
+                "NumberOfChannels": 2,
+            }
+        ],  # type: ignore[operator]
         "Segments": shots + cues,
-        "SelectedSegmentTypes": [{"Type": "SHOT", "ModelVersion": model}, {"Type": "TECHNICAL_CUE", "ModelVersion": model}],
+        "SelectedSegmentTypes": [
+            {"Type": "SHOT", "ModelVersion": model},
+            {"Type": "TECHNICAL_CUE", "ModelVersion": model},
+        ],
         "JobId": f"synthetic-{name}-0123456789abcdef0123456789abcdef0123456789abcdef0123",
         "Video": {"S3Object": {"Bucket": "example-bucket", "Name": f"synthetic/demo_{name}.mov"}},
         "JobTag": f"synthetic-{name}",

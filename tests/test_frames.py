@@ -118,7 +118,9 @@ def test_float32_rates_snap_to_exact_rates(reported: float, exact: Fraction) -> 
     assert frames.snap_rate(reported) == exact
 
 
-@pytest.mark.parametrize(("text", "exact"), [("30000/1001", NTSC_2997), ("29.97", NTSC_2997), ("25", Fraction(25)), (29.97, NTSC_2997)])
+@pytest.mark.parametrize(
+    ("text", "exact"), [("30000/1001", NTSC_2997), ("29.97", NTSC_2997), ("25", Fraction(25)), (29.97, NTSC_2997)]
+)
 def test_parse_rate(text: object, exact: Fraction) -> None:
     assert frames.parse_rate(text) == exact
 

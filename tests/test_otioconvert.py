@@ -4,6 +4,7 @@ for EDL, lxml for FCP7 XML, the timecode package for timecode strings."""
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +40,18 @@ def test_adapter_by_name_with_arguments(real_pages: list[Path], tmp_path: Path) 
     job = tmp_path / "job.saved"  # no .json suffix: only -I can pick the adapter
     job.write_bytes(b"".join(page.read_bytes() for page in real_pages))
     result = otioconvert(
-        "-I", "rekognition", "-i", job, "-o", tmp_path / "job.otio",
-        "-a", "start_timecode=01:00:00:00", "-a", "cue_track=true", "-a", "min_confidence=50",
+        "-I",
+        "rekognition",
+        "-i",
+        job,
+        "-o",
+        tmp_path / "job.otio",
+        "-a",
+        "start_timecode=01:00:00:00",
+        "-a",
+        "cue_track=true",
+        "-a",
+        "min_confidence=50",
     )
     assert result.returncode == 0, result.stderr
     timeline = otio.adapters.read_from_file(str(tmp_path / "job.otio"))
@@ -60,11 +71,13 @@ def test_edl_is_frame_exact(name: str, tmp_path: Path, cut_lists: dict) -> None:
     tc_rate = TC_RATES[name]
     truth = cut_lists[name]["shots"]
     assert len(edits) == len(truth)
-    for edit, (first, last) in zip(edits, truth):
+    for edit, (first, last) in zip(edits, truth, strict=True):
         # EDL out points are exclusive: the frame after the last one.
         assert [frame(edit.source_in, tc_rate), frame(edit.source_out, tc_rate)] == [first, last + 1]
         assert [frame(edit.record_in, tc_rate), frame(edit.record_out, tc_rate)] == [first, last + 1]
-    locators = [s.text for event in edit_list.events for s in event.statements if getattr(s, "text", "").startswith("LOC:")]
+    locators = [
+        s.text for event in edit_list.events for s in event.statements if getattr(s, "text", "").startswith("LOC:")
+    ]
     assert len(locators) == len(cut_lists[name]["cues"])
 
 
@@ -77,7 +90,7 @@ def test_real_job_edl(real_pages: list[Path], tmp_path: Path) -> None:
         edits = [edit for event in pycmx.parse_cmx3600(stream).events for edit in event.edits]
     assert len(edits) == 1404
     assert frame(edits[-1].record_out, "25") == 61958
-    record_gaps = sum(frame(b.record_in, "25") > frame(a.record_out, "25") for a, b in zip(edits, edits[1:]))
+    record_gaps = sum(frame(b.record_in, "25") > frame(a.record_out, "25") for a, b in itertools.pairwise(edits))
     assert record_gaps == 16
 
 
@@ -101,7 +114,9 @@ def test_bad_input_is_one_error_line_through_otioconvert_module(tmp_path: Path) 
     job.write_text('{"JobStatus": "FAILED", "StatusMessage": "Unsupported codec."}')
     result = subprocess.run(
         [sys.executable, "-m", "opentimelineio.console.otioconvert", "-i", str(job), "-o", str(tmp_path / "x.otio")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -32,7 +32,10 @@ def test_developer_guide_example_inclusive_ends(no_warnings: None) -> None:
     assert job.rate == Fraction(30000, 1001)
     assert job.frame_count == 450
     assert [(s.first_frame, s.last_frame, s.frame_count) for s in job.shots] == [(0, 299, 300), (300, 449, 150)]
-    assert [(s.label, s.first_frame, s.last_frame) for s in job.cues] == [("BlackFrames", 0, 299), ("Content", 299, 449)]
+    assert [(s.label, s.first_frame, s.last_frame) for s in job.cues] == [
+        ("BlackFrames", 0, 299),
+        ("Content", 299, 449),
+    ]
 
 
 class TestLayouts:
@@ -96,8 +99,14 @@ class TestFrameSources:
     def test_milliseconds_only_round_to_the_nearest_frame(self, no_warnings: None) -> None:
         response = developer_guide_response()
         for segment in response["Segments"]:
-            for key in ("StartFrameNumber", "EndFrameNumber", "DurationFrames", "StartTimecodeSMPTE",
-                        "EndTimecodeSMPTE", "DurationSMPTE"):
+            for key in (
+                "StartFrameNumber",
+                "EndFrameNumber",
+                "DurationFrames",
+                "StartTimecodeSMPTE",
+                "EndTimecodeSMPTE",
+                "DurationSMPTE",
+            ):
                 segment.pop(key)
         job = read_job(json.dumps(response))
         # 10010 ms * 29.97 / 1000 = 299.999...: truncation would say 299.
@@ -106,7 +115,9 @@ class TestFrameSources:
     def test_frame_numbers_win_and_the_disagreement_is_reported(self) -> None:
         response = developer_guide_response()
         response["Segments"][3]["StartTimecodeSMPTE"] = "00:00:10;02"  # says frame 302
-        with pytest.warns(RekognitionWarning, match=r"1 frame value.*Segments\[3\] SMPTE timecodes give frames 302-449"):
+        with pytest.warns(
+            RekognitionWarning, match=r"1 frame value.*Segments\[3\] SMPTE timecodes give frames 302-449"
+        ):
             job = read_job(json.dumps(response))
         assert (job.shots[1].first_frame, job.shots[1].last_frame) == (300, 449)
         assert len(job.disagreements) == 1
@@ -137,51 +148,133 @@ def bad(mutate) -> str:  # type: ignore[no-untyped-def]
 
 
 BAD_INPUTS = [
-    pytest.param('{"JobStatus": "SUCCEEDED",\n "Segments": [}', ResponseFormatError,
-                 r"job\.json: invalid JSON at line 2 column 15", id="malformed-json"),
+    pytest.param(
+        '{"JobStatus": "SUCCEEDED",\n "Segments": [}',
+        ResponseFormatError,
+        r"job\.json: invalid JSON at line 2 column 15",
+        id="malformed-json",
+    ),
     pytest.param("", ResponseFormatError, "empty input", id="empty"),
     pytest.param("[1, 2]", ResponseFormatError, r"page 1: expected a JSON object.*got a number", id="array-of-numbers"),
     pytest.param('{"Hello": 1}', ResponseFormatError, "not a GetSegmentDetection response", id="wrong-shape"),
-    pytest.param('{"JobStatus": "SUCCEEDED", "Segments": [], "VideoMetadata": [{"FrameRate": NaN}]}',
-                 ResponseFormatError, "NaN is not a JSON number", id="nan"),
-    pytest.param(bad(lambda r: r.update(JobStatus="IN_PROGRESS", Segments=[])), JobStatusError,
-                 "JobStatus is IN_PROGRESS", id="in-progress"),
-    pytest.param(bad(lambda r: r.update(JobStatus="FAILED", StatusMessage="Unsupported codec.", Segments=[])),
-                 JobStatusError, "JobStatus is FAILED: Unsupported codec.", id="failed"),
-    pytest.param(bad(lambda r: r.pop("VideoMetadata") and None), ResponseFormatError,
-                 r"no VideoMetadata\[0\]\.FrameRate.*pass it as rate=", id="no-rate"),
-    pytest.param(bad(lambda r: r["VideoMetadata"][0].update(FrameRate=0)), ResponseFormatError,
-                 r"VideoMetadata\[0\]\.FrameRate: expected a frame rate above 0", id="rate-zero"),
-    pytest.param(bad(lambda r: [s.pop(k) for s in r["Segments"] for k in ("StartFrameNumber", "EndFrameNumber")]
-                     and r["VideoMetadata"][0].update(FrameRate=12.5)),
-                 ResponseFormatError, r"12\.5 fps is not a SMPTE rate.*SMPTE timecodes cannot be trusted",
-                 id="unknown-rate-with-smpte"),
-    pytest.param(bad(lambda r: r.update(Segments={"a": 1})), ResponseFormatError,
-                 "field Segments: expected an array, got an object", id="segments-not-array"),
-    pytest.param(bad(lambda r: r["Segments"][2].pop("Type")), ResponseFormatError,
-                 r"Segments\[2\] field Type: expected SHOT or TECHNICAL_CUE", id="no-type"),
-    pytest.param(bad(lambda r: r["Segments"][2].update(StartFrameNumber=-1)), ResponseFormatError,
-                 r"Segments\[2\] field StartFrameNumber: expected a frame number of 0 or more, got -1", id="negative"),
-    pytest.param(bad(lambda r: r["Segments"][2].update(StartFrameNumber="0")), ResponseFormatError,
-                 r"field StartFrameNumber: expected a frame number", id="string-frame"),
-    pytest.param(bad(lambda r: r["Segments"][3].update(EndFrameNumber=10)), ResponseFormatError,
-                 r"Segments\[3\]: ends before it starts", id="end-before-start"),
-    pytest.param(bad(lambda r: r["Segments"][3].update(StartFrameNumber=200)), ResponseFormatError,
-                 "SHOT segments overlap", id="overlapping-shots"),
-    pytest.param(bad(lambda r: r["Segments"][2]["ShotSegment"].update(Confidence=101)), ResponseFormatError,
-                 r"ShotSegment field Confidence: expected a number from 0 to 100", id="confidence"),
-    pytest.param(bad(lambda r: r["Segments"][0]["TechnicalCueSegment"].pop("Type")), ResponseFormatError,
-                 r"TechnicalCueSegment\.Type: expected a cue type", id="cue-without-type"),
-    pytest.param(bad(lambda r: [r, {**copy.deepcopy(r), "VideoMetadata": [{"FrameRate": 25.0}]}]), ResponseFormatError,
-                 "page 2 field VideoMetadata differs from page 1: the pages come from different jobs", id="two-jobs"),
-    pytest.param(bad(lambda r: [{**r, "JobId": "a"}, {**r, "JobId": "b"}]), ResponseFormatError,
-                 "page 2 field JobId differs", id="two-job-ids"),
-    pytest.param(bad(lambda r: [r, {**r, "JobStatus": "FAILED", "StatusMessage": "boom"}]), JobStatusError,
-                 "page 2: JobStatus is FAILED: boom", id="failed-page-among-succeeded"),
-    pytest.param(bad(lambda r: [s.pop(k) for s in r["Segments"] for k in ("StartFrameNumber", "EndFrameNumber")]
-                     and r["Segments"][2].update(StartTimecodeSMPTE="00:01:00;00")),
-                 ResponseFormatError, r"StartTimecodeSMPTE: timecode '00:01:00;00' does not exist in drop frame",
-                 id="invalid-drop-frame"),
+    pytest.param(
+        '{"JobStatus": "SUCCEEDED", "Segments": [], "VideoMetadata": [{"FrameRate": NaN}]}',
+        ResponseFormatError,
+        "NaN is not a JSON number",
+        id="nan",
+    ),
+    pytest.param(
+        bad(lambda r: r.update(JobStatus="IN_PROGRESS", Segments=[])),
+        JobStatusError,
+        "JobStatus is IN_PROGRESS",
+        id="in-progress",
+    ),
+    pytest.param(
+        bad(lambda r: r.update(JobStatus="FAILED", StatusMessage="Unsupported codec.", Segments=[])),
+        JobStatusError,
+        "JobStatus is FAILED: Unsupported codec.",
+        id="failed",
+    ),
+    pytest.param(
+        bad(lambda r: r.pop("VideoMetadata") and None),
+        ResponseFormatError,
+        r"no VideoMetadata\[0\]\.FrameRate.*pass it as rate=",
+        id="no-rate",
+    ),
+    pytest.param(
+        bad(lambda r: r["VideoMetadata"][0].update(FrameRate=0)),
+        ResponseFormatError,
+        r"VideoMetadata\[0\]\.FrameRate: expected a frame rate above 0",
+        id="rate-zero",
+    ),
+    pytest.param(
+        bad(
+            lambda r: (
+                [s.pop(k) for s in r["Segments"] for k in ("StartFrameNumber", "EndFrameNumber")]
+                and r["VideoMetadata"][0].update(FrameRate=12.5)
+            )
+        ),
+        ResponseFormatError,
+        r"12\.5 fps is not a SMPTE rate.*SMPTE timecodes cannot be trusted",
+        id="unknown-rate-with-smpte",
+    ),
+    pytest.param(
+        bad(lambda r: r.update(Segments={"a": 1})),
+        ResponseFormatError,
+        "field Segments: expected an array, got an object",
+        id="segments-not-array",
+    ),
+    pytest.param(
+        bad(lambda r: r["Segments"][2].pop("Type")),
+        ResponseFormatError,
+        r"Segments\[2\] field Type: expected SHOT or TECHNICAL_CUE",
+        id="no-type",
+    ),
+    pytest.param(
+        bad(lambda r: r["Segments"][2].update(StartFrameNumber=-1)),
+        ResponseFormatError,
+        r"Segments\[2\] field StartFrameNumber: expected a frame number of 0 or more, got -1",
+        id="negative",
+    ),
+    pytest.param(
+        bad(lambda r: r["Segments"][2].update(StartFrameNumber="0")),
+        ResponseFormatError,
+        r"field StartFrameNumber: expected a frame number",
+        id="string-frame",
+    ),
+    pytest.param(
+        bad(lambda r: r["Segments"][3].update(EndFrameNumber=10)),
+        ResponseFormatError,
+        r"Segments\[3\]: ends before it starts",
+        id="end-before-start",
+    ),
+    pytest.param(
+        bad(lambda r: r["Segments"][3].update(StartFrameNumber=200)),
+        ResponseFormatError,
+        "SHOT segments overlap",
+        id="overlapping-shots",
+    ),
+    pytest.param(
+        bad(lambda r: r["Segments"][2]["ShotSegment"].update(Confidence=101)),
+        ResponseFormatError,
+        r"ShotSegment field Confidence: expected a number from 0 to 100",
+        id="confidence",
+    ),
+    pytest.param(
+        bad(lambda r: r["Segments"][0]["TechnicalCueSegment"].pop("Type")),
+        ResponseFormatError,
+        r"TechnicalCueSegment\.Type: expected a cue type",
+        id="cue-without-type",
+    ),
+    pytest.param(
+        bad(lambda r: [r, {**copy.deepcopy(r), "VideoMetadata": [{"FrameRate": 25.0}]}]),
+        ResponseFormatError,
+        "page 2 field VideoMetadata differs from page 1: the pages come from different jobs",
+        id="two-jobs",
+    ),
+    pytest.param(
+        bad(lambda r: [{**r, "JobId": "a"}, {**r, "JobId": "b"}]),
+        ResponseFormatError,
+        "page 2 field JobId differs",
+        id="two-job-ids",
+    ),
+    pytest.param(
+        bad(lambda r: [r, {**r, "JobStatus": "FAILED", "StatusMessage": "boom"}]),
+        JobStatusError,
+        "page 2: JobStatus is FAILED: boom",
+        id="failed-page-among-succeeded",
+    ),
+    pytest.param(
+        bad(
+            lambda r: (
+                [s.pop(k) for s in r["Segments"] for k in ("StartFrameNumber", "EndFrameNumber")]
+                and r["Segments"][2].update(StartTimecodeSMPTE="00:01:00;00")
+            )
+        ),
+        ResponseFormatError,
+        r"StartTimecodeSMPTE: timecode '00:01:00;00' does not exist in drop frame",
+        id="invalid-drop-frame",
+    ),
 ]
 
 
@@ -202,7 +295,7 @@ def test_not_utf8() -> None:
 
 
 def test_deeply_nested_json() -> None:
-    with pytest.raises(ResponseFormatError, match="nested too deeply|expected a JSON object"):
+    with pytest.raises(ResponseFormatError, match=r"nested too deeply|expected a JSON object"):
         read_job("[" * 100000 + "]" * 100000, source="job.json")
 
 

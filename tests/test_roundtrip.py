@@ -20,7 +20,7 @@ from timecode import Timecode
 from otio_rekognition.response import CUE_TYPES, load_pages
 
 sys.path.insert(0, str(SAMPLES))
-import make_samples  # noqa: E402  (the sample generator: SMPTE strings from the timecode package)
+import make_samples
 
 
 def canonical(segments: list[dict]) -> list[str]:
@@ -84,8 +84,12 @@ class TestEditedTimelines:
         head, tail = clip.deepcopy(), clip.deepcopy()
         rate = clip.source_range.start_time.rate
         split = 1790
-        head.source_range = otio.opentime.TimeRange(clip.source_range.start_time, otio.opentime.RationalTime(split - first, rate))
-        tail.source_range = otio.opentime.TimeRange(otio.opentime.RationalTime(split, rate), otio.opentime.RationalTime(last - split + 1, rate))
+        head.source_range = otio.opentime.TimeRange(
+            clip.source_range.start_time, otio.opentime.RationalTime(split - first, rate)
+        )
+        tail.source_range = otio.opentime.TimeRange(
+            otio.opentime.RationalTime(split, rate), otio.opentime.RationalTime(last - split + 1, rate)
+        )
         index = track.index(clip)
         track[index : index + 1] = [head, tail]
         shots = [s for s in write(timeline)["Segments"] if s["Type"] == "SHOT"]
@@ -96,7 +100,10 @@ class TestEditedTimelines:
         assert written_tail["EndTimecodeSMPTE"] == "00:00:59;29"
         assert written_tail["DurationFrames"] == 9  # End - Start, one short, as Rekognition writes it
         assert written_tail["StartTimestampMillis"] == 1790 * 1001 // 30
-        assert written_tail["ShotSegment"]["Confidence"] == clip.metadata["rekognition"]["segment"]["ShotSegment"]["Confidence"]
+        assert (
+            written_tail["ShotSegment"]["Confidence"]
+            == clip.metadata["rekognition"]["segment"]["ShotSegment"]["Confidence"]
+        )
         # and the neighbours keep Rekognition's own fields
         assert shots[9]["StartTimecodeSMPTE"] == "00:01:00;02"
 
@@ -120,7 +127,9 @@ class TestEditedTimelines:
             cut_lists["25"]["cues"]
         )
         assert response["VideoMetadata"][0]["FrameRate"] == 25.0
-        assert {s["TechnicalCueSegment"]["Confidence"] for s in response["Segments"] if s["Type"] == "TECHNICAL_CUE"} == {100.0}
+        assert {
+            s["TechnicalCueSegment"]["Confidence"] for s in response["Segments"] if s["Type"] == "TECHNICAL_CUE"
+        } == {100.0}
 
     def test_hand_made_timeline(self) -> None:
         rate = 24000 / 1001
@@ -129,11 +138,19 @@ class TestEditedTimelines:
             track.append(
                 otio.schema.Clip(
                     name="x",
-                    source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(length, rate)),
+                    source_range=otio.opentime.TimeRange(
+                        otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(length, rate)
+                    ),
                 )
             )
-        track[1].markers.append(otio.schema.Marker(name="Slate", marked_range=otio.opentime.TimeRange(
-            otio.opentime.RationalTime(2, rate), otio.opentime.RationalTime(5, rate))))
+        track[1].markers.append(
+            otio.schema.Marker(
+                name="Slate",
+                marked_range=otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(2, rate), otio.opentime.RationalTime(5, rate)
+                ),
+            )
+        )
         track[1].markers.append(otio.schema.Marker(name="a note, not a cue"))
         timeline = otio.schema.Timeline(tracks=[track])
         timeline.global_start_time = None
@@ -142,7 +159,11 @@ class TestEditedTimelines:
         shots = [(s["StartFrameNumber"], s["EndFrameNumber"]) for s in response["Segments"] if s["Type"] == "SHOT"]
         assert shots == [(0, 47), (0, 23)] or shots == [(0, 23), (0, 47)]  # both clips start at media frame 0
         (slate,) = [s for s in response["Segments"] if s["Type"] == "TECHNICAL_CUE"]
-        assert (slate["StartFrameNumber"], slate["EndFrameNumber"], slate["StartTimecodeSMPTE"]) == (2, 6, "00:00:00:02")
+        assert (slate["StartFrameNumber"], slate["EndFrameNumber"], slate["StartTimecodeSMPTE"]) == (
+            2,
+            6,
+            "00:00:00:02",
+        )
 
 
 def _float32s(low: float, high: float) -> st.SearchStrategy[float]:
@@ -160,7 +181,9 @@ def responses(draw: st.DrawFn) -> tuple[str, list[dict]]:
     for index in range(draw(st.integers(0, 25))):
         length = draw(st.integers(1, 4000))
         details = {"Index": index, "Confidence": draw(_float32s(50, 100))}
-        segments.append(make_samples.segment("SHOT", position, position + length - 1, rate, tc_rate, details, frame_fields))
+        segments.append(
+            make_samples.segment("SHOT", position, position + length - 1, rate, tc_rate, details, frame_fields)
+        )
         position += length + draw(st.sampled_from([0, 0, 0, 1, 2, 9]))
     cue_keys = draw(
         st.sets(
@@ -171,11 +194,15 @@ def responses(draw: st.DrawFn) -> tuple[str, list[dict]]:
     )
     for kind, first, length in cue_keys:
         details = {"Type": kind, "Confidence": draw(_float32s(50, 100))}
-        segments.append(make_samples.segment("TECHNICAL_CUE", first, first + length - 1, rate, tc_rate, details, frame_fields))
+        segments.append(
+            make_samples.segment("TECHNICAL_CUE", first, first + length - 1, rate, tc_rate, details, frame_fields)
+        )
     end = max([s["StartTimestampMillis"] for s in segments] + [0])
     document = {
         "JobStatus": "SUCCEEDED",
-        "VideoMetadata": [{"FrameRate": make_samples.float32(float(rate)), "DurationMillis": end + draw(st.integers(0, 99999))}],
+        "VideoMetadata": [
+            {"FrameRate": make_samples.float32(float(rate)), "DurationMillis": end + draw(st.integers(0, 99999))}
+        ],
         "Segments": segments,
         "SelectedSegmentTypes": [{"Type": "SHOT", "ModelVersion": "1.0" if not frame_fields else "2.0"}],
     }
@@ -184,7 +211,9 @@ def responses(draw: st.DrawFn) -> tuple[str, list[dict]]:
     if layout == "array":
         text = json.dumps(pages)
     else:
-        text = ("\n" if layout == "lines" else "\n\n").join(json.dumps(page, indent=None if layout == "lines" else 2) for page in pages)
+        text = ("\n" if layout == "lines" else "\n\n").join(
+            json.dumps(page, indent=None if layout == "lines" else 2) for page in pages
+        )
     return text, segments
 
 
@@ -202,7 +231,7 @@ def test_random_responses_survive_read_write_read(case: tuple[str, list[dict]]) 
     shots = sorted((s for s in segments if s["Type"] == "SHOT"), key=lambda s: s["StartTimestampMillis"])
     clips = shot_clips(timeline)
     assert len(clips) == len(shots) or (not shots and len(clips) == 1)
-    for clip, shot in zip(clips, shots):
+    for clip, shot in zip(clips, shots, strict=False):
         # Independent check of the frames: the timecode package reads the SMPTE strings.
         tc_rate = {v[0]: v[1] for v in make_samples.RATES.values()}[rate]
         first = Timecode(tc_rate, shot["StartTimecodeSMPTE"]).frames - 1

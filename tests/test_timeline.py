@@ -89,7 +89,11 @@ def test_markers_carry_type_colour_range_and_confidence(no_warnings: None) -> No
     first, second = shot_clips(timeline)
     assert [media_frames(clip.source_range) for clip in (first, second)] == [[0, 299], [300, 449]]
     black, content = first.markers[0], second.markers[0] if second.markers else first.markers[1]
-    assert (black.name, media_frames(black.marked_range), black.color) == ("BlackFrames", [0, 299], CUE_COLORS["BlackFrames"])
+    assert (black.name, media_frames(black.marked_range), black.color) == (
+        "BlackFrames",
+        [0, 299],
+        CUE_COLORS["BlackFrames"],
+    )
     # Content starts on frame 299, the last frame of shot 1: it rides on that clip, one frame overlapping.
     assert (content.name, media_frames(content.marked_range)) == ("Content", [299, 449])
     assert black.comment == "BlackFrames, confidence 99.99%"
@@ -122,7 +126,9 @@ def test_source_timecode_offsets_source_ranges(cut_lists: dict) -> None:
     timeline = read(sample("25"), source_timecode="10:00:00:00")
     offset = 10 * 3600 * 25
     clips = shot_clips(timeline)
-    assert [[first - offset, last - offset] for first, last in map(lambda c: media_frames(c.source_range), clips)] == cut_lists["25"]["shots"]
+    assert [
+        [first - offset, last - offset] for first, last in map(lambda c: media_frames(c.source_range), clips)
+    ] == cut_lists["25"]["shots"]
     assert [media_frames(clip.range_in_parent()) for clip in clips] == cut_lists["25"]["shots"]
     assert clips[0].media_reference.available_range.start_time.value == offset
     assert sorted([m.name, m.marked_range.start_time.value - offset] for c in clips for m in c.markers) == sorted(
@@ -151,7 +157,7 @@ def test_shots_only_and_filters(cut_lists: dict) -> None:
 def test_cue_track_holds_every_cue_without_overlaps(cut_lists: dict) -> None:
     timeline = read(sample("25"), cue_track="true")
     cue_tracks = list(timeline.tracks)[1:]
-    assert [track.name for track in cue_tracks][0] == "Technical cues"
+    assert cue_tracks[0].name == "Technical cues"
     clips = [clip for track in cue_tracks for clip in track.find_clips()]
     assert sorted([clip.name, *media_frames(clip.source_range)] for clip in clips) == sorted(cut_lists["25"]["cues"])
     for clip in clips:
@@ -188,6 +194,7 @@ def test_rate_override_as_text() -> None:
         ({"source_timecode": "00:01:00;00"}, "argument source_timecode: .* does not exist in drop frame"),
     ],
 )
+@pytest.mark.filterwarnings("ignore::otio_rekognition.errors.RekognitionWarning")  # the rate=25 case
 def test_bad_arguments_get_one_clear_line(arguments: dict, message: str) -> None:
     with pytest.raises(AdapterArgumentError, match=message) as raised:
         read(sample("2997df"), **arguments)
