@@ -183,7 +183,6 @@ def main() -> None:
             text = json.dumps(document, indent=2) + "\n"
         (HERE / f"demo_{name}.json").write_text(text)
     old = response("2997df", model="1.0", frame_fields=False)
-    old["JobTag"] = "synthetic-2997df-model1"
     for key in ("JobId", "Video", "JobTag"):  # model-1.0 era responses had none of these
         old.pop(key)
     (HERE / "demo_2997df_model1.json").write_text(json.dumps(old, indent=2) + "\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import opentimelineio as otio
@@ -129,3 +130,20 @@ def test_unknown_argument_through_otioconvert(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "unknown rekognition adapter argument 'colour'; accepted:" in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "x.otio").exists()
+
+
+def test_stock_fcpxml_keeps_every_cue_marker_at_25(tmp_path: Path, cut_lists: dict) -> None:
+    result = otioconvert("-i", sample("25"), "-o", tmp_path / "cuts.fcpxml")
+    assert result.returncode == 0, result.stderr
+    document = etree.parse(str(tmp_path / "cuts.fcpxml"))
+
+    def frames_of(value: str) -> int:
+        seconds = Fraction(value.removesuffix("s"))
+        assert (seconds * 25).denominator == 1, value  # a whole number of frames
+        return int(seconds * 25)
+
+    markers = sorted(
+        [m.get("value"), frames_of(m.get("start")), frames_of(m.get("start")) + frames_of(m.get("duration")) - 1]
+        for m in document.iter("marker")
+    )
+    assert markers == sorted(cut_lists["25"]["cues"])

@@ -1,0 +1,30 @@
+"""The committed samples are exactly what the generator makes from its declared cut list."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SAMPLES
+
+from otio_rekognition.response import load_pages
+
+
+def test_samples_are_reproducible(tmp_path: Path) -> None:
+    copy = tmp_path / "sample_media"
+    copy.mkdir()
+    (copy / "make_samples.py").write_text((SAMPLES / "make_samples.py").read_text())
+    subprocess.run([sys.executable, str(copy / "make_samples.py")], check=True, timeout=120)
+    made = sorted(path.name for path in copy.glob("*.json"))
+    assert made == sorted(path.name for path in SAMPLES.glob("*.json"))
+    for name in made:
+        assert (copy / name).read_text() == (SAMPLES / name).read_text(), name
+
+
+def test_samples_are_labelled_synthetic() -> None:
+    assert "SYNTHETIC DATA" in (SAMPLES / "make_samples.py").read_text()
+    for path in SAMPLES.glob("demo_*.json"):
+        first = load_pages(path.read_text(), path.name)[0]
+        # Model-1.0 responses had no JobTag; every other sample is tagged.
+        assert first.get("JobTag", "synthetic").startswith("synthetic"), path
