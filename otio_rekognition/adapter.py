@@ -15,7 +15,7 @@ import opentimelineio as otio
 from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
 from otio_rekognition.options import ReadOptions
 from otio_rekognition.output import write_atomically
-from otio_rekognition.response import read_job
+from otio_rekognition.response import STRING_SOURCE, read_job
 from otio_rekognition.response_writer import timeline_to_response
 from otio_rekognition.timeline import build_timeline
 
@@ -31,7 +31,7 @@ def read_from_file(filepath: str, **arguments: Any) -> otio.schema.Timeline:
 
 def read_from_string(input_str: str | bytes, **arguments: Any) -> otio.schema.Timeline:
     options = ReadOptions.from_arguments(arguments)
-    return build_timeline(read_job(input_str, "<string>", options.rate, options.strict), options)
+    return build_timeline(read_job(input_str, STRING_SOURCE, options.rate, options.strict), options)
 
 
 def write_to_string(input_otio: otio.schema.Timeline, **arguments: Any) -> str:

@@ -31,6 +31,8 @@ TECHNICAL_CUE = "TECHNICAL_CUE"
 SEGMENT_TYPES = (SHOT, TECHNICAL_CUE)
 CUE_TYPES = ("ColorBars", "EndCredits", "BlackFrames", "OpeningCredits", "StudioLogo", "Slate", "Content")
 
+# The source name of text that did not come from a file.
+STRING_SOURCE = "<string>"
 _WHITESPACE = re.compile(r"\s*")
 # A handful of examples says what went wrong; thousands would drown the user.
 _EXAMPLES = 3
@@ -89,7 +91,7 @@ class Job:
 
 def read_job(
     data: str | bytes,
-    source: str = "<string>",
+    source: str = STRING_SOURCE,
     rate: Fraction | None = None,
     strict: bool = False,
 ) -> Job:

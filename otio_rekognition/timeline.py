@@ -19,7 +19,7 @@ import opentimelineio as otio
 from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError
 from otio_rekognition.options import ReadOptions
-from otio_rekognition.response import SHOT, TECHNICAL_CUE, Job, Segment
+from otio_rekognition.response import SHOT, STRING_SOURCE, TECHNICAL_CUE, Job, Segment
 
 METADATA_KEY = "rekognition"
 SHOT_TRACK_NAME = "Shots"
@@ -151,7 +151,7 @@ def _media_url(job: Job, options: ReadOptions) -> str:
     job_id = job.info.get("JobId")
     if isinstance(job_id, str) and job_id:
         return f"rekognition://{job_id}"
-    return f"rekognition://{names.media_name(job.source).rsplit('.', 1)[0] or 'job'}"
+    return f"rekognition://{_source_stem(job) or 'job'}"
 
 
 def _selected(segment: Segment, options: ReadOptions) -> bool:
@@ -203,7 +203,14 @@ def _timeline_name(job: Job) -> str:
         value = job.info.get(key)
         if isinstance(value, str) and value:
             return names.safe_name(value)
-    return names.media_name(job.source).rsplit(".", 1)[0] or "Rekognition segments"
+    return _source_stem(job) or "Rekognition segments"
+
+
+def _source_stem(job: Job) -> str:
+    """``job`` for ``/jobs/job.json``; empty for text that came from no file."""
+    if job.source == STRING_SOURCE:
+        return ""
+    return names.safe_name(names.media_name(job.source).rsplit(".", 1)[0])
 
 
 def _timeline_metadata(job: Job, media_url: str, kept: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_media"
@@ -162,3 +163,8 @@ def plain(value: object) -> object:
     if isinstance(value, (list, tuple)) or type(value).__name__ == "AnyVector":
         return [plain(item) for item in value]  # type: ignore[union-attr]
     return value
+
+
+# `HYPOTHESIS_PROFILE=long make test` for a deeper search than CI's default.
+settings.register_profile("long", max_examples=3000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

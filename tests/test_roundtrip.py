@@ -217,7 +217,7 @@ def responses(draw: st.DrawFn) -> tuple[str, list[dict]]:
     return text, segments
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(responses())
 def test_random_responses_survive_read_write_read(case: tuple[str, list[dict]]) -> None:
     text, segments = case
