@@ -7,9 +7,7 @@ by hand, a marker added) becomes a segment computed from its ranges.
 
 from __future__ import annotations
 
-import math
-import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -18,11 +16,11 @@ import opentimelineio as otio
 from otio_rekognition import frames
 from otio_rekognition.errors import ResponseFormatError, TimelineError
 from otio_rekognition.response import CUE_TYPES, SEGMENT_TYPES, SHOT, TECHNICAL_CUE, Segment, parse_segment
-from otio_rekognition.timeline import KIND_CUE, KIND_SHOT, METADATA_KEY
+from otio_rekognition.timeline import KIND_CUE, KIND_SHOT
+from otio_rekognition.timeline_access import frame_of, media_start, plain, rekognition_metadata, timeline_rate
 
 # Rekognition has no segment without a confidence; one placed by a person is certain.
 HAND_MADE_CONFIDENCE = 100.0
-_FLOAT32_MAX = 3.4028234663852886e38
 
 
 class _Found:
@@ -46,9 +44,9 @@ class _Found:
 
 
 def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
-    metadata = _plain(timeline.metadata.get(METADATA_KEY, {}))
-    job_info: dict[str, Any] = dict(metadata.get("job", {})) if isinstance(metadata, dict) else {}
-    rate = _timeline_rate(timeline)
+    job = rekognition_metadata(timeline).get("job")
+    job_info: dict[str, Any] = job if isinstance(job, dict) else {}
+    rate = timeline_rate(timeline)
     shots, cues = _collect(timeline, rate)
     shots.sort(key=lambda s: (s.first, s.last))
     cues.sort(key=lambda c: (c.first, c.last, c.label))
@@ -86,9 +84,10 @@ def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Foun
         for marker in track.markers:
             add_cue(_cue_from_marker(marker, 0, rate))
         for clip in track.find_clips(shallow_search=True):
-            kind = _rekognition(clip).get("kind")
-            offset = _media_start(clip, rate)
-            first, count = _frames(clip.trimmed_range(), rate, offset)
+            kind = rekognition_metadata(clip).get("kind")
+            offset = media_start(clip, rate)
+            source_range = clip.trimmed_range()
+            first, count = frame_of(source_range.start_time, rate) - offset, frame_of(source_range.duration, rate)
             if count > 0 and kind in (KIND_SHOT, None):
                 shots.append(_found(clip, SHOT, clip.name, first, count, rate))
             elif count > 0 and kind == KIND_CUE:
@@ -101,17 +100,18 @@ def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Foun
 
 
 def _cue_from_marker(marker: otio.schema.Marker, offset: int, rate: Fraction) -> _Found | None:
-    kind = _rekognition(marker).get("kind")
+    kind = rekognition_metadata(marker).get("kind")
     if kind == KIND_SHOT or (kind is None and marker.name not in CUE_TYPES):
         return None
-    first, count = _frames(marker.marked_range, rate, offset)
+    first = frame_of(marker.marked_range.start_time, rate) - offset
+    count = frame_of(marker.marked_range.duration, rate)
     return _found(marker, TECHNICAL_CUE, marker.name, first, max(count, 1), rate)
 
 
 def _found(item: Any, segment_type: str, label: str, first: int, count: int, rate: Fraction) -> _Found:
     if first < 0:
         raise TimelineError(f"{type(item).__name__} {item.name!r} starts before its media: no frame number for it")
-    raw = _plain(_rekognition(item).get("segment"))
+    raw = rekognition_metadata(item).get("segment")
     original = None
     if isinstance(raw, dict):
         try:
@@ -127,7 +127,7 @@ def _found(item: Any, segment_type: str, label: str, first: int, count: int, rat
 def _shot_dict(shot: _Found, number: int, rate: Fraction, renumber: bool) -> dict[str, Any]:
     confidence = shot.original.confidence if shot.original else None
     if shot.unchanged and shot.original is not None:
-        written = _plain(shot.original.raw)
+        written = plain(shot.original.raw)
     else:
         written = _computed(
             SHOT, shot.first, shot.last, rate, "ShotSegment", {"Index": number, "Confidence": confidence}
@@ -139,7 +139,7 @@ def _shot_dict(shot: _Found, number: int, rate: Fraction, renumber: bool) -> dic
 
 def _cue_dict(cue: _Found, rate: Fraction) -> dict[str, Any]:
     if cue.unchanged and cue.original is not None:
-        return _plain(cue.original.raw)
+        return plain(cue.original.raw)
     confidence = cue.original.confidence if cue.original else None
     if cue.segment_type != TECHNICAL_CUE:
         return _computed(cue.segment_type, cue.first, cue.last, rate, None, {})
@@ -181,54 +181,3 @@ def _invented_job_info(rate: Fraction, found: Sequence[_Found]) -> dict[str, Any
         "VideoMetadata": [{"FrameRate": float(rate), "DurationMillis": frames.frame_to_millis(frame_count, rate)}],
         "SelectedSegmentTypes": [{"Type": segment_type} for segment_type in types],
     }
-
-
-def _timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
-    times = [timeline.global_start_time] if timeline.global_start_time is not None else []
-    times += [clip.trimmed_range().start_time for clip in timeline.find_clips()][:1]
-    if not times:
-        raise TimelineError(
-            f"timeline {timeline.name!r} has no global start time and no clip: its frame rate is unknown"
-        )
-    try:
-        return frames.snap_rate(times[0].rate)
-    except ValueError as error:
-        raise TimelineError(f"timeline {timeline.name!r}: {error}") from None
-
-
-def _media_start(clip: otio.schema.Clip, rate: Fraction) -> int:
-    available = clip.media_reference.available_range if clip.media_reference else None
-    return round(available.start_time.value_rescaled_to(float(rate))) if available else 0
-
-
-def _frames(time_range: otio.opentime.TimeRange, rate: Fraction, offset: int) -> tuple[int, int]:
-    """(first frame counted from the media's start, frame count)."""
-    first = round(time_range.start_time.value_rescaled_to(float(rate))) - offset
-    return first, round(time_range.duration.value_rescaled_to(float(rate)))
-
-
-def _rekognition(item: Any) -> Mapping[str, Any]:
-    value = item.metadata.get(METADATA_KEY)
-    return value if isinstance(value, Mapping) else {}
-
-
-def _plain(value: Any) -> Any:
-    """OTIO's AnyDictionary/AnyVector as plain dicts and lists, for JSON."""
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_plain(item) for item in value]
-    if isinstance(value, float):
-        return _float32_restored(value)
-    return value
-
-
-def _float32_restored(value: float) -> float:
-    """Rekognition's numbers are float32s printed as doubles; OTIO's .otio
-    reader parses doubles a unit in the last place off (99.96073913574219
-    comes back as 99.9607391357422). The float32 next to such a value is the
-    number Rekognition sent."""
-    if not math.isfinite(value) or abs(value) > _FLOAT32_MAX:
-        return value
-    single = struct.unpack("f", struct.pack("f", value))[0]
-    return single if math.isclose(single, value, rel_tol=1e-15, abs_tol=0.0) else value

@@ -1,0 +1,192 @@
+"""A timeline flattened into what edit-list formats write: events and locators
+in whole frames, record and source positions resolved.
+
+Every export writer starts from a :class:`CutList`, so none of them walks the
+OTIO timeline or reads Rekognition metadata itself. It reads any timeline this
+project produced (and plain OTIO timelines with clips on a video track).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition import frames, names
+from otio_rekognition.errors import ResponseFormatError, TimelineError
+from otio_rekognition.response import parse_segment
+from otio_rekognition.timeline import KIND_CUE, KIND_SHOT
+from otio_rekognition.timeline_access import frame_of, rekognition_metadata, timeline_rate
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """The one media file the clips reference."""
+
+    url: str
+    name: str  # file name, e.g. "show.mov"
+    reel: str  # CMX3600 reel name, at most 8 capitals and digits
+    start: int  # first frame of the media in source time (its start timecode)
+    length: int  # frames
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One clip on a track: ``length`` frames of ``media`` from
+    ``source_first``, placed at ``record_first`` frames after the record start."""
+
+    name: str
+    record_first: int
+    source_first: int
+    length: int
+    media: Media
+    kind: str  # "shot", "cue", "media" (the whole video of a cue-only job)
+    label: str  # the cue type for cue clips, else the clip name
+    confidence: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """One marker at ``record_first`` frames after the record start."""
+
+    name: str
+    record_first: int
+    length: int  # at least 1
+    color: str  # an otio.schema.MarkerColor value
+    kind: str  # "cue", "shot", or "note" for a marker that is neither
+    confidence: float | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class CutList:
+    name: str
+    rate: Fraction
+    record_start: int  # frames: the timeline's start timecode
+    events: tuple[Event, ...]  # the shot track, in record order, gaps left out
+    cue_tracks: tuple[tuple[Event, ...], ...]  # further video tracks
+    locators: tuple[Locator, ...]  # in record order
+    duration: int  # frames from the record start to the end of the last event
+
+    @property
+    def drop_frame(self) -> bool:
+        return frames.is_drop_frame(self.rate)
+
+    def timecode(self, frame: int) -> str:
+        """SMPTE timecode of a frame counted from 00:00:00:00."""
+        return frames.frame_to_timecode(frame, self.rate)
+
+
+def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) -> CutList:
+    """Flatten ``timeline``. ``start_timecode`` overrides its global start time."""
+    rate = timeline_rate(timeline)
+    if not frames.is_smpte_rate(rate):
+        raise TimelineError(f"timeline {timeline.name!r}: {float(rate):g} fps has no SMPTE timecode to export")
+    record_start = _record_start(timeline, rate, start_timecode)
+    tracks = list(timeline.video_tracks())
+    if not tracks:
+        raise TimelineError(f"timeline {timeline.name!r} has no video track: nothing to export")
+    locators: list[Locator] = []
+    events = _events(tracks[0], rate, locators)
+    cue_tracks = tuple(_events(track, rate, locators) for track in tracks[1:])
+    for track in tracks:
+        locators.extend(
+            _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in track.markers
+        )
+    locators.extend(
+        _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in timeline.tracks.markers
+    )
+    locators.sort(key=lambda locator: (locator.record_first, locator.kind != "shot", locator.name))
+    every_event = [event for track_events in (events, *cue_tracks) for event in track_events]
+    duration = max((event.record_first + event.length for event in every_event), default=0)
+    return CutList(
+        name=names.safe_name(timeline.name) or "Rekognition segments",
+        rate=rate,
+        record_start=record_start,
+        events=events,
+        cue_tracks=cue_tracks,
+        locators=tuple(locators),
+        duration=duration,
+    )
+
+
+def _events(track: otio.schema.Track, rate: Fraction, locators: list[Locator]) -> tuple[Event, ...]:
+    events = []
+    for clip in track.find_clips(shallow_search=True):
+        record_first = frame_of(clip.range_in_parent().start_time, rate)
+        source_range = clip.trimmed_range()
+        source_first = frame_of(source_range.start_time, rate)
+        length = frame_of(source_range.duration, rate)
+        if length <= 0:
+            continue
+        rekognition = rekognition_metadata(clip)
+        label, confidence = _label_and_confidence(rekognition, clip.name, rate)
+        events.append(
+            Event(
+                name=names.safe_name(clip.name) or label,
+                record_first=record_first,
+                source_first=source_first,
+                length=length,
+                media=_media(clip, rate),
+                kind=str(rekognition.get("kind", KIND_SHOT)),
+                label=label,
+                confidence=confidence,
+            )
+        )
+        # Clip markers are in the clip's media time.
+        locators.extend(
+            _locator(marker, record_first + frame_of(marker.marked_range.start_time, rate) - source_first, rate)
+            for marker in clip.markers
+        )
+    return tuple(events)
+
+
+def _locator(marker: otio.schema.Marker, record_first: int, rate: Fraction) -> Locator:
+    rekognition = rekognition_metadata(marker)
+    label, confidence = _label_and_confidence(rekognition, marker.name, rate)
+    return Locator(
+        name=names.safe_name(marker.name) or label,
+        record_first=record_first,
+        length=max(frame_of(marker.marked_range.duration, rate), 1),
+        color=str(marker.color),
+        kind=str(rekognition.get("kind", "note")),
+        confidence=confidence,
+        comment=names.safe_name(marker.comment),
+    )
+
+
+def _label_and_confidence(rekognition: Mapping[str, Any], fallback: str, rate: Fraction) -> tuple[str, float | None]:
+    raw = rekognition.get("segment")
+    if rekognition.get("kind") in (KIND_SHOT, KIND_CUE) and isinstance(raw, dict):
+        try:
+            segment = parse_segment(raw, rate)
+        except ResponseFormatError:
+            return names.safe_name(fallback), None
+        return names.safe_name(segment.cue_type or fallback), segment.confidence
+    return names.safe_name(fallback), None
+
+
+def _media(clip: otio.schema.Clip, rate: Fraction) -> Media:
+    reference = clip.media_reference
+    url = getattr(reference, "target_url", None) or reference.name or clip.name
+    available = reference.available_range
+    if available is None:
+        start, length = 0, frame_of(clip.trimmed_range().end_time_exclusive(), rate)
+    else:
+        start, length = frame_of(available.start_time, rate), frame_of(available.duration, rate)
+    media_name = names.media_name(url)
+    reel = clip.metadata.get("cmx_3600", {}).get("reel") if isinstance(clip.metadata.get("cmx_3600"), Mapping) else None
+    return Media(url=url, name=media_name, reel=reel or names.reel_name(media_name), start=start, length=length)
+
+
+def _record_start(timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None) -> int:
+    if start_timecode is not None:
+        try:
+            return frames.timecode_to_frame(start_timecode, rate)
+        except ValueError as error:
+            raise TimelineError(f"start timecode: {error}") from None
+    start = timeline.global_start_time
+    return frame_of(start, rate) if start is not None else 0
