@@ -6,7 +6,6 @@ in the README and in :class:`otio_rekognition.options.ReadOptions`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
 from otio_rekognition.options import ReadOptions
 from otio_rekognition.output import write_atomically
 from otio_rekognition.response import STRING_SOURCE, read_job
-from otio_rekognition.response_writer import timeline_to_response
+from otio_rekognition.response_writer import response_text
 from otio_rekognition.timeline import build_timeline
 
 
@@ -36,7 +35,7 @@ def read_from_string(input_str: str | bytes, **arguments: Any) -> otio.schema.Ti
 
 def write_to_string(input_otio: otio.schema.Timeline, **arguments: Any) -> str:
     _no_arguments(arguments)
-    return json.dumps(timeline_to_response(input_otio), indent=2) + "\n"
+    return response_text(input_otio)
 
 
 def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **arguments: Any) -> None:

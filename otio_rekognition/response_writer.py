@@ -7,6 +7,7 @@ by hand, a marker added) becomes a segment computed from its ranges.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -41,6 +42,11 @@ class _Found:
             self.first,
             self.last,
         )
+
+
+def response_text(timeline: otio.schema.Timeline) -> str:
+    """The response as pretty-printed JSON."""
+    return json.dumps(timeline_to_response(timeline), indent=2) + "\n"
 
 
 def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:

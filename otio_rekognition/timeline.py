@@ -19,7 +19,7 @@ import opentimelineio as otio
 from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError
 from otio_rekognition.options import ReadOptions
-from otio_rekognition.response import SHOT, STRING_SOURCE, TECHNICAL_CUE, Job, Segment
+from otio_rekognition.response import SHOT, TECHNICAL_CUE, Job, Segment
 
 METADATA_KEY = "rekognition"
 SHOT_TRACK_NAME = "Shots"
@@ -207,8 +207,9 @@ def _timeline_name(job: Job) -> str:
 
 
 def _source_stem(job: Job) -> str:
-    """``job`` for ``/jobs/job.json``; empty for text that came from no file."""
-    if job.source == STRING_SOURCE:
+    """``job`` for ``/jobs/job.json``; empty for text that came from no file
+    (``<string>``, ``<stdin>``)."""
+    if job.source.startswith("<"):
         return ""
     return names.safe_name(names.media_name(job.source).rsplit(".", 1)[0])
 

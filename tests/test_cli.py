@@ -1,0 +1,126 @@
+"""The otio-rekognition command line: conversions, one-line errors, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+from conftest import media_frames, sample, shot_clips
+
+from otio_rekognition.cli import EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE, main
+
+PROGRAM = Path(sys.executable).with_name("otio-rekognition")
+
+
+def run(*arguments: str | Path) -> int:
+    return main([str(argument) for argument in arguments])
+
+
+def test_pages_given_as_separate_files(
+    real_pages: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "job.otio"
+    assert run("convert", *real_pages, "-o", output, "--start-timecode", "01:00:00:00") == 0
+    timeline = otio.adapters.read_from_file(str(output))
+    assert len(shot_clips(timeline)) == 1404
+    assert timeline.global_start_time.to_timecode() == "01:00:00:00"
+    assert capsys.readouterr().err == f"otio-rekognition: wrote {output} (otio)\n"
+
+
+def test_standard_input_as_a_user_pipes_it(real_pages: list[Path], tmp_path: Path) -> None:
+    output = tmp_path / "job.json"
+    result = subprocess.run(
+        [str(PROGRAM), "convert", "-", "-o", str(output)],
+        input=b"".join(page.read_bytes() for page in real_pages),
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    segments = json.loads(output.read_text())["Segments"]
+    assert len(segments) == 1404
+    assert segments[-1]["EndTimecodeSMPTE"] == "00:41:18:07"
+
+
+def test_otio_timeline_to_otioz_and_back(tmp_path: Path, cut_lists: dict) -> None:
+    assert run("convert", sample("2997df"), "-o", tmp_path / "job.otio", "--media-url", "/media/x.mov") == 0
+    assert run("convert", tmp_path / "job.otio", "-o", tmp_path / "job.otioz") == 0
+    timeline = otio.adapters.read_from_file(str(tmp_path / "job.otioz"))
+    assert [media_frames(clip.source_range) for clip in shot_clips(timeline)] == cut_lists["2997df"]["shots"]
+
+
+def test_incomplete_job_warns_in_one_line_and_fails_with_strict(
+    real_pages: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("convert", real_pages[0], "-o", tmp_path / "a.otio") == 0
+    warning = capsys.readouterr().err.splitlines()[0]
+    assert warning.startswith("otio-rekognition: warning: ") and "incomplete job" in warning
+    assert run("convert", real_pages[0], "-o", tmp_path / "b.otio", "--strict") == EXIT_INPUT
+    assert capsys.readouterr().err.startswith("otio-rekognition: error: ")
+    assert not (tmp_path / "b.otio").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "message"),
+    [
+        (
+            ["convert", "{input}", "-o", "{tmp}/x.mov"],
+            EXIT_INPUT,
+            "cannot tell the output format from the suffix '.mov'",
+        ),
+        (["convert", "{tmp}/missing.json", "-o", "{tmp}/x.otio"], EXIT_INPUT, "missing.json: cannot read"),
+        (["convert", "{input}", "-o", "{tmp}/no/such/folder/x.otio"], EXIT_OUTPUT, "cannot write there"),
+        (["convert", "{input}", "-o", "{tmp}/x.otio", "--min-confidence", "200"], EXIT_INPUT, "min_confidence"),
+        (["convert", "{input}", "-o", "{tmp}/x.otio", "--start-timecode", "01:00:00;00"], EXIT_INPUT, "no drop frame"),
+    ],
+)
+def test_errors_are_one_line_with_a_status(
+    arguments: list[str], status: int, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    filled = [part.format(input=sample("25"), tmp=tmp_path) for part in arguments]
+    assert main(filled) == status
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith("otio-rekognition: error: ")
+    assert message in error
+
+
+def test_bad_json_keeps_the_previous_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "job.json"
+    bad.write_text('{"JobStatus": "SUCCEEDED",\n "Segments": [}')
+    output = tmp_path / "cuts.otio"
+    output.write_text("previous")
+    assert run("convert", bad, "-o", output) == EXIT_INPUT
+    assert (
+        capsys.readouterr().err
+        == f"otio-rekognition: error: {bad}: invalid JSON at line 2 column 15: Expecting value\n"
+    )
+    assert output.read_text() == "previous"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cuts.otio", "job.json"]
+
+
+def test_json_only_options_are_refused_for_otio_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("convert", sample("25"), "-o", tmp_path / "a.otio") == 0
+    assert run("convert", tmp_path / "a.otio", "-o", tmp_path / "b.otio", "--cue-track") == EXIT_INPUT
+    assert "--cue-track applies to Rekognition JSON input only" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["convert", "job.json"])
+    assert exited.value.code == EXIT_USAGE
+    assert "the following arguments are required: -o/--output" in capsys.readouterr().err
+
+
+def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(PROGRAM), "convert", "-", "-o", str(tmp_path / "x.otio")],
+        input=b"\xff\xfe",
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == EXIT_INPUT
+    expected = "<stdin>: not UTF-8 text (byte 0): expected a GetSegmentDetection response in JSON"
+    assert result.stderr.decode() == f"otio-rekognition: error: {expected}\n"
