@@ -16,10 +16,10 @@ from typing import Any
 import opentimelineio as otio
 
 from otio_rekognition import frames, names
-from otio_rekognition.errors import ResponseFormatError, TimelineError
+from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError, TimelineError
 from otio_rekognition.response import parse_segment
 from otio_rekognition.timeline import KIND_CUE, KIND_SHOT
-from otio_rekognition.timeline_access import frame_of, rekognition_metadata, timeline_rate
+from otio_rekognition.timeline_access import frame_of, rekognition_metadata, timeline_rate, video_frame_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,7 @@ class CutList:
     cue_tracks: tuple[tuple[Event, ...], ...]  # further video tracks
     locators: tuple[Locator, ...]  # in record order
     duration: int  # frames from the record start to the end of the last event
+    frame_size: tuple[int, int] | None = None  # width, height, when Rekognition reported them
 
     @property
     def drop_frame(self) -> bool:
@@ -110,6 +111,7 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) 
         cue_tracks=cue_tracks,
         locators=tuple(locators),
         duration=duration,
+        frame_size=video_frame_size(timeline),
     )
 
 
@@ -187,6 +189,6 @@ def _record_start(timeline: otio.schema.Timeline, rate: Fraction, start_timecode
         try:
             return frames.timecode_to_frame(start_timecode, rate)
         except ValueError as error:
-            raise TimelineError(f"start timecode: {error}") from None
+            raise AdapterArgumentError(f"argument start_timecode: {error}") from None
     start = timeline.global_start_time
     return frame_of(start, rate) if start is not None else 0

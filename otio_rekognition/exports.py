@@ -87,9 +87,9 @@ def _write_edit_list(timeline: otio.schema.Timeline, path: str, file_format: str
 
         write_atomically(path, write_fcpxml(cuts, settings.fcpxml_version, settings.chapter_markers))
     elif file_format == "fcp7_xml":
-        from otio_rekognition.fcp7_xml import video_frame_size, write_fcp7_xml
+        from otio_rekognition.fcp7_xml import write_fcp7_xml
 
-        write_atomically(path, write_fcp7_xml(cuts, video_frame_size(timeline)))
+        write_atomically(path, write_fcp7_xml(cuts))
     elif file_format == "aaf":
         from otio_rekognition.aaf import write_aaf
 

@@ -19,56 +19,40 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition import frames, names
+from otio_rekognition import names
 from otio_rekognition.cutlist import CutList, Event, Locator, Media, cut_list
-from otio_rekognition.errors import AdapterArgumentError
+from otio_rekognition.options import parse_writer_arguments, timecode_text
 from otio_rekognition.output import write_atomically
-from otio_rekognition.timeline_access import rekognition_metadata, timeline_rate
 
 ADAPTER_NAME = "rekognition_fcp7_xml"
-ARGUMENTS = ("start_timecode",)
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n'
 
 
 def write_to_string(input_otio: otio.schema.Timeline, **arguments: Any) -> str:
-    start_timecode = _start_timecode(input_otio, arguments)
-    return write_fcp7_xml(cut_list(input_otio, start_timecode), video_frame_size(input_otio))
+    given = parse_writer_arguments(ADAPTER_NAME, arguments, {"start_timecode": timecode_text})
+    return write_fcp7_xml(cut_list(input_otio, given.get("start_timecode")))
 
 
 def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **arguments: Any) -> None:
     write_atomically(filepath, write_to_string(input_otio, **arguments))
 
 
-def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
-    """Width and height of the video Rekognition analysed, if the timeline
-    still carries its ``VideoMetadata``."""
-    job = rekognition_metadata(timeline).get("job")
-    videos = job.get("VideoMetadata") if isinstance(job, Mapping) else None
-    video = videos[0] if isinstance(videos, list) and videos and isinstance(videos[0], Mapping) else {}
-    width, height = video.get("FrameWidth"), video.get("FrameHeight")
-    if isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0:
-        return width, height
-    return None
-
-
-def write_fcp7_xml(cuts: CutList, frame_size: tuple[int, int] | None = None) -> str:
-    """The xmeml document of ``cuts``; ``frame_size`` (width, height) is
-    written as the sequence's and the media's format when known."""
+def write_fcp7_xml(cuts: CutList) -> str:
+    """The xmeml document of ``cuts``; the video's size is written as the
+    sequence's and the media's format when known."""
     sequence = ET.Element("sequence", id="sequence-1")
     _add(sequence, "name", cuts.name)
     _add(sequence, "duration", cuts.duration)
     sequence.append(_rate(cuts.rate))
     sequence.append(_timecode(cuts, cuts.record_start))
     video = ET.SubElement(ET.SubElement(sequence, "media"), "video")
-    video.append(_format(cuts.rate, frame_size))
-    files = _Files(cuts, frame_size)
+    video.append(_format(cuts.rate, cuts.frame_size))
+    files = _Files(cuts)
     clip_ids = (f"clipitem-{number}" for number in itertools.count(1))
     for events in (cuts.events, *cuts.cue_tracks):
         track = ET.SubElement(video, "track")
@@ -84,9 +68,8 @@ class _Files:
     """``<file>`` elements: the first one of each media carries its whole
     description, later ones only refer to it by id, as the format requires."""
 
-    def __init__(self, cuts: CutList, frame_size: tuple[int, int] | None) -> None:
+    def __init__(self, cuts: CutList) -> None:
         self._cuts = cuts
-        self._frame_size = frame_size
         self._ids: dict[Media, str] = {}
 
     def element(self, media: Media) -> ET.Element:
@@ -95,13 +78,13 @@ class _Files:
         file_id = self._ids[media] = f"file-{len(self._ids) + 1}"
         file = ET.Element("file", id=file_id)
         _add(file, "name", names.safe_name(media.name))
-        _add(file, "pathurl", _path_url(media.url))
+        _add(file, "pathurl", names.media_url(media.url))
         file.append(_rate(self._cuts.rate))
         _add(file, "duration", media.length)
         file.append(_timecode(self._cuts, media.start))
         video = ET.SubElement(ET.SubElement(file, "media"), "video")
         _add(video, "duration", media.length)
-        video.append(_sample_characteristics(self._cuts.rate, self._frame_size))
+        video.append(_sample_characteristics(self._cuts.rate, self._cuts.frame_size))
         return file
 
 
@@ -169,26 +152,5 @@ def _sample_characteristics(rate: Fraction, frame_size: tuple[int, int] | None) 
     return characteristics
 
 
-def _path_url(url: str) -> str:
-    # pathurl is a URL; Premiere and Resolve relink a plain absolute path only as file://.
-    text = names.safe_name(url)
-    return Path(text).as_uri() if text.startswith("/") else text
-
-
 def _add(parent: ET.Element, tag: str, value: object) -> None:
     ET.SubElement(parent, tag).text = str(value)
-
-
-def _start_timecode(timeline: otio.schema.Timeline, arguments: Mapping[str, Any]) -> str | None:
-    unknown = sorted(set(arguments) - set(ARGUMENTS))
-    if unknown:
-        raise AdapterArgumentError(f"unknown {ADAPTER_NAME} argument {unknown[0]!r}; accepted: {', '.join(ARGUMENTS)}")
-    value = arguments.get("start_timecode")
-    if value is None:
-        return None
-    rate = timeline_rate(timeline)
-    try:
-        frames.timecode_to_frame(value, rate)
-    except ValueError as error:
-        raise AdapterArgumentError(f"argument start_timecode: {error}") from None
-    return str(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -15,6 +16,14 @@ def media_name(url: str) -> str:
     """The file name a media URL points at (``s3://b/shows/ep1.mov`` -> ``ep1.mov``)."""
     path = urlsplit(url).path or url
     return unquote(posixpath.basename(path.rstrip("/"))) or url
+
+
+def media_url(url: str) -> str:
+    """The URL to write for media: an absolute path becomes a file:// URL
+    (editors relink a plain path only in that form); s3:// and other URLs stay
+    as they are, for the editor to relink."""
+    text = safe_name(url)
+    return PurePosixPath(text).as_uri() if text.startswith("/") else text
 
 
 def safe_name(name: str) -> str:

@@ -44,13 +44,25 @@ class ReadOptions:
         return cls(**values)
 
 
+def parse_writer_arguments(
+    adapter: str, arguments: Mapping[str, Any], accepted: Mapping[str, Callable[[str, Any], Any]]
+) -> dict[str, Any]:
+    """Validated writer arguments (``otioconvert -A``), None values dropped."""
+    unknown = sorted(set(arguments) - set(accepted))
+    if unknown:
+        raise AdapterArgumentError(
+            f"unknown {adapter} argument {unknown[0]!r}; accepted: {', '.join(sorted(accepted))}"
+        )
+    return {name: accepted[name](name, value) for name, value in arguments.items() if value is not None}
+
+
 def _text(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise AdapterArgumentError(f"argument {name}: expected text, got {value!r}")
     return value.strip()
 
 
-def _timecode_text(name: str, value: Any) -> str:
+def timecode_text(name: str, value: Any) -> str:
     text = _text(name, value)
     if not frames.TIMECODE_SHAPE.match(text):
         raise AdapterArgumentError(f"argument {name}: expected a timecode HH:MM:SS:FF (or HH:MM:SS;FF), got {value!r}")
@@ -64,7 +76,7 @@ def _rate(name: str, value: Any) -> Fraction:
         raise AdapterArgumentError(f"argument {name}: {error}") from None
 
 
-def _boolean(name: str, value: Any) -> bool:
+def boolean(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, (str, int)) and str(value).strip().lower() in _TRUE | _FALSE:
@@ -105,14 +117,14 @@ def _choices(accepted: tuple[str, ...]) -> Callable[[str, Any], tuple[str, ...]]
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
-    "start_timecode": _timecode_text,
-    "source_timecode": _timecode_text,
+    "start_timecode": timecode_text,
+    "source_timecode": timecode_text,
     "media_url": _text,
     "rate": _rate,
     "segment_types": _choices(SEGMENT_TYPES),
     "cue_types": _choices(CUE_TYPES),
     "min_confidence": _confidence,
-    "cue_track": _boolean,
-    "shot_markers": _boolean,
-    "strict": _boolean,
+    "cue_track": boolean,
+    "shot_markers": boolean,
+    "strict": boolean,
 }

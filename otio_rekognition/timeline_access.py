@@ -42,6 +42,18 @@ def media_start(clip: otio.schema.Clip, rate: Fraction) -> int:
     return frame_of(available.start_time, rate) if available else 0
 
 
+def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
+    """Width and height Rekognition reported for the video, if the timeline
+    still carries its ``VideoMetadata``."""
+    job = rekognition_metadata(timeline).get("job")
+    videos = job.get("VideoMetadata") if isinstance(job, dict) else None
+    video = videos[0] if isinstance(videos, list) and videos and isinstance(videos[0], dict) else {}
+    width, height = video.get("FrameWidth"), video.get("FrameHeight")
+    if isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0:
+        return width, height
+    return None
+
+
 def rekognition_metadata(item: Any) -> dict[str, Any]:
     """``item.metadata["rekognition"]`` as plain Python values ({} if absent)."""
     value = item.metadata.get(METADATA_KEY)
