@@ -117,8 +117,14 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) 
 
 def _events(track: otio.schema.Track, rate: Fraction, locators: list[Locator]) -> tuple[Event, ...]:
     events = []
-    for clip in track.find_clips(shallow_search=True):
-        record_first = frame_of(clip.range_in_parent().start_time, rate)
+    position = 0  # a running record position: range_in_parent() walks the track each time
+    for item in track:
+        if isinstance(item, otio.schema.Transition):
+            continue  # a transition overlaps its neighbours and takes no time of its own
+        record_first, position = position, position + frame_of(item.duration(), rate)
+        if not isinstance(item, otio.schema.Clip):
+            continue
+        clip = item
         source_range = clip.trimmed_range()
         source_first = frame_of(source_range.start_time, rate)
         length = frame_of(source_range.duration, rate)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import PurePosixPath
+from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import unquote, urlsplit
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -23,7 +23,11 @@ def media_url(url: str) -> str:
     (editors relink a plain path only in that form); s3:// and other URLs stay
     as they are, for the editor to relink."""
     text = safe_name(url)
-    return PurePosixPath(text).as_uri() if text.startswith("/") else text
+    if "://" not in text:
+        for path in (PurePosixPath(text), PureWindowsPath(text)):
+            if path.is_absolute():
+                return path.as_uri()
+    return text
 
 
 def safe_name(name: str) -> str:

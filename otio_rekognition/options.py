@@ -63,7 +63,7 @@ def _text(name: str, value: Any) -> str:
 
 
 def timecode_text(name: str, value: Any) -> str:
-    text = _text(name, value)
+    text = value.strip() if isinstance(value, str) else ""
     if not frames.TIMECODE_SHAPE.match(text):
         raise AdapterArgumentError(f"argument {name}: expected a timecode HH:MM:SS:FF (or HH:MM:SS;FF), got {value!r}")
     return text

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aaf2
 import opentimelineio as otio
+import pycmx
 import pytest
-from conftest import media_frames, sample, shot_clips
+from conftest import SHARED, media_frames, sample, shot_clips
+from lxml import etree
+from timecode import Timecode
 
 from otio_rekognition.cli import EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE, main
 
@@ -124,3 +128,36 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     assert result.returncode == EXIT_INPUT
     expected = "<stdin>: not UTF-8 text (byte 0): expected a GetSegmentDetection response in JSON"
     assert result.stderr.decode() == f"otio-rekognition: error: {expected}\n"
+
+
+@pytest.mark.parametrize("suffix", [".edl", ".fcpxml", ".xml", ".aaf"])
+def test_every_export_format_by_suffix(suffix: str, tmp_path: Path, cut_lists: dict) -> None:
+    output = tmp_path / f"cuts{suffix}"
+    assert run("convert", sample("2997df"), "-o", output, "--start-timecode", "01:00:00;00") == 0
+    shots = cut_lists["2997df"]["shots"]
+    if suffix == ".edl":
+        with open(output) as stream:
+            edits = [edit for event in pycmx.parse_cmx3600(stream).events for edit in event.edits]
+        assert [Timecode("29.97", edit.record_in).frames - 1 - 107892 for edit in edits] == [f for f, _ in shots]
+    elif suffix == ".aaf":
+        with aaf2.open(str(output), "r") as aaf:
+            (composition,) = aaf.content.compositionmobs()
+            lengths = [c.length for slot in composition.slots if slot.media_kind == "Picture"
+                       for c in slot.segment.components if isinstance(c, aaf2.components.SourceClip)]  # fmt: skip
+        assert lengths == [last - first + 1 for first, last in shots]
+    else:
+        dtd = SHARED / "dtd" / ("FCPXMLv1_10.dtd" if suffix == ".fcpxml" else "xmeml_v5.dtd")
+        assert etree.DTD(str(dtd)).validate(etree.parse(str(output)))
+
+
+def test_resolve_marker_edl(tmp_path: Path, cut_lists: dict) -> None:
+    output = tmp_path / "markers.edl"
+    assert run("convert", sample("25"), "-o", output, "--edl-flavor", "resolve-markers") == 0
+    markers = [line for line in output.read_text().splitlines() if "|C:ResolveColor" in line]
+    # OpeningCredits and Content start on the same frame: Resolve keeps one marker per frame.
+    assert len(markers) == len(cut_lists["25"]["cues"]) - 1
+
+
+def test_writer_adapters_are_registered(rekognition_adapter: otio.adapters.Adapter) -> None:
+    names = {adapter.name for adapter in otio.plugins.ActiveManifest().adapters}
+    assert {"rekognition_edl", "rekognition_fcpxml", "rekognition_fcp7_xml", "rekognition_aaf"} <= names
