@@ -11,6 +11,7 @@ from typing import Any
 
 import opentimelineio as otio
 
+from otio_rekognition import aws
 from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
 from otio_rekognition.options import ReadOptions
 from otio_rekognition.output import write_atomically
@@ -20,7 +21,12 @@ from otio_rekognition.timeline import build_timeline
 
 
 def read_from_file(filepath: str, **arguments: Any) -> otio.schema.Timeline:
+    """A saved job, or ``rekognition://JOB_ID[?region=...&profile=...&endpoint_url=...]``
+    fetched from AWS with the standard credential chain."""
     options = ReadOptions.from_arguments(arguments)
+    if aws.is_job_url(str(filepath)):
+        result = aws.fetch_url(str(filepath))
+        return build_timeline(read_job(result.text(), result.source, options.rate, options.strict), options)
     try:
         data = Path(filepath).read_bytes()
     except OSError as error:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from botocore.retries.standard import ExponentialBackoff
+from fake_rekognition import ACCESS_KEY, SECRET_KEY, FakeRekognition
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,3 +170,28 @@ def plain(value: object) -> object:
 # `HYPOTHESIS_PROFILE=long make test` for a deeper search than CI's default.
 settings.register_profile("long", max_examples=3000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test credentials only: no profile, config file, SSO cache or instance
+    metadata can be found, so no test can reach or use a real account."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # botocore's retry delays (up to 1 s, doubling, for throttling) scaled
+    # down: the retries themselves are real, only the waiting is shortened.
+    monkeypatch.setattr(
+        ExponentialBackoff, "_DEFAULT_BACKOFF_CONFIG", {"throttling_base_scale": 0.001, "non_throttling_base_scale": 0}
+    )
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeRekognition]:
+    with FakeRekognition() as server:
+        yield server
