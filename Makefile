@@ -26,8 +26,8 @@ demo: $(VENV)/.installed
 	@echo "wrote $(OUT)/demo.otio, $(OUT)/demo.edl, $(OUT)/demo.xml, $(OUT)/demo.rekognition.json"
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check otio_rekognition tests sample_media
-	$(BIN)/ruff format --check otio_rekognition tests sample_media
+	$(BIN)/ruff check otio_rekognition tests sample_media benchmarks
+	$(BIN)/ruff format --check otio_rekognition tests sample_media benchmarks
 	$(BIN)/mypy
 
 test: lint
