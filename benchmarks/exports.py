@@ -20,9 +20,9 @@ from pathlib import Path
 import opentimelineio as otio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_jobs import job_text  # noqa: E402
+from synthetic_jobs import job_text
 
-from otio_rekognition.exports import ExportSettings, export  # noqa: E402
+from otio_rekognition.exports import ExportSettings, export
 
 OURS = ("edl", "fcpxml", "fcp7_xml", "aaf")
 STOCK = {"edl": "cmx_3600", "fcpxml": "fcpx_xml", "fcp7_xml": "fcp_xml", "aaf": "AAF"}
@@ -35,6 +35,10 @@ def seconds(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
     return time.perf_counter() - start
+
+
+def ours_writer(name: str, timeline: otio.schema.Timeline, folder: Path) -> Callable[[], object]:
+    return lambda: export(timeline, str(folder / f"ours{SUFFIX[name]}"), name, ExportSettings())
 
 
 def stock_writer(name: str, timeline: otio.schema.Timeline, folder: Path) -> Callable[[], object]:
@@ -53,7 +57,7 @@ def main(sizes: list[int]) -> None:
         for size in sizes:
             timeline = otio.adapters.read_from_string(job_text(size), "rekognition")
             for name in OURS:
-                ours = seconds(lambda: export(timeline, str(folder / f"ours{SUFFIX[name]}"), name, ExportSettings()))
+                ours = seconds(ours_writer(name, timeline, folder))
                 ours_by_size[name].append(ours)
                 stock_text = "skipped"
                 if name != "aaf" or size <= STOCK_AAF_LIMIT:
