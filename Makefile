@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 SAMPLE ?= sample_media/demo_2997df.json
+START ?= 01:00:00:00
 SHARED ?= ../shared
 
 .PHONY: demo test lint samples clean
@@ -19,11 +20,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	mkdir -p $(OUT)
-	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.otio
-	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.edl
-	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.xml
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.otio
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.edl --start-timecode '$(START)'
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo-markers.edl --start-timecode '$(START)' --edl-flavor resolve-markers
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.xml --start-timecode '$(START)'
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml --start-timecode '$(START)'
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf --start-timecode '$(START)'
 	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.rekognition.json -O rekognition
-	@echo "wrote $(OUT)/demo.otio, $(OUT)/demo.edl, $(OUT)/demo.xml, $(OUT)/demo.rekognition.json"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check otio_rekognition tests sample_media benchmarks
