@@ -20,6 +20,18 @@ SAMPLES = ROOT / "sample_media"
 SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared")).resolve()
 REAL_JOB = SHARED / "real" / "netflix-25fps-model1"
 SAMPLE_NAMES = ("23976", "24", "25", "2997df", "30", "5994df")
+# The timecode package's names for the sample rates: the independent oracle.
+TC_RATES = {"23976": "23.976", "24": "24", "25": "25", "2997df": "29.97", "30": "30", "5994df": "59.94"}
+# The README's cue colour table, restated here so the tests check the code against it.
+CUE_COLOURS = {
+    "ColorBars": "MAGENTA",
+    "Slate": "YELLOW",
+    "BlackFrames": "BLACK",
+    "StudioLogo": "CYAN",
+    "OpeningCredits": "BLUE",
+    "EndCredits": "RED",
+    "Content": "GREEN",
+}
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from pathlib import Path
 import aaf2
 import opentimelineio as otio
 import pytest
-from conftest import SAMPLE_NAMES, sample
+from conftest import CUE_COLOURS, SAMPLE_NAMES, sample
 from timecode import Timecode
 
 from otio_rekognition.aaf import write_aaf, write_to_file, write_to_string
@@ -28,15 +28,6 @@ RATES = {
     "2997df": ("29.97", Fraction(30000, 1001), 30, True),
     "30": ("30", Fraction(30), 30, False),
     "5994df": ("59.94", Fraction(60000, 1001), 60, True),
-}
-CUE_COLOURS = {
-    "ColorBars": "MAGENTA",
-    "Slate": "YELLOW",
-    "BlackFrames": "BLACK",
-    "StudioLogo": "CYAN",
-    "OpeningCredits": "BLUE",
-    "EndCredits": "RED",
-    "Content": "GREEN",
 }
 OTIO_COLOURS = [getattr(otio.schema.MarkerColor, name) for name in dir(otio.schema.MarkerColor) if name.isupper()]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import SAMPLE_NAMES, sample
+from conftest import CUE_COLOURS, SAMPLE_NAMES, sample
 from timecode import Timecode
 
 from otio_rekognition.edl import AVID_LOCATOR_COLORS, RESOLVE_MARKER_COLORS, write_to_file, write_to_string
@@ -26,15 +26,6 @@ RATES = {
     "2997df": ("29.97", True),
     "30": ("30", False),
     "5994df": ("59.94", True),
-}
-CUE_COLOURS = {  # the README's cue colour table
-    "ColorBars": "MAGENTA",
-    "Slate": "YELLOW",
-    "BlackFrames": "BLACK",
-    "StudioLogo": "CYAN",
-    "OpeningCredits": "BLUE",
-    "EndCredits": "RED",
-    "Content": "GREEN",
 }
 AVID_COLOURS = {"RED", "GREEN", "BLUE", "CYAN", "MAGENTA", "YELLOW", "BLACK", "WHITE"}
 RESOLVE_COLOURS = {

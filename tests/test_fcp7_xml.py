@@ -9,7 +9,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import SAMPLE_NAMES, SHARED, sample
+from conftest import CUE_COLOURS, SAMPLE_NAMES, SHARED, sample
 from lxml import etree
 from timecode import Timecode
 
@@ -27,15 +27,6 @@ RATES = {
     "2997df": ("29.97", "30", "TRUE", "DF"),
     "30": ("30", "30", "FALSE", "NDF"),
     "5994df": ("59.94", "60", "TRUE", "DF"),
-}
-CUE_COLOURS = {
-    "ColorBars": "MAGENTA",
-    "Slate": "YELLOW",
-    "BlackFrames": "BLACK",
-    "StudioLogo": "CYAN",
-    "OpeningCredits": "BLUE",
-    "EndCredits": "RED",
-    "Content": "GREEN",
 }
 
 

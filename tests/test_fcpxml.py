@@ -11,26 +11,16 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import SAMPLE_NAMES, SHARED, sample
+from conftest import CUE_COLOURS, SAMPLE_NAMES, SHARED, TC_RATES, sample
 from lxml import etree
 from timecode import Timecode
 
 from otio_rekognition import fcpxml
 from otio_rekognition.errors import AdapterArgumentError
 
-TC_RATES = {"23976": "23.976", "24": "24", "25": "25", "2997df": "29.97", "30": "30", "5994df": "59.94"}
 START_TIMECODES = {name: "01:00:00;00" if name.endswith("df") else "01:00:00:00" for name in SAMPLE_NAMES}
 TIME_ATTRIBUTES = ("offset", "start", "duration", "tcStart", "frameDuration")
 # The README's cue colour table.
-CUE_COLOURS = {
-    "ColorBars": "MAGENTA",
-    "Slate": "YELLOW",
-    "BlackFrames": "BLACK",
-    "StudioLogo": "CYAN",
-    "OpeningCredits": "BLUE",
-    "EndCredits": "RED",
-    "Content": "GREEN",
-}
 
 
 def seconds(text: str) -> Fraction:

@@ -13,12 +13,11 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import SAMPLE_NAMES, clip_markers, media_frames, sample, shot_clips
+from conftest import SAMPLE_NAMES, TC_RATES, clip_markers, media_frames, sample, shot_clips
 from lxml import etree
 from timecode import Timecode
 
 OTIOCONVERT = Path(sys.executable).with_name("otioconvert")
-TC_RATES = {"23976": "23.976", "24": "24", "25": "25", "2997df": "29.97", "30": "30", "5994df": "59.94"}
 
 
 def otioconvert(*arguments: str | Path) -> subprocess.CompletedProcess[str]:

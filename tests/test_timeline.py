@@ -8,13 +8,11 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import SAMPLE_NAMES, clip_markers, developer_guide_response, media_frames, sample, shot_clips
+from conftest import SAMPLE_NAMES, TC_RATES, clip_markers, developer_guide_response, media_frames, sample, shot_clips
 from timecode import Timecode
 
 from otio_rekognition.errors import AdapterArgumentError
 from otio_rekognition.timeline import CUE_COLORS
-
-TC_RATES = {"23976": "23.976", "24": "24", "25": "25", "2997df": "29.97", "30": "30", "5994df": "59.94"}
 
 
 def read(path: Path | str, **arguments: object) -> otio.schema.Timeline:
