@@ -27,13 +27,17 @@ def segment(kind: str, first: int, last: int, rate: Fraction, details_key: str, 
     }
 
 
-def job_text(shots: int, rate: Fraction = Fraction(30000, 1001), cues_per_100_shots: int = 10) -> str:
-    """A job of ``shots`` shots (lengths 12-111 frames, a 1-frame gap every 50th)
-    plus cues, saved as 1000-segment pages one after the other."""
+def job_text(
+    shots: int, rate: Fraction = Fraction(30000, 1001), cues_per_100_shots: int = 10, longest_shot: int = 111
+) -> str:
+    """A job of ``shots`` shots (lengths 12 to ``longest_shot`` frames, a
+    1-frame gap every 50th) plus cues, saved as 1000-segment pages one after
+    the other. Keep it under Rekognition's six hours: 100,000 segments at
+    59.94 fps need ``longest_shot`` of about 16."""
     segments = []
     position = 0
     for index in range(shots):
-        length = 12 + (index * 37) % 100
+        length = 12 + (index * 37) % (longest_shot - 11)
         details = {"Index": index, "Confidence": 90.0 + index % 10}
         segments.append(segment("SHOT", position, position + length - 1, rate, "ShotSegment", details))
         position += length + (1 if index % 50 == 49 else 0)

@@ -7,6 +7,7 @@ Rates are exact ``Fraction`` values. Rekognition reports rates as float32
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -24,6 +25,7 @@ SMPTE_RATES: tuple[Fraction, ...] = (
     Fraction(60),
 )
 DROP_FRAME_RATES: frozenset[Fraction] = frozenset({Fraction(30000, 1001), Fraction(60000, 1001)})
+_SMPTE_RATE_SET = frozenset(SMPTE_RATES)
 
 # A float32 of an NTSC rate is within 1e-4 of it; distinct SMPTE rates are at
 # least 0.02 apart, so this tolerance cannot pick the wrong neighbour.
@@ -67,7 +69,7 @@ def snap_rate(rate: float) -> Fraction:
 
 
 def is_smpte_rate(rate: Fraction) -> bool:
-    return rate in SMPTE_RATES
+    return rate in _SMPTE_RATE_SET
 
 
 def is_drop_frame(rate: Fraction) -> bool:
@@ -79,6 +81,7 @@ def rate_text(rate: Fraction) -> str:
     return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
 
 
+@functools.lru_cache(maxsize=32)
 def _timecode_base(rate: Fraction) -> tuple[int, int]:
     """Nominal frames per second and frames dropped per minute."""
     if not is_smpte_rate(rate):
@@ -137,10 +140,12 @@ def timecode_to_frame(timecode: str, rate: Fraction) -> int:
 def millis_to_frame(millis: float, rate: Fraction) -> int:
     """The frame whose start is nearest to ``millis``: Rekognition rounds its
     millisecond values down, so truncating here would lose a frame."""
+    if isinstance(millis, int):  # integer arithmetic: Fraction is slow over a whole job
+        return (2 * millis * rate.numerator + 1000 * rate.denominator) // (2000 * rate.denominator)
     return math.floor(Fraction(millis) * rate / 1000 + Fraction(1, 2))
 
 
 def frame_to_millis(frame: int, rate: Fraction) -> int:
     """Start time of a frame in whole milliseconds, rounded down as
     Rekognition does."""
-    return math.floor(Fraction(frame * 1000) / rate)
+    return frame * 1000 * rate.denominator // rate.numerator
