@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 OUT ?= out
 SAMPLE ?= sample_media/demo_2997df.json
 START ?= 01:00:00:00
+VIDEO ?= sample_media/demo_2997df.mp4
 SHARED ?= ../shared
 
 .PHONY: demo test lint samples clean
@@ -27,6 +28,9 @@ demo: $(VENV)/.installed
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml --start-timecode '$(START)'
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf --start-timecode '$(START)'
 	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.rekognition.json -O rekognition
+	# The same path without AWS: detect shots and cues in the sample video, then convert.
+	$(BIN)/otio-rekognition detect $(VIDEO) -o $(OUT)/detected.json
+	$(BIN)/otio-rekognition convert $(OUT)/detected.json -o $(OUT)/detected.fcpxml --media-url $(abspath $(VIDEO))
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check otio_rekognition tests sample_media benchmarks
@@ -38,6 +42,7 @@ test: lint
 
 samples: $(VENV)/.installed
 	$(BIN)/python sample_media/make_samples.py
+	$(BIN)/python sample_media/make_video.py
 
 clean:
 	rm -rf $(VENV) $(OUT)

@@ -8,11 +8,13 @@ Every failure is one line on standard error and a non-zero exit status:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import json
 import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
@@ -111,6 +113,48 @@ def fetch(arguments: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def detect_video(arguments: argparse.Namespace) -> int:
+    try:
+        from otio_rekognition.detect import DETECTED_CUE_TYPES, UNDETECTED_CUE_TYPES, detect
+    except ImportError as error:  # the detector's libraries are an extra
+        raise RekognitionError(f"detect needs {error.name}: pip install 'otio-rekognition[detect]'") from None
+
+    names = ("black_max_pixel_threshold", "black_min_coverage", "shot_detector", "shot_threshold",
+             "min_shot_frames", "dissolve_threshold", "max_dissolve_frames")  # fmt: skip
+    with _progress_bar(arguments.video) as progress:
+        response = detect(
+            arguments.video,
+            segment_types=tuple(arguments.segment_types.split(",")),
+            progress=progress,
+            **{name: getattr(arguments, name) for name in names},
+        )
+    write_atomically(arguments.output, json.dumps(response, indent=2) + "\n")
+    shots = sum(segment["Type"] == "SHOT" for segment in response["Segments"])
+    print(
+        f"{PROGRAM}: wrote {arguments.output}: {shots} shots, {len(response['Segments']) - shots} technical cues "
+        f"({', '.join(DETECTED_CUE_TYPES)}); not detected offline: {', '.join(UNDETECTED_CUE_TYPES)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+@contextlib.contextmanager
+def _progress_bar(video: str) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A tqdm bar on a terminal; nothing in a log or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(desc=Path(video).name, unit="frame", leave=False, file=sys.stderr) as bar:
+
+        def update(done: int, total: int | None) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield update
 
 
 def _export(timeline: otio.schema.Timeline, arguments: argparse.Namespace, file_format: str) -> None:
@@ -303,6 +347,32 @@ def _parser() -> argparse.ArgumentParser:
     fetch_parser.add_argument("--raw-pages", action="store_true", help="write the pages as sent (a JSON array)")
     _add_aws_options(fetch_parser)
     fetch_parser.set_defaults(run=fetch)
+
+    detect_parser = commands.add_parser(
+        "detect",
+        help="find shots, black frames and colour bars in a local video, without AWS",
+        description="Write a GetSegmentDetection response (JSON) for a local video: SHOT segments (dissolves and "
+        "fades left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
+        "detected offline.",
+    )
+    detect_parser.add_argument("video", metavar="VIDEO", help="the video file")
+    detect_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
+    detect_parser.add_argument("--segment-types", default="SHOT,TECHNICAL_CUE", help="SHOT, TECHNICAL_CUE or both")
+    detect_parser.add_argument(
+        "--black-max-pixel-threshold", type=float, default=0.2, help="BlackFrame.MaxPixelThreshold (0-1, 0.2)"
+    )
+    detect_parser.add_argument(
+        "--black-min-coverage", type=float, default=99.0, help="BlackFrame.MinCoveragePercentage (0-100, 99)"
+    )
+    shots = detect_parser.add_argument_group("shots")
+    shots.add_argument("--shot-detector", choices=("content", "adaptive"), default="content", help="PySceneDetect")
+    shots.add_argument("--shot-threshold", type=float, help="its threshold (content: 27, adaptive: 3.0)")
+    shots.add_argument("--min-shot-frames", type=int, default=15, help="shortest shot, in frames (15)")
+    shots.add_argument(
+        "--dissolve-threshold", type=float, default=2.0, help="change per frame (0-255) that may start a dissolve (2)"
+    )
+    shots.add_argument("--max-dissolve-frames", type=int, default=60, help="longest dissolve or fade, in frames (60)")
+    detect_parser.set_defaults(run=detect_video)
     return parser
 
 

@@ -11,7 +11,7 @@ import aaf2
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import SHARED, media_frames, sample, shot_clips
+from conftest import SAMPLES, SHARED, media_frames, sample, shot_clips
 from lxml import etree
 from timecode import Timecode
 
@@ -161,3 +161,22 @@ def test_resolve_marker_edl(tmp_path: Path, cut_lists: dict) -> None:
 def test_writer_adapters_are_registered(rekognition_adapter: otio.adapters.Adapter) -> None:
     names = {adapter.name for adapter in otio.plugins.ActiveManifest().adapters}
     assert {"rekognition_edl", "rekognition_fcpxml", "rekognition_fcp7_xml", "rekognition_aaf"} <= names
+
+
+def test_detect_then_convert_without_aws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    truth = json.loads((SAMPLES / "video_cutlists.json").read_text())["2997df"]
+    detected = tmp_path / "demo.json"
+    assert run("detect", SAMPLES / "demo_2997df.mp4", "-o", detected) == 0
+    assert "not detected offline: Slate, StudioLogo" in capsys.readouterr().err
+    output = tmp_path / "demo.otio"
+    assert run("convert", detected, "-o", output, "--media-url", SAMPLES / "demo_2997df.mp4", "--strict") == 0
+    timeline = otio.adapters.read_from_file(str(output))
+    assert [media_frames(clip.source_range) for clip in shot_clips(timeline)] == truth["shots"]
+
+
+def test_detect_refuses_what_is_not_a_video(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_video = tmp_path / "notes.mp4"
+    not_video.write_text("not a video")
+    assert run("detect", not_video, "-o", tmp_path / "x.json") == EXIT_INPUT
+    assert capsys.readouterr().err.count("\n") == 1
+    assert not (tmp_path / "x.json").exists()

@@ -17,7 +17,7 @@ def test_samples_are_reproducible(tmp_path: Path) -> None:
     (copy / "make_samples.py").write_text((SAMPLES / "make_samples.py").read_text())
     subprocess.run([sys.executable, str(copy / "make_samples.py")], check=True, timeout=120)
     made = sorted(path.name for path in copy.glob("*.json"))
-    assert made == sorted(path.name for path in SAMPLES.glob("*.json"))
+    assert made == sorted(path.name for path in SAMPLES.glob("*.json") if path.name != "video_cutlists.json")
     for name in made:
         assert (copy / name).read_text() == (SAMPLES / name).read_text(), name
 
