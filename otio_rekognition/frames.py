@@ -31,6 +31,8 @@ _SMPTE_RATE_SET = frozenset(SMPTE_RATES)
 # least 0.02 apart, so this tolerance cannot pick the wrong neighbour.
 _SNAP_TOLERANCE = 0.001
 MAX_RATE = Fraction(240)
+# Below this no video is playable; a rate near 0 would make every frame maths overflow.
+MIN_RATE = Fraction(1)
 
 TIMECODE_SHAPE = re.compile(r"^(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$")
 
@@ -52,16 +54,16 @@ def parse_rate(value: object) -> Fraction:
             raise ValueError(f"expected a frame rate such as 25, 29.97 or 30000/1001, got {value!r}") from None
     else:
         raise ValueError(f"expected a frame rate, got {value!r}")
-    if not 0 < rate <= MAX_RATE:
-        raise ValueError(f"expected a frame rate above 0 and at most {MAX_RATE}, got {value!r}")
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise ValueError(f"expected a frame rate from {MIN_RATE} to {MAX_RATE}, got {value!r}")
     return rate
 
 
 def snap_rate(rate: float) -> Fraction:
     """The exact SMPTE rate nearest to ``rate``, or ``rate`` itself as a
     fraction when no SMPTE rate is that close (12.5, 15, ...)."""
-    if not math.isfinite(rate) or not 0 < rate <= MAX_RATE:
-        raise ValueError(f"expected a frame rate above 0 and at most {MAX_RATE}, got {rate!r}")
+    if not math.isfinite(rate) or not MIN_RATE <= rate <= MAX_RATE:
+        raise ValueError(f"expected a frame rate from {MIN_RATE} to {MAX_RATE}, got {rate!r}")
     for candidate in SMPTE_RATES:
         if abs(float(candidate) - rate) < _SNAP_TOLERANCE:
             return candidate
@@ -74,6 +76,10 @@ def is_smpte_rate(rate: Fraction) -> bool:
 
 def is_drop_frame(rate: Fraction) -> bool:
     return rate in DROP_FRAME_RATES
+
+
+def frames_in_a_day(rate: Fraction) -> int:
+    return math.floor(24 * 3600 * rate)
 
 
 def rate_text(rate: Fraction) -> str:

@@ -33,9 +33,13 @@ CUE_TYPES = ("ColorBars", "EndCredits", "BlackFrames", "OpeningCredits", "Studio
 
 # The source name of text that did not come from a file.
 STRING_SOURCE = "<string>"
+# 19 digits in a row may be an integer beyond int64 (checked on the text: cheap).
+_BEYOND_INT64 = re.compile(r"\d{19}")
 _WHITESPACE = re.compile(r"\s*")
 # A handful of examples says what went wrong; thousands would drown the user.
 _EXAMPLES = 3
+_SHOWN_LENGTH = 60
+_DAY_MILLIS = 24 * 3600 * 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,8 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
         position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
     if not documents:
         raise ResponseFormatError(f"{source}: empty input: expected a GetSegmentDetection response in JSON")
+    if _BEYOND_INT64.search(text):
+        documents = [_int64_safe(document) for document in documents]
     pages: list[Any] = []
     for document in documents:
         pages.extend(document if isinstance(document, list) else [document])
@@ -201,10 +207,19 @@ def merge_pages(
         )
 
     last_frame = max((segment.last_frame for segment in segments), default=-1)
+    video_frames = _video_frame_count(first, job_rate, source)
+    # A frame of slack: DurationMillis is rounded down.
+    if video_frames and last_frame > video_frames:
+        _report(
+            f"{source}: segments run to frame {last_frame}, past the end of the video "
+            f"(VideoMetadata[0].DurationMillis gives {video_frames} frames); the timeline covers them",
+            strict,
+            ResponseFormatError,
+        )
     return Job(
         source=source,
         rate=job_rate,
-        frame_count=max(_video_frame_count(first, job_rate, source), last_frame + 1),
+        frame_count=max(video_frames, last_frame + 1),
         segments=tuple(segments),
         info={key: value for key, value in first.items() if key not in ("Segments", "NextToken")},
         page_count=len(pages),
@@ -226,7 +241,7 @@ def parse_segment(
     """
     segment_type = raw.get("Type")
     if not isinstance(segment_type, str) or not segment_type:
-        raise ResponseFormatError(f"{where} field Type: expected SHOT or TECHNICAL_CUE, got {segment_type!r}")
+        raise ResponseFormatError(f"{where} field Type: expected SHOT or TECHNICAL_CUE, got {_shown(segment_type)}")
     first_frame, last_frame = _resolve_frames(raw, rate, where, disagreements)
     confidence = shot_index = cue_type = None
     if segment_type == SHOT:
@@ -239,7 +254,7 @@ def parse_segment(
         if not isinstance(cue_type, str) or not cue_type:
             raise ResponseFormatError(
                 f"{where} field TechnicalCueSegment.Type: expected a cue type such as "
-                f"{', '.join(CUE_TYPES)}, got {cue_type!r}"
+                f"{', '.join(CUE_TYPES)}, got {_shown(cue_type)}"
             )
         confidence = _confidence(details, f"{where} TechnicalCueSegment")
     return Segment(segment_type, first_frame, last_frame, confidence, shot_index, cue_type, raw)
@@ -254,7 +269,10 @@ def _resolve_frames(
         candidates.append(
             (
                 "frame numbers",
-                (_frame_number(raw, "StartFrameNumber", where), _frame_number(raw, "EndFrameNumber", where)),
+                (
+                    _frame_number(raw, "StartFrameNumber", rate, where),
+                    _frame_number(raw, "EndFrameNumber", rate, where),
+                ),
             )
         )
     if "StartTimecodeSMPTE" in raw or "EndTimecodeSMPTE" in raw:
@@ -311,12 +329,15 @@ def _agree(name: str, values: tuple[int | None, int | None], chosen: tuple[int, 
     return all(value is not None and abs(value - frame) <= 1 for value, frame in zip(values, chosen, strict=True))
 
 
-def _frame_number(raw: Mapping[str, Any], key: str, where: str) -> int:
+def _frame_number(raw: Mapping[str, Any], key: str, rate: Fraction, where: str) -> int:
     value = raw.get(key)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ResponseFormatError(f"{where} field {key}: expected a frame number of 0 or more, got {value!r}")
+    # Rekognition takes videos of up to six hours; a day of frames is the
+    # most a SMPTE clock counts, and past it OTIO's float times lose frames.
+    most = frames.frames_in_a_day(rate) - 1
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        raise ResponseFormatError(f"{where} field {key}: expected a frame number from 0 to {most}, got {_shown(value)}")
     return value
 
 
@@ -336,8 +357,10 @@ def _millis(raw: Mapping[str, Any], key: str, rate: Fraction, where: str) -> int
     value = raw.get(key)
     if value is None:
         return None
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
-        raise ResponseFormatError(f"{where} field {key}: expected milliseconds of 0 or more, got {value!r}")
+    if not _is_millis(value):
+        raise ResponseFormatError(
+            f"{where} field {key}: expected milliseconds from 0 to {_DAY_MILLIS}, got {_shown(value)}"
+        )
     return frames.millis_to_frame(value, rate)
 
 
@@ -351,7 +374,7 @@ def _object(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
 def _integer(raw: Mapping[str, Any], key: str, where: str) -> int:
     value = raw.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ResponseFormatError(f"{where} field {key}: expected an integer of 0 or more, got {value!r}")
+        raise ResponseFormatError(f"{where} field {key}: expected an integer of 0 or more, got {_shown(value)}")
     return value
 
 
@@ -360,7 +383,7 @@ def _confidence(raw: Mapping[str, Any], where: str) -> float | None:
     if value is None:
         return None
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 100:
-        raise ResponseFormatError(f"{where} field Confidence: expected a number from 0 to 100, got {value!r}")
+        raise ResponseFormatError(f"{where} field Confidence: expected a number from 0 to 100, got {_shown(value)}")
     return float(value)
 
 
@@ -374,15 +397,16 @@ def _check_status(page: Mapping[str, Any], source: str, number: int) -> None:
             "wait for SUCCEEDED and fetch the results again"
         )
     if status == "FAILED":
-        message = page.get("StatusMessage") or "no StatusMessage given"
+        message = " ".join(str(page.get("StatusMessage") or "no StatusMessage given").split())
         raise JobStatusError(f"{source}: page {number}: JobStatus is FAILED: {message}")
     raise ResponseFormatError(
-        f"{source}: page {number} field JobStatus: expected SUCCEEDED, IN_PROGRESS or FAILED, got {status!r}"
+        f"{source}: page {number} field JobStatus: expected SUCCEEDED, IN_PROGRESS or FAILED, got {_shown(status)}"
     )
 
 
 def _check_same_job(first: Mapping[str, Any], page: Mapping[str, Any], source: str, number: int) -> None:
-    for key in ("JobId", "VideoMetadata"):
+    # Rekognition repeats these on every page of a job.
+    for key in ("JobId", "JobTag", "Video", "VideoMetadata", "AudioMetadata", "SelectedSegmentTypes"):
         if key in first and key in page and first[key] != page[key]:
             raise ResponseFormatError(
                 f"{source}: page {number} field {key} differs from page 1: the pages come from different jobs"
@@ -409,7 +433,7 @@ def _video_rate(page: Mapping[str, Any], source: str) -> Fraction:
         )
     value = video["FrameRate"]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ResponseFormatError(f"{source} field VideoMetadata[0].FrameRate: expected a number, got {value!r}")
+        raise ResponseFormatError(f"{source} field VideoMetadata[0].FrameRate: expected a number, got {_shown(value)}")
     try:
         return frames.snap_rate(value)
     except ValueError as error:
@@ -421,9 +445,10 @@ def _video_frame_count(page: Mapping[str, Any], rate: Fraction, source: str) -> 
     millis = video.get("DurationMillis") if video else None
     if millis is None:
         return 0
-    if not isinstance(millis, (int, float)) or isinstance(millis, bool) or not math.isfinite(millis) or millis < 0:
+    if not _is_millis(millis):
         raise ResponseFormatError(
-            f"{source} field VideoMetadata[0].DurationMillis: expected milliseconds of 0 or more, got {millis!r}"
+            f"{source} field VideoMetadata[0].DurationMillis: expected milliseconds from 0 to {_DAY_MILLIS}, "
+            f"got {_shown(millis)}"
         )
     return frames.millis_to_frame(millis, rate)
 
@@ -460,6 +485,31 @@ def _decode(data: str | bytes, source: str) -> str:
                 f"{source}: not UTF-8 text (byte {error.start}): expected a GetSegmentDetection response in JSON"
             ) from None
     return data.removeprefix("\ufeff")
+
+
+def _int64_safe(value: Any) -> Any:
+    """OTIO metadata holds integers of int64 at most: a larger one (no real
+    response has one) is kept as its digits, so nothing is lost."""
+    if isinstance(value, dict):
+        return {key: _int64_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_int64_safe(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return str(value)
+    return value
+
+
+def _is_millis(value: object) -> bool:
+    return (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        and 0 <= value <= _DAY_MILLIS
+    )  # fmt: skip
+
+
+def _shown(value: object) -> str:
+    """A value as an error message shows it: repr, cut short (a field may hold megabytes)."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN_LENGTH else f"{text[:_SHOWN_LENGTH]}... ({len(text)} characters)"
 
 
 def _reject_constant(name: str) -> None:

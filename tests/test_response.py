@@ -82,6 +82,14 @@ class TestIncompleteJobs:
             read_job(real_pages[0].read_bytes(), strict=True)
 
 
+def test_segments_past_the_end_of_the_video_warn() -> None:
+    response = developer_guide_response()
+    response["VideoMetadata"][0]["DurationMillis"] = 5000  # 150 frames; the shots run to frame 449
+    with pytest.warns(RekognitionWarning, match=r"segments run to frame 449, past the end of the video .* 150 frames"):
+        job = read_job(json.dumps(response))
+    assert job.frame_count == 450
+
+
 class TestFrameSources:
     def test_old_response_frames_come_from_smpte(self, real_pages: list[Path], no_warnings: None) -> None:
         job = read_job(b"".join(page.read_bytes() for page in real_pages))
@@ -126,7 +134,7 @@ class TestFrameSources:
 
     def test_non_smpte_rate_with_frame_numbers(self, no_warnings: None) -> None:
         response = developer_guide_response()
-        response["VideoMetadata"][0]["FrameRate"] = 12.5
+        response["VideoMetadata"][0].update(FrameRate=12.5, DurationMillis=36000)  # 450 frames
         for segment in response["Segments"]:  # SMPTE and milliseconds were made at 29.97
             for key in ("StartTimestampMillis", "EndTimestampMillis", "StartTimecodeSMPTE", "EndTimecodeSMPTE"):
                 del segment[key]
@@ -184,7 +192,7 @@ BAD_INPUTS = [
     pytest.param(
         bad(lambda r: r["VideoMetadata"][0].update(FrameRate=0)),
         ResponseFormatError,
-        r"VideoMetadata\[0\]\.FrameRate: expected a frame rate above 0",
+        r"VideoMetadata\[0\]\.FrameRate: expected a frame rate from 1 to 240",
         id="rate-zero",
     ),
     pytest.param(
@@ -213,7 +221,7 @@ BAD_INPUTS = [
     pytest.param(
         bad(lambda r: r["Segments"][2].update(StartFrameNumber=-1)),
         ResponseFormatError,
-        r"Segments\[2\] field StartFrameNumber: expected a frame number of 0 or more, got -1",
+        r"Segments\[2\] field StartFrameNumber: expected a frame number from 0 to 2589409, got -1",
         id="negative",
     ),
     pytest.param(
