@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -170,6 +171,10 @@ def _float32s(low: float, high: float) -> st.SearchStrategy[float]:
     return st.floats(low, high, allow_nan=False).map(make_samples.float32).filter(lambda v: low <= v <= high)
 
 
+def segment_last_frame(segment: dict, tc_rate: str) -> int:
+    return Timecode(tc_rate, segment["EndTimecodeSMPTE"]).frames - 1
+
+
 @st.composite
 def responses(draw: st.DrawFn) -> tuple[str, list[dict]]:
     """A random valid job, saved as one or several pages in a random layout."""
@@ -197,7 +202,9 @@ def responses(draw: st.DrawFn) -> tuple[str, list[dict]]:
         segments.append(
             make_samples.segment("TECHNICAL_CUE", first, first + length - 1, rate, tc_rate, details, frame_fields)
         )
-    end = max([s["StartTimestampMillis"] for s in segments] + [0])
+    # A video at least as long as its segments: the end of the last frame, rounded down.
+    frame_count = max([segment_last_frame(s, tc_rate) + 1 for s in segments] + [0])
+    end = math.floor(frame_count * 1000 / rate)
     document = {
         "JobStatus": "SUCCEEDED",
         "VideoMetadata": [
