@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import opentimelineio as otio
 
 from otio_rekognition import __version__
-from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError
+from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError, TimelineError
 from otio_rekognition.exports import FORMATS, FORMATS_BY_SUFFIX, ExportSettings, export, format_for
 from otio_rekognition.options import ReadOptions
 from otio_rekognition.output import write_atomically
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def convert(arguments: argparse.Namespace) -> int:
     file_format = format_for(arguments.output, arguments.format)
     read_options = {name: getattr(arguments, name) for name in _READ_OPTIONS}
-    _export(_load(arguments, read_options), arguments, file_format)
+    _export(_load(arguments, read_options), arguments, file_format, " + ".join(arguments.inputs))
     return 0
 
 
@@ -92,7 +92,7 @@ def start(arguments: argparse.Namespace) -> int:
     _wait_for(job_id, arguments, connection)
     result = aws.fetch(job_id, connection, on_page=_page_reporter(job_id))
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
-    _export(_timeline(result.text(), result.source, read_options), arguments, file_format)
+    _export(_timeline(result.text(), result.source, read_options), arguments, file_format, result.source)
     return 0
 
 
@@ -157,14 +157,18 @@ def _progress_bar(video: str) -> Iterator[Callable[[int, int | None], None] | No
         yield update
 
 
-def _export(timeline: otio.schema.Timeline, arguments: argparse.Namespace, file_format: str) -> None:
+def _export(timeline: otio.schema.Timeline, arguments: argparse.Namespace, file_format: str, source: str) -> None:
+    """Write the output; an error names the input it came from."""
     settings = ExportSettings(
         start_timecode=arguments.start_timecode,
         edl_flavor=arguments.edl_flavor,
         fcpxml_version=arguments.fcpxml_version,
         chapter_markers=arguments.chapter_markers,
     )
-    export(timeline, arguments.output, file_format, settings)
+    try:
+        export(timeline, arguments.output, file_format, settings)
+    except TimelineError as error:
+        raise TimelineError(f"{source}: {error}") from None
     print(f"{PROGRAM}: wrote {arguments.output} ({file_format})", file=sys.stderr)
 
 

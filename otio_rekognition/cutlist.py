@@ -19,7 +19,13 @@ from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError, TimelineError
 from otio_rekognition.response import parse_segment
 from otio_rekognition.timeline import KIND_CUE, KIND_SHOT
-from otio_rekognition.timeline_access import frame_of, rekognition_metadata, timeline_rate, video_frame_size
+from otio_rekognition.timeline_access import (
+    frame_of,
+    rekognition_metadata,
+    source_range,
+    timeline_rate,
+    video_frame_size,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,7 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) 
     locators.sort(key=lambda locator: (locator.record_first, locator.kind != "shot", locator.name))
     every_event = [event for track_events in (events, *cue_tracks) for event in track_events]
     duration = max((event.record_first + event.length for event in every_event), default=0)
+    _check_frames(timeline, rate, record_start, every_event, locators)
     return CutList(
         name=names.safe_name(timeline.name) or "Rekognition segments",
         rate=rate,
@@ -115,19 +122,33 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) 
     )
 
 
+def _check_frames(
+    timeline: otio.schema.Timeline, rate: Fraction, record_start: int, events: list[Event], locators: list[Locator]
+) -> None:
+    """Every time an export writes must be a timecode: from 00:00:00:00 to a day."""
+    day = frames.frames_in_a_day(rate)
+    spans = [("the start timecode", record_start, 0)]
+    spans += [(f"clip {event.name!r}", record_start + event.record_first, event.length) for event in events]
+    spans += [(f"the source of clip {event.name!r}", event.source_first, event.length) for event in events]
+    spans += [(f"marker {marker.name!r}", record_start + marker.record_first, marker.length) for marker in locators]
+    for what, first, length in spans:
+        if first < 0 or first + length > day:
+            raise TimelineError(f"timeline {timeline.name!r}: {what} lies outside the 24 hours a timecode can give")
+
+
 def _events(track: otio.schema.Track, rate: Fraction, locators: list[Locator]) -> tuple[Event, ...]:
     events = []
     position = 0  # a running record position: range_in_parent() walks the track each time
     for item in track:
         if isinstance(item, otio.schema.Transition):
             continue  # a transition overlaps its neighbours and takes no time of its own
-        record_first, position = position, position + frame_of(item.duration(), rate)
+        record_first, position = position, position + frame_of(source_range(item).duration, rate)
         if not isinstance(item, otio.schema.Clip):
             continue
         clip = item
-        source_range = clip.trimmed_range()
-        source_first = frame_of(source_range.start_time, rate)
-        length = frame_of(source_range.duration, rate)
+        clip_range = source_range(clip)
+        source_first = frame_of(clip_range.start_time, rate)
+        length = frame_of(clip_range.duration, rate)
         if length <= 0:
             continue
         rekognition = rekognition_metadata(clip)
@@ -182,12 +203,15 @@ def _media(clip: otio.schema.Clip, rate: Fraction) -> Media:
     url = getattr(reference, "target_url", None) or reference.name or clip.name
     available = reference.available_range
     if available is None:
-        start, length = 0, frame_of(clip.trimmed_range().end_time_exclusive(), rate)
+        start, length = 0, frame_of(source_range(clip).end_time_exclusive(), rate)
     else:
         start, length = frame_of(available.start_time, rate), frame_of(available.duration, rate)
     media_name = names.media_name(url)
-    reel = clip.metadata.get("cmx_3600", {}).get("reel") if isinstance(clip.metadata.get("cmx_3600"), Mapping) else None
-    return Media(url=url, name=media_name, reel=reel or names.reel_name(media_name), start=start, length=length)
+    cmx = clip.metadata.get("cmx_3600")
+    reel = cmx.get("reel") if isinstance(cmx, Mapping) else None
+    # A reel someone set is kept, but made one that an EDL can carry.
+    reel_source = reel if isinstance(reel, str) and reel.strip() else media_name
+    return Media(url=url, name=media_name, reel=names.reel_name(reel_source), start=start, length=length)
 
 
 def _record_start(timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None) -> int:

@@ -128,16 +128,16 @@ def timecode_to_frame(timecode: str, rate: Fraction) -> int:
     """
     match = TIMECODE_SHAPE.match(timecode.strip()) if isinstance(timecode, str) else None
     if match is None:
-        raise ValueError(f"expected a timecode HH:MM:SS:FF, got {timecode!r}")
+        raise ValueError(f"expected a timecode HH:MM:SS:FF, got {timecode!r:.40}")
     nominal, dropped = _timecode_base(rate)
     hh, mm, ss, separator, ff = match.groups()
     hours, minutes, seconds, frames = int(hh), int(mm), int(ss), int(ff)
     if separator == ";" and not dropped:
-        raise ValueError(f"timecode {timecode!r} is drop frame (';'), but {float(rate):g} fps has no drop frame")
+        raise ValueError(f"timecode {timecode!r:.40} is drop frame (';'), but {float(rate):g} fps has no drop frame")
     if minutes > 59 or seconds > 59 or frames >= nominal:
-        raise ValueError(f"timecode {timecode!r} is out of range at {float(rate):g} fps")
+        raise ValueError(f"timecode {timecode!r:.40} is out of range at {float(rate):g} fps")
     if dropped and seconds == 0 and minutes % 10 and frames < dropped:
-        raise ValueError(f"timecode {timecode!r} does not exist in drop frame: that label is skipped")
+        raise ValueError(f"timecode {timecode!r:.40} does not exist in drop frame: that label is skipped")
     total_minutes = hours * 60 + minutes
     drop = dropped * (total_minutes - total_minutes // 10)
     return (total_minutes * 60 + seconds) * nominal + frames - drop

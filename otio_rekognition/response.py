@@ -33,8 +33,9 @@ CUE_TYPES = ("ColorBars", "EndCredits", "BlackFrames", "OpeningCredits", "Studio
 
 # The source name of text that did not come from a file.
 STRING_SOURCE = "<string>"
-# 19 digits in a row may be an integer beyond int64 (checked on the text: cheap).
-_BEYOND_INT64 = re.compile(r"\d{19}")
+# What may need _otio_safe, found on the text (cheap): 19 digits in a row (an
+# integer beyond int64?), an escaped surrogate or NUL.
+_UNSAFE_FOR_OTIO = re.compile(r"\d{19}|\\u[dD][89a-fA-F]|\\u0000")
 _WHITESPACE = re.compile(r"\s*")
 # A handful of examples says what went wrong; thousands would drown the user.
 _EXAMPLES = 3
@@ -111,7 +112,7 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
     """The response pages in ``data``: one document, an array of documents,
     or documents one after the other."""
     text = _decode(data, source)
-    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    decoder = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object_without_duplicates)
     documents: list[Any] = []
     position = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
     while position < len(text):
@@ -131,8 +132,8 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
         position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
     if not documents:
         raise ResponseFormatError(f"{source}: empty input: expected a GetSegmentDetection response in JSON")
-    if _BEYOND_INT64.search(text):
-        documents = [_int64_safe(document) for document in documents]
+    if _UNSAFE_FOR_OTIO.search(text):
+        documents = [_otio_safe(document) for document in documents]
     pages: list[Any] = []
     for document in documents:
         pages.extend(document if isinstance(document, list) else [document])
@@ -487,13 +488,16 @@ def _decode(data: str | bytes, source: str) -> str:
     return data.removeprefix("\ufeff")
 
 
-def _int64_safe(value: Any) -> Any:
-    """OTIO metadata holds integers of int64 at most: a larger one (no real
-    response has one) is kept as its digits, so nothing is lost."""
+def _otio_safe(value: Any) -> Any:
+    """What OTIO metadata cannot hold, made so that it can (no real response
+    has any of it): an integer beyond int64 is kept as its digits; a lone
+    UTF-16 surrogate becomes U+FFFD; a NUL, which would cut a key short, too."""
     if isinstance(value, dict):
-        return {key: _int64_safe(item) for key, item in value.items()}
+        return {_otio_safe(key): _otio_safe(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_int64_safe(item) for item in value]
+        return [_otio_safe(item) for item in value]
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\x00", "\ufffd")
     if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
         return str(value)
     return value
@@ -510,6 +514,17 @@ def _shown(value: object) -> str:
     """A value as an error message shows it: repr, cut short (a field may hold megabytes)."""
     text = repr(value)
     return text if len(text) <= _SHOWN_LENGTH else f"{text[:_SHOWN_LENGTH]}... ({len(text)} characters)"
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys repeat means different things to different
+    readers (Python keeps the last value, others the first): refuse it."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise ValueError(f"the key {repeated!r} appears twice in one object")
+    return result
 
 
 def _reject_constant(name: str) -> None:

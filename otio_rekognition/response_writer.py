@@ -8,6 +8,7 @@ by hand, a marker added) becomes a segment computed from its ranges.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -15,10 +16,17 @@ from typing import Any
 import opentimelineio as otio
 
 from otio_rekognition import frames
-from otio_rekognition.errors import ResponseFormatError, TimelineError
-from otio_rekognition.response import CUE_TYPES, SEGMENT_TYPES, SHOT, TECHNICAL_CUE, Segment, parse_segment
+from otio_rekognition.errors import RekognitionError, RekognitionWarning, ResponseFormatError, TimelineError
+from otio_rekognition.response import CUE_TYPES, SEGMENT_TYPES, SHOT, TECHNICAL_CUE, Segment, parse_segment, read_job
 from otio_rekognition.timeline import KIND_CUE, KIND_SHOT
-from otio_rekognition.timeline_access import frame_of, media_start, plain, rekognition_metadata, timeline_rate
+from otio_rekognition.timeline_access import (
+    frame_of,
+    media_start,
+    plain,
+    rekognition_metadata,
+    source_range,
+    timeline_rate,
+)
 
 # Rekognition has no segment without a confidence; one placed by a person is certain.
 HAND_MADE_CONFIDENCE = 100.0
@@ -45,8 +53,19 @@ class _Found:
 
 
 def response_text(timeline: otio.schema.Timeline) -> str:
-    """The response as pretty-printed JSON."""
-    return json.dumps(timeline_to_response(timeline), indent=2) + "\n"
+    """The response as pretty-printed JSON, checked by this package's own
+    reader: never a file that cannot be read back."""
+    try:
+        text = json.dumps(timeline_to_response(timeline), indent=2, allow_nan=False) + "\n"
+    except ValueError as error:
+        raise TimelineError(f"timeline {timeline.name!r}: not writable as JSON: {error}") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RekognitionWarning)
+        try:
+            read_job(text, "the written response")
+        except RekognitionError as error:
+            raise TimelineError(f"timeline {timeline.name!r} makes no valid response: {error}") from None
+    return text
 
 
 def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
@@ -68,12 +87,18 @@ def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
 
     by_type = {SHOT: written_shots, TECHNICAL_CUE: written_cues}
     # Rekognition sorts segments by the requested types' order, then by time.
-    requested = [entry.get("Type") for entry in job_info.get("SelectedSegmentTypes", []) if isinstance(entry, dict)]
-    order = dict.fromkeys([t for t in requested if t in by_type] + list(SEGMENT_TYPES))
+    selected = job_info.get("SelectedSegmentTypes")
+    requested = (
+        [entry.get("Type") for entry in selected if isinstance(entry, dict)] if isinstance(selected, list) else []
+    )
+    order = dict.fromkeys([t for t in requested if isinstance(t, str) and t in by_type] + list(SEGMENT_TYPES))
     segments = [segment for segment_type in order for segment in by_type[segment_type]]
 
     response = job_info or _invented_job_info(rate, shots + cues)
     response.setdefault("JobStatus", "SUCCEEDED")
+    if not isinstance(response.get("VideoMetadata"), list) or not response["VideoMetadata"]:
+        # The job was read with rate=...: the written response states its rate itself.
+        response["VideoMetadata"] = _invented_job_info(rate, shots + cues)["VideoMetadata"]
     response["Segments"] = segments
     return response
 
@@ -92,8 +117,8 @@ def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Foun
         for clip in track.find_clips(shallow_search=True):
             kind = rekognition_metadata(clip).get("kind")
             offset = media_start(clip, rate)
-            source_range = clip.trimmed_range()
-            first, count = frame_of(source_range.start_time, rate) - offset, frame_of(source_range.duration, rate)
+            clip_range = source_range(clip)
+            first, count = frame_of(clip_range.start_time, rate) - offset, frame_of(clip_range.duration, rate)
             if count > 0 and kind in (KIND_SHOT, None):
                 shots.append(_found(clip, SHOT, clip.name, first, count, rate))
             elif count > 0 and kind == KIND_CUE:

@@ -21,7 +21,7 @@ _FLOAT32_MAX = 3.4028234663852886e38
 def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
     """The exact rate of the global start time, else of the first clip."""
     times = [timeline.global_start_time] if timeline.global_start_time is not None else []
-    times += [clip.trimmed_range().start_time for clip in timeline.find_clips()][:1]
+    times += [source_range(clip).start_time for clip in timeline.find_clips()][:1]
     if not times:
         raise TimelineError(
             f"timeline {timeline.name!r} has no global start time and no clip: its frame rate is unknown"
@@ -33,7 +33,20 @@ def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
 
 
 def frame_of(time: otio.opentime.RationalTime, rate: Fraction) -> int:
-    return round(time.value_rescaled_to(float(rate)))
+    value = time.value_rescaled_to(float(rate))
+    if not math.isfinite(value):
+        raise TimelineError(f"a time of {time.value} at {time.rate} fps is not a frame")
+    return round(value)
+
+
+def source_range(item: Any) -> otio.opentime.TimeRange:
+    """``item.trimmed_range()``, or one line saying why there is none."""
+    try:
+        return item.trimmed_range()
+    except otio.exceptions.OTIOError:
+        raise TimelineError(
+            f"{type(item).__name__} {item.name!r:.60}: no source range, and its media has no available range"
+        ) from None
 
 
 def media_start(clip: otio.schema.Clip, rate: Fraction) -> int:
@@ -62,10 +75,17 @@ def rekognition_metadata(item: Any) -> dict[str, Any]:
 
 def plain(value: Any) -> Any:
     """OTIO's AnyDictionary/AnyVector as plain dicts and lists, for JSON."""
+    try:
+        return _plain(value)
+    except RecursionError:
+        raise TimelineError("metadata nested too deeply to export") from None
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
+        return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return [plain(item) for item in value]
+        return [_plain(item) for item in value]
     if isinstance(value, float):
         return _float32_restored(value)
     return value

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from timecode import Timecode
 
+from otio_rekognition.errors import TimelineError
 from otio_rekognition.response import CUE_TYPES, load_pages
 
 sys.path.insert(0, str(SAMPLES))
@@ -135,12 +136,12 @@ class TestEditedTimelines:
     def test_hand_made_timeline(self) -> None:
         rate = 24000 / 1001
         track = otio.schema.Track()
-        for length in (48, 24):
+        for first, length in ((0, 48), (48, 24)):
             track.append(
                 otio.schema.Clip(
                     name="x",
                     source_range=otio.opentime.TimeRange(
-                        otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(length, rate)
+                        otio.opentime.RationalTime(first, rate), otio.opentime.RationalTime(length, rate)
                     ),
                 )
             )
@@ -148,7 +149,7 @@ class TestEditedTimelines:
             otio.schema.Marker(
                 name="Slate",
                 marked_range=otio.opentime.TimeRange(
-                    otio.opentime.RationalTime(2, rate), otio.opentime.RationalTime(5, rate)
+                    otio.opentime.RationalTime(50, rate), otio.opentime.RationalTime(5, rate)
                 ),
             )
         )
@@ -158,13 +159,20 @@ class TestEditedTimelines:
         response = write(timeline)
         assert response["VideoMetadata"][0]["FrameRate"] == pytest.approx(23.976, abs=1e-3)
         shots = [(s["StartFrameNumber"], s["EndFrameNumber"]) for s in response["Segments"] if s["Type"] == "SHOT"]
-        assert shots == [(0, 47), (0, 23)] or shots == [(0, 23), (0, 47)]  # both clips start at media frame 0
+        assert shots == [(0, 47), (48, 71)]
         (slate,) = [s for s in response["Segments"] if s["Type"] == "TECHNICAL_CUE"]
         assert (slate["StartFrameNumber"], slate["EndFrameNumber"], slate["StartTimecodeSMPTE"]) == (
-            2,
-            6,
-            "00:00:00:02",
+            50,
+            54,
+            "00:00:02:02",
         )
+
+    def test_clips_of_the_same_frames_are_no_response(self) -> None:
+        timeline = read_string(sample("25").read_bytes())
+        track = timeline.tracks[0]
+        track.append(shot_clips(timeline)[0].deepcopy())  # the first shot's frames a second time
+        with pytest.raises(TimelineError, match="SHOT segments overlap"):
+            otio.adapters.write_to_string(timeline, adapter_name="rekognition")
 
 
 def _float32s(low: float, high: float) -> st.SearchStrategy[float]:
