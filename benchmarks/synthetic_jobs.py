@@ -8,23 +8,7 @@ from fractions import Fraction
 
 from otio_rekognition import frames
 from otio_rekognition.response import CUE_TYPES
-
-
-def segment(kind: str, first: int, last: int, rate: Fraction, details_key: str, details: dict) -> dict:
-    start_ms, end_ms = frames.frame_to_millis(first, rate), frames.frame_to_millis(last, rate)
-    return {
-        "Type": kind,
-        "StartTimestampMillis": start_ms,
-        "EndTimestampMillis": end_ms,
-        "DurationMillis": end_ms - start_ms,
-        "StartTimecodeSMPTE": frames.frame_to_timecode(first, rate),
-        "EndTimecodeSMPTE": frames.frame_to_timecode(last, rate),
-        "DurationSMPTE": frames.frame_to_timecode(last - first, rate),
-        details_key: details,
-        "StartFrameNumber": first,
-        "EndFrameNumber": last,
-        "DurationFrames": last - first,
-    }
+from otio_rekognition.response_writer import computed_segment
 
 
 def job_text(
@@ -39,14 +23,16 @@ def job_text(
     for index in range(shots):
         length = 12 + (index * 37) % (longest_shot - 11)
         details = {"Index": index, "Confidence": 90.0 + index % 10}
-        segments.append(segment("SHOT", position, position + length - 1, rate, "ShotSegment", details))
+        segments.append(computed_segment("SHOT", position, position + length - 1, rate, "ShotSegment", details))
         position += length + (1 if index % 50 == 49 else 0)
     cue_count = shots * cues_per_100_shots // 100
     step = max(position // max(cue_count, 1), 2)
     for number in range(cue_count):
         first = number * step
         details = {"Type": CUE_TYPES[number % len(CUE_TYPES)], "Confidence": 80.0 + number % 20}
-        segments.append(segment("TECHNICAL_CUE", first, first + step // 2, rate, "TechnicalCueSegment", details))
+        segments.append(
+            computed_segment("TECHNICAL_CUE", first, first + step // 2, rate, "TechnicalCueSegment", details)
+        )
     pages = []
     for start in range(0, len(segments), 1000):
         page = {

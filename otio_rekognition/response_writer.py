@@ -160,7 +160,7 @@ def _shot_dict(shot: _Found, number: int, rate: Fraction, renumber: bool) -> dic
     if shot.unchanged and shot.original is not None:
         written = plain(shot.original.raw)
     else:
-        written = _computed(
+        written = computed_segment(
             SHOT, shot.first, shot.last, rate, "ShotSegment", {"Index": number, "Confidence": confidence}
         )
     if renumber:
@@ -173,13 +173,13 @@ def _cue_dict(cue: _Found, rate: Fraction) -> dict[str, Any]:
         return plain(cue.original.raw)
     confidence = cue.original.confidence if cue.original else None
     if cue.segment_type != TECHNICAL_CUE:
-        return _computed(cue.segment_type, cue.first, cue.last, rate, None, {})
-    return _computed(
+        return computed_segment(cue.segment_type, cue.first, cue.last, rate, None, {})
+    return computed_segment(
         TECHNICAL_CUE, cue.first, cue.last, rate, "TechnicalCueSegment", {"Type": cue.label, "Confidence": confidence}
     )
 
 
-def _computed(
+def computed_segment(
     segment_type: str, first: int, last: int, rate: Fraction, details_key: str | None, details: dict[str, Any]
 ) -> dict[str, Any]:
     """A segment in Rekognition's current shape: inclusive end frame,
