@@ -33,8 +33,8 @@ demo: $(VENV)/.installed
 	$(BIN)/otio-rekognition convert $(OUT)/detected.json -o $(OUT)/detected.fcpxml --media-url $(abspath $(VIDEO))
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check otio_rekognition tests sample_media benchmarks
-	$(BIN)/ruff format --check otio_rekognition tests sample_media benchmarks
+	$(BIN)/ruff check src tests sample_media benchmarks
+	$(BIN)/ruff format --check src tests sample_media benchmarks
 	$(BIN)/mypy
 
 test: lint

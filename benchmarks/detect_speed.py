@@ -23,7 +23,7 @@ from pathlib import Path
 import av
 import imageio_ffmpeg
 
-from otio_rekognition.detect import DETECTED_CUE_TYPES, detect
+from otio_rekognition.detect.detector import DETECTED_CUE_TYPES, detect
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_media"
 SAMPLE = "2997df"

@@ -22,7 +22,7 @@ import opentimelineio as otio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_jobs import job_text
 
-from otio_rekognition.exports import ExportSettings, export
+from otio_rekognition.cli import FORMATS, write_timeline
 
 OURS = ("edl", "fcpxml", "fcp7_xml", "aaf")
 STOCK = {"edl": "cmx_3600", "fcpxml": "fcpx_xml", "fcp7_xml": "fcp_xml", "aaf": "AAF"}
@@ -38,7 +38,7 @@ def seconds(work: Callable[[], object]) -> float:
 
 
 def ours_writer(name: str, timeline: otio.schema.Timeline, folder: Path) -> Callable[[], object]:
-    return lambda: export(timeline, str(folder / f"ours{SUFFIX[name]}"), name, ExportSettings())
+    return lambda: write_timeline(timeline, str(folder / f"ours{SUFFIX[name]}"), FORMATS[name])
 
 
 def stock_writer(name: str, timeline: otio.schema.Timeline, folder: Path) -> Callable[[], object]:

@@ -31,7 +31,8 @@ import itertools
 
 from synthetic_jobs import job_text
 
-from otio_rekognition.exports import ExportSettings, export
+from otio_rekognition.cli import FORMATS as ADAPTERS
+from otio_rekognition.cli import write_timeline
 
 RATE = Fraction(60000, 1001)
 FORMATS = {"edl": ".edl", "fcpxml": ".fcpxml", "fcp7_xml": ".xml", "aaf": ".aaf"}
@@ -79,7 +80,7 @@ def main(sizes: list[int]) -> None:
             for name, suffix in FORMATS.items():
                 path = str(folder / f"out{suffix}")
                 start = time.perf_counter()
-                export(timeline, path, name, ExportSettings())
+                write_timeline(timeline, path, ADAPTERS[name])
                 export_times[name].append(time.perf_counter() - start)
     print("\nexport seconds by size, and growth per 10x segments (linear: about 10x, target at most 12x):")
     for name, times in export_times.items():

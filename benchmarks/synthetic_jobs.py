@@ -7,8 +7,8 @@ import json
 from fractions import Fraction
 
 from otio_rekognition import frames
-from otio_rekognition.response import CUE_TYPES
-from otio_rekognition.response_writer import computed_segment
+from otio_rekognition.rekognition.segments import build_segment
+from otio_rekognition.rekognition.vocabulary import CUE_TYPES
 
 
 def job_text(
@@ -23,16 +23,14 @@ def job_text(
     for index in range(shots):
         length = 12 + (index * 37) % (longest_shot - 11)
         details = {"Index": index, "Confidence": 90.0 + index % 10}
-        segments.append(computed_segment("SHOT", position, position + length - 1, rate, "ShotSegment", details))
+        segments.append(build_segment("SHOT", position, position + length - 1, rate, details))
         position += length + (1 if index % 50 == 49 else 0)
     cue_count = shots * cues_per_100_shots // 100
     step = max(position // max(cue_count, 1), 2)
     for number in range(cue_count):
         first = number * step
         details = {"Type": CUE_TYPES[number % len(CUE_TYPES)], "Confidence": 80.0 + number % 20}
-        segments.append(
-            computed_segment("TECHNICAL_CUE", first, first + step // 2, rate, "TechnicalCueSegment", details)
-        )
+        segments.append(build_segment("TECHNICAL_CUE", first, first + step // 2, rate, details))
     pages = []
     for start in range(0, len(segments), 1000):
         page = {

@@ -25,7 +25,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from otio_rekognition.response import SEGMENT_TYPES, load_pages
+from otio_rekognition.rekognition.pages import load_pages
+from otio_rekognition.rekognition.vocabulary import SEGMENT_TYPES
 
 ACCESS_KEY = "testing"
 # Distinct from anything a request or result could hold by chance, so finding it anywhere is a leak.

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
-from conftest import REAL_JOB, SAMPLES, developer_guide_response, sample
+from helpers import REAL_JOB, SAMPLES, developer_guide_response, sample
 
 from otio_rekognition.errors import (
     AdapterArgumentError,

@@ -13,12 +13,13 @@ from pathlib import Path
 import aaf2
 import opentimelineio as otio
 import pytest
-from conftest import CUE_COLOURS, SAMPLE_NAMES, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, sample
 from timecode import Timecode
 
-from otio_rekognition.aaf import write_aaf, write_to_file, write_to_string
-from otio_rekognition.cutlist import CutList, Event, Locator, Media, cut_list
 from otio_rekognition.errors import AdapterArgumentError
+from otio_rekognition.otio_adapters.aaf import write_to_file, write_to_string
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media, cut_list
+from otio_rekognition.writers.aaf import write_aaf
 
 # sample: (rate as the timecode package names it, exact edit rate, timecode FPS, drop frame)
 RATES = {
@@ -270,7 +271,9 @@ def test_file_paths_become_file_urls(tmp_path: Path) -> None:
 
 def test_arguments(tmp_path: Path) -> None:
     timeline = otio.adapters.read_from_file(str(sample("25")))
-    with pytest.raises(AdapterArgumentError, match=r"unknown rekognition_aaf argument 'flavor'; accepted: start_time"):
+    with pytest.raises(
+        AdapterArgumentError, match=r"unknown rekognition_aaf adapter argument 'flavor'; accepted: start_time"
+    ):
         write_to_file(timeline, str(tmp_path / "x.aaf"), flavor="cmx3600")
     with pytest.raises(AdapterArgumentError, match=r"argument start_timecode: .*drop frame"):
         write_to_file(timeline, str(tmp_path / "x.aaf"), start_timecode="01:00:00;00")
@@ -310,7 +313,7 @@ def test_failed_export_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
     def broken(*_: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("otio_rekognition.aaf._composition", broken)
+    monkeypatch.setattr("otio_rekognition.writers.aaf._composition", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         write_aaf(locator_cut_list([]), target)
     assert target.read_bytes() == b"previous export"

@@ -19,13 +19,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from conftest import SAMPLES, sample
 from fake_rekognition import ACCESS_KEY, FAILED_MESSAGE, REGION, SECRET_KEY, FakeRekognition, merged_response
+from helpers import SAMPLES, sample
 from moto import mock_aws
 
 from otio_rekognition import aws
 from otio_rekognition.errors import JobStatusError, RekognitionError
-from otio_rekognition.response import read_job
+from otio_rekognition.rekognition.pages import read_job
 
 FAST = aws.Backoff(initial=0.01, maximum=0.02)
 EXIT_STATUSES = {
@@ -421,12 +421,15 @@ def test_a_start_whose_answer_was_lost_is_not_started_twice(fake: FakeRekognitio
 @pytest.mark.parametrize(
     ("options", "phrase"),
     [
-        ({"segment_types": ("SHOTS",)}, "segment types ['SHOTS']"),
-        ({"segment_types": ()}, "segment types []"),
-        ({"shot_min_confidence": 49.0}, "shot minimum confidence 49: expected 50 to 100"),
-        ({"cue_min_confidence": 101.0}, "technical cue minimum confidence 101"),
-        ({"black_frame_max_pixel_threshold": 1.5}, "pixel threshold 1.5: expected 0 to 1"),
-        ({"black_frame_min_coverage_percentage": -1.0}, "coverage percentage -1"),
+        (
+            {"segment_types": ("SHOTS",)},
+            "segment types: expected SHOT, TECHNICAL_CUE or both (comma list), got 'SHOTS'",
+        ),
+        ({"segment_types": ()}, "segment types: expected SHOT, TECHNICAL_CUE or both (comma list), got ''"),
+        ({"shot_min_confidence": 49.0}, "shot minimum confidence: expected 50 to 100, got 49.0"),
+        ({"cue_min_confidence": 101.0}, "technical cue minimum confidence: expected 50 to 100, got 101.0"),
+        ({"black_frame_max_pixel_threshold": 1.5}, "pixel threshold: expected 0 to 1, got 1.5"),
+        ({"black_frame_min_coverage_percentage": -1.0}, "coverage percentage: expected 0 to 100, got -1.0"),
         ({"sns_topic_arn": "arn:aws:sns:us-east-1:1:t"}, "needs both an SNS topic ARN and the role ARN"),
         ({"client_request_token": "has space"}, "client request token 'has space'"),
         ({"key": ""}, "expected an S3 bucket and object key"),

@@ -11,7 +11,7 @@ import aaf2
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import SAMPLES, SHARED, media_frames, sample, shot_clips
+from helpers import SAMPLES, apple_dtd, media_frames, sample, shot_clips
 from lxml import etree
 from timecode import Timecode
 
@@ -146,8 +146,8 @@ def test_every_export_format_by_suffix(suffix: str, tmp_path: Path, cut_lists: d
                        for c in slot.segment.components if isinstance(c, aaf2.components.SourceClip)]  # fmt: skip
         assert lengths == [last - first + 1 for first, last in shots]
     else:
-        dtd = SHARED / "dtd" / ("FCPXMLv1_10.dtd" if suffix == ".fcpxml" else "xmeml_v5.dtd")
-        assert etree.DTD(str(dtd)).validate(etree.parse(str(output)))
+        dtd = apple_dtd("FCPXMLv1_10.dtd" if suffix == ".fcpxml" else "xmeml_v5.dtd")
+        assert dtd.validate(etree.parse(str(output)))
 
 
 def test_resolve_marker_edl(tmp_path: Path, cut_lists: dict) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import media_frames, sample, shot_clips
 from fake_rekognition import REGION, SECRET_KEY, FakeRekognition, merged_response
+from helpers import media_frames, sample, shot_clips
 from timecode import Timecode
 
 from otio_rekognition.cli import main

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import opentimelineio as otio
 import pytest
-from conftest import sample
+from helpers import sample
 from timecode import Timecode
 
-from otio_rekognition.cutlist import cut_list
 from otio_rekognition.errors import TimelineError
+from otio_rekognition.timeline.cutlist import cut_list
 
 
 def test_events_and_locators_in_record_frames(cut_lists: dict) -> None:

@@ -23,18 +23,19 @@ import numpy as np
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import SAMPLES
+from helpers import SAMPLES
 from lxml import etree
 from timecode import Timecode
 
 from otio_rekognition import __version__
-from otio_rekognition import detect as detector
-from otio_rekognition.detect import DetectError, detect
+from otio_rekognition.arguments import ReadOptions
+from otio_rekognition.cli import FORMATS_BY_SUFFIX, write_timeline
+from otio_rekognition.detect import detector
+from otio_rekognition.detect.detector import DetectError, detect
 from otio_rekognition.errors import RekognitionWarning
-from otio_rekognition.exports import FORMATS_BY_SUFFIX, ExportSettings, export
-from otio_rekognition.options import ReadOptions
-from otio_rekognition.response import read_job
-from otio_rekognition.timeline import build_timeline
+from otio_rekognition.rekognition.pages import read_job
+from otio_rekognition.rekognition.segments import build_segment
+from otio_rekognition.timeline.build import build_timeline
 
 
 def load_generator() -> object:
@@ -297,7 +298,7 @@ def test_converts_through_every_export_format(name: str, runs: dict, tmp_path: P
     assert set(READERS) | {".otioz"} == set(FORMATS_BY_SUFFIX)
     for suffix, reader in READERS.items():
         path = tmp_path / f"demo{suffix}"
-        export(timeline, str(path), FORMATS_BY_SUFFIX[suffix], ExportSettings())
+        write_timeline(timeline, str(path), FORMATS_BY_SUFFIX[suffix])
         assert reader(path, name) == TRUTH[name]["shots"], suffix
 
 
@@ -382,16 +383,20 @@ def test_shot_ranges_leave_transitions_out() -> None:
     assert detector.shot_ranges(10, [], [(7, 9)]) == [(0, 6)]
 
 
-def test_timecodes_at_rates_without_smpte_timecode() -> None:
-    assert detector.timecode(17, Fraction(15)) == "00:00:01:02"
-    assert detector.timecode(1800, Fraction(30000, 1001)) == "00:01:00;02"
+def test_segments_have_timecodes_only_at_smpte_rates() -> None:
+    """The one segment builder: no SMPTE strings at 15 fps (readers could not
+    trust them), drop frame at 29.97, Rekognition's shape either way."""
+    at_15 = build_segment("SHOT", 17, 40, Fraction(15), {"Index": 0, "Confidence": 100.0})
+    assert "StartTimecodeSMPTE" not in at_15 and (at_15["StartFrameNumber"], at_15["DurationFrames"]) == (17, 23)
+    at_2997 = build_segment("SHOT", 1800, 1801, Fraction(30000, 1001))
+    assert at_2997["StartTimecodeSMPTE"] == str(Timecode("29.97", frames=1801))  # the package counts from 1
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"black_max_pixel_threshold": 1.5}, "black_max_pixel_threshold: expected a number from 0 to 1"),
-        ({"black_min_coverage": -1}, "black_min_coverage: expected a number from 0 to 100"),
+        ({"black_max_pixel_threshold": 1.5}, "black_max_pixel_threshold: expected 0 to 1"),
+        ({"black_min_coverage": -1}, "black_min_coverage: expected 0 to 100"),
         ({"segment_types": ["SHOTS"]}, "segment_types: expected SHOT, TECHNICAL_CUE or both"),
         ({"shot_detector": "histogram"}, "shot_detector: expected one of content, adaptive"),
         ({"max_dissolve_frames": 0}, "max_dissolve_frames: expected a whole number from 1 to 10000, got 0"),

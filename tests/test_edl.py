@@ -12,11 +12,12 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import CUE_COLOURS, SAMPLE_NAMES, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, sample
 from timecode import Timecode
 
-from otio_rekognition.edl import AVID_LOCATOR_COLORS, RESOLVE_MARKER_COLORS, write_to_file, write_to_string
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
+from otio_rekognition.otio_adapters.edl import write_to_file, write_to_string
+from otio_rekognition.writers.edl import AVID_LOCATOR_COLORS, RESOLVE_MARKER_COLORS
 
 # sample: the rate as the timecode package names it, drop frame
 RATES = {
@@ -260,7 +261,9 @@ def test_arguments(tmp_path: Path) -> None:
     target = tmp_path / "cuts.edl"
     write_to_file(timeline, str(target), flavor="resolve-markers", start_timecode="01:00:00;00")
     assert target.read_text() == write_to_string(timeline, flavor="resolve-markers", start_timecode="01:00:00;00")
-    with pytest.raises(AdapterArgumentError, match=r"unknown rekognition_edl argument 'rate'; accepted: flavor, start"):
+    with pytest.raises(
+        AdapterArgumentError, match=r"unknown rekognition_edl adapter argument 'rate'; accepted: flavor, start"
+    ):
         write_to_string(timeline, rate=25)
     with pytest.raises(AdapterArgumentError, match=r"argument flavor: expected one of cmx3600, resolve-markers"):
         write_to_string(timeline, flavor="avid")

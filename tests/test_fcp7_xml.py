@@ -9,14 +9,13 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import CUE_COLOURS, SAMPLE_NAMES, SHARED, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, apple_dtd, sample
 from lxml import etree
 from timecode import Timecode
 
 from otio_rekognition.errors import AdapterArgumentError
-from otio_rekognition.fcp7_xml import write_to_file, write_to_string
+from otio_rekognition.otio_adapters.fcp7_xml import write_to_file, write_to_string
 
-DTD_PATH = SHARED / "dtd" / "xmeml_v5.dtd"
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n<xmeml version="5">'
 
 # sample: (rate as the timecode package names it, timebase, ntsc, displayformat)
@@ -32,8 +31,7 @@ RATES = {
 
 @pytest.fixture(scope="module")
 def dtd() -> etree.DTD:
-    assert DTD_PATH.exists(), f"the xmeml DTD is missing: {DTD_PATH} (set SHARED to the shared folder)"
-    return etree.DTD(str(DTD_PATH))
+    return apple_dtd("xmeml_v5.dtd")
 
 
 def valid_document(text: str, dtd: etree.DTD) -> etree._Element:
@@ -223,7 +221,7 @@ def test_unsafe_names_two_media_and_no_frame_size(dtd: etree.DTD) -> None:
 
 def test_arguments(tmp_path: Path) -> None:
     timeline = otio.adapters.read_from_file(str(sample("25")))
-    unknown = r"^unknown rekognition_fcp7_xml argument 'rate'; accepted: start_timecode$"
+    unknown = r"^unknown rekognition_fcp7_xml adapter argument 'rate'; accepted: start_timecode$"
     with pytest.raises(AdapterArgumentError, match=unknown):
         write_to_string(timeline, rate=25)
     with pytest.raises(AdapterArgumentError, match=r"^argument start_timecode: expected a timecode"):

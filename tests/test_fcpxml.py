@@ -11,12 +11,12 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import CUE_COLOURS, SAMPLE_NAMES, SHARED, TC_RATES, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, TC_RATES, apple_dtd, sample
 from lxml import etree
 from timecode import Timecode
 
-from otio_rekognition import fcpxml
 from otio_rekognition.errors import AdapterArgumentError
+from otio_rekognition.otio_adapters import fcpxml
 
 START_TIMECODES = {name: "01:00:00;00" if name.endswith("df") else "01:00:00:00" for name in SAMPLE_NAMES}
 TIME_ATTRIBUTES = ("offset", "start", "duration", "tcStart", "frameDuration")
@@ -51,7 +51,7 @@ def parse(text: str) -> etree._Element:
 
 def assert_valid(doc: etree._Element) -> None:
     version = doc.get("version")
-    dtd = etree.DTD(str(SHARED / "dtd" / f"FCPXMLv{version.replace('.', '_')}.dtd"))
+    dtd = apple_dtd(f"FCPXMLv{version.replace('.', '_')}.dtd")
     assert dtd.validate(doc), f"FCPXML {version}: {dtd.error_log}"
 
 
@@ -330,7 +330,7 @@ def test_stock_reader_real_job_cuts(real_job_file: Path) -> None:
     [
         (
             {"colour": "1"},
-            r"unknown rekognition_fcpxml argument 'colour'; accepted: chapter_markers, start_timecode, version",
+            r"unknown rekognition_fcpxml adapter argument 'colour'; accepted: chapter_markers, start_timecode, version",
         ),
         ({"version": "1.8"}, r"argument version: expected one of 1\.9, 1\.10, 1\.11, 1\.12, 1\.13, 1\.14, got '1\.8'"),
         ({"version": 1.15}, r"argument version: .* got 1\.15"),

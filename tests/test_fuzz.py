@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
+from export_checks import ALL_FORMATS, export_problem, one_line_problem, shot_frames
 from hostile_cases import base_response, model1, real_page
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from test_hostile import ALL_FORMATS, export_problem, one_line_problem, shot_frames
 
+from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.errors import RekognitionError
-from otio_rekognition.options import ReadOptions
-from otio_rekognition.response import read_job
-from otio_rekognition.timeline import build_timeline
+from otio_rekognition.rekognition.pages import read_job
+from otio_rekognition.timeline.build import build_timeline
 
 
 def scaled(examples: int) -> int:

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import aaf2
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import SHARED, clip_markers, media_frames, shot_clips
+from export_checks import ALL_FORMATS, FAST_FORMATS, MAX_MESSAGE, export_problem, one_line_problem, shot_frames
+from helpers import clip_markers, shot_clips
 from hostile_cases import (
     BASE_SHOTS,
     CASES,
@@ -37,24 +37,16 @@ from hostile_cases import (
     encoded,
     expected_shots,
 )
-from lxml import etree
 
+from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.cli import main
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, RekognitionWarning
-from otio_rekognition.exports import ExportSettings, export
-from otio_rekognition.options import ReadOptions
-from otio_rekognition.response import STRING_SOURCE, read_job
-from otio_rekognition.timeline import build_timeline
+from otio_rekognition.rekognition.pages import STRING_SOURCE, read_job
+from otio_rekognition.timeline.build import build_timeline
 
 PREFIX = "otio-rekognition: "
 ERROR_PREFIX = PREFIX + "error: "
 PROGRAM = Path(sys.executable).with_name("otio-rekognition")
-# An error line is for a person: one that quotes a megabyte of input is not clear.
-MAX_MESSAGE = 1000
-# Every writer. The command-line test already writes each row as .json; AAF
-# takes half a second a file, so it and OTIO run on a few rows only.
-FAST_FORMATS = {"edl": ".edl", "fcpxml": ".fcpxml", "fcp7_xml": ".xml"}
-ALL_FORMATS = {**FAST_FORMATS, "rekognition": ".json", "otio": ".otio", "aaf": ".aaf"}
 
 
 @dataclass
@@ -89,18 +81,6 @@ def _warnings(caught: list[warnings.WarningMessage]) -> list[str]:
 def read_directly(data: bytes, options: Mapping[str, str], source: str) -> otio.schema.Timeline:
     parsed = read_options(options)
     return build_timeline(read_job(data, source, parsed.rate, parsed.strict), parsed)
-
-
-def shot_frames(timeline: otio.schema.Timeline) -> tuple[tuple[int, int], ...]:
-    return tuple((first, last) for first, last in (media_frames(clip.source_range) for clip in shot_clips(timeline)))
-
-
-def one_line_problem(message: str) -> str | None:
-    if "\n" in message or "\r" in message:
-        return f"message is not one line: {message[:300]!r}"
-    if len(message) > MAX_MESSAGE:
-        return f"message is {len(message)} characters long: {message[:200]!r}..."
-    return None
 
 
 def mismatch(outcome: Outcome, result: Result, source: str) -> str | None:
@@ -278,57 +258,6 @@ def test_installed_command_prints_no_traceback(case_id: str, built: dict[str, by
 
 # ---------------------------------------------------------------------------
 # Writers
-
-
-def valid_file_problem(path: Path, file_format: str, rate: str | None = None) -> str | None:
-    """Why the written file is not a valid file of its format (None if it is)."""
-    try:
-        if file_format == "edl":
-            text = path.read_text(encoding="utf-8")
-            pycmx.parse_cmx3600(io.StringIO(text))
-            if any(character < " " for line in text.splitlines() for character in line):
-                return "EDL line with a control character"
-        elif file_format in ("fcpxml", "fcp7_xml"):
-            dtd = SHARED / "dtd" / ("FCPXMLv1_10.dtd" if file_format == "fcpxml" else "xmeml_v5.dtd")
-            validator = etree.DTD(str(dtd))
-            if not validator.validate(etree.parse(str(path))):
-                return f"not valid against {dtd.name}: {validator.error_log.filter_from_errors()[:2]}"
-        elif file_format == "aaf":
-            with aaf2.open(str(path), "r") as aaf:
-                list(aaf.content.mobs)
-        elif file_format == "rekognition":
-            # What this tool writes it must read back (warnings allowed).
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                read_job(path.read_bytes(), str(path), read_options({"rate": rate} if rate else {}).rate)
-        elif file_format == "otio":
-            otio.adapters.read_from_file(str(path))
-    except Exception as error:
-        return f"{type(error).__name__}: {str(error)[:300]}"
-    return None
-
-
-def export_problem(
-    timeline: otio.schema.Timeline, folder: Path, file_format: str, rate: str | None = None
-) -> str | None:
-    """Export ``timeline``: a valid file or a RekognitionError that leaves nothing behind."""
-    folder.mkdir()
-    path = folder / f"out{ALL_FORMATS[file_format]}"
-    try:
-        export(timeline, str(path), file_format, ExportSettings())
-    except RekognitionError as error:
-        left = sorted(entry.name for entry in folder.iterdir())
-        if left:
-            return f"{file_format}: failed ({error}) but left {left}"
-        return one_line_problem(str(error))
-    except Exception as error:
-        raise AssertionError(f"{file_format}: {type(error).__name__} escaped: {error}") from error
-    left = sorted(entry.name for entry in folder.iterdir() if entry != path)
-    if left:
-        return f"{file_format}: left temporary files {left}"
-    if (problem := valid_file_problem(path, file_format, rate)) is not None:
-        return f"{file_format}: {problem}"
-    return None
 
 
 TIMELINE_ROWS = [case for case in CASES if any(isinstance(outcome, Converts) for outcome in case.expect)]

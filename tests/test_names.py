@@ -6,7 +6,7 @@ import json
 
 import opentimelineio as otio
 import pytest
-from conftest import developer_guide_response, shot_clips
+from helpers import developer_guide_response, shot_clips
 
 from otio_rekognition import names
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from conftest import SAMPLE_NAMES, TC_RATES, clip_markers, media_frames, sample, shot_clips
+from helpers import SAMPLE_NAMES, TC_RATES, clip_markers, media_frames, sample, shot_clips
 from lxml import etree
 from timecode import Timecode
 
@@ -120,7 +120,7 @@ def test_bad_input_is_one_error_line_through_otioconvert_module(tmp_path: Path) 
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == f"ERROR: {job}: page 1: JobStatus is FAILED: Unsupported codec."
+    assert result.stderr.strip().splitlines()[-1] == f"ERROR: {job}: page 1: the job FAILED: Unsupported codec."
     assert not (tmp_path / "x.otio").exists()
 
 

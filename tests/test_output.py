@@ -7,7 +7,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import sample
+from helpers import sample
 
 from otio_rekognition.output import write_atomically
 

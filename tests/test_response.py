@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import developer_guide_response, sample
+from helpers import developer_guide_response, sample
 from timecode import Timecode
 
 from otio_rekognition.errors import (
@@ -20,7 +20,7 @@ from otio_rekognition.errors import (
     RekognitionWarning,
     ResponseFormatError,
 )
-from otio_rekognition.response import Job, read_job
+from otio_rekognition.rekognition.pages import Job, read_job
 
 
 def frames_of(job: Job) -> list[tuple[str, int, int]]:
@@ -180,7 +180,7 @@ BAD_INPUTS = [
     pytest.param(
         bad(lambda r: r.update(JobStatus="FAILED", StatusMessage="Unsupported codec.", Segments=[])),
         JobStatusError,
-        "JobStatus is FAILED: Unsupported codec.",
+        "the job FAILED: Unsupported codec.",
         id="failed",
     ),
     pytest.param(
@@ -269,7 +269,7 @@ BAD_INPUTS = [
     pytest.param(
         bad(lambda r: [r, {**r, "JobStatus": "FAILED", "StatusMessage": "boom"}]),
         JobStatusError,
-        "page 2: JobStatus is FAILED: boom",
+        "page 2: the job FAILED: boom",
         id="failed-page-among-succeeded",
     ),
     pytest.param(

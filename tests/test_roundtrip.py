@@ -13,13 +13,14 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import SAMPLE_NAMES, SAMPLES, media_frames, plain, sample, shot_clips
+from helpers import SAMPLE_NAMES, SAMPLES, media_frames, plain, raw_segment, sample, shot_clips
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from timecode import Timecode
 
 from otio_rekognition.errors import TimelineError
-from otio_rekognition.response import CUE_TYPES, load_pages
+from otio_rekognition.rekognition.pages import load_pages
+from otio_rekognition.rekognition.vocabulary import CUE_TYPES
 
 sys.path.insert(0, str(SAMPLES))
 import make_samples
@@ -104,7 +105,7 @@ class TestEditedTimelines:
         assert written_tail["StartTimestampMillis"] == 1790 * 1001 // 30
         assert (
             written_tail["ShotSegment"]["Confidence"]
-            == clip.metadata["rekognition"]["segment"]["ShotSegment"]["Confidence"]
+            == raw_segment(clip, timeline=timeline)["ShotSegment"]["Confidence"]
         )
         # and the neighbours keep Rekognition's own fields
         assert shots[9]["StartTimecodeSMPTE"] == "00:01:00;02"

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SAMPLES
+from helpers import SAMPLES
 
-from otio_rekognition.response import load_pages
+from otio_rekognition.rekognition.pages import load_pages
 
 
 def test_samples_are_reproducible(tmp_path: Path) -> None:

@@ -8,11 +8,20 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import SAMPLE_NAMES, TC_RATES, clip_markers, developer_guide_response, media_frames, sample, shot_clips
+from helpers import (
+    SAMPLE_NAMES,
+    TC_RATES,
+    clip_markers,
+    developer_guide_response,
+    media_frames,
+    raw_segment,
+    sample,
+    shot_clips,
+)
 from timecode import Timecode
 
 from otio_rekognition.errors import AdapterArgumentError
-from otio_rekognition.timeline import CUE_COLORS
+from otio_rekognition.timeline.build import CUE_COLORS
 
 
 def read(path: Path | str, **arguments: object) -> otio.schema.Timeline:
@@ -54,7 +63,7 @@ def test_drop_frame_cuts_land_on_the_minute_labels(name: str) -> None:
     assert ("00:01:00;02" if name == "2997df" else "00:01:00;04") in starts
     assert "00:10:00;00" in starts
     for clip in shot_clips(timeline):
-        segment = clip.metadata["rekognition"]["segment"]
+        segment = raw_segment(clip, timeline=timeline)
         independent = Timecode(TC_RATES[name], segment["StartTimecodeSMPTE"]).frames - 1
         assert round(clip.source_range.start_time.value) == independent
 
@@ -71,7 +80,7 @@ def test_real_job(real_job_file: Path, no_warnings: None) -> None:
     assert sorted(round(gap.duration().value) for gap in gaps) == [1] * 13 + [2] * 3
     for clip in clips:
         assert clip.range_in_parent() == clip.source_range
-        segment = clip.metadata["rekognition"]["segment"]
+        segment = raw_segment(clip, timeline=timeline)
         first = Timecode("25", segment["StartTimecodeSMPTE"]).frames - 1
         last = Timecode("25", segment["EndTimecodeSMPTE"]).frames - 1
         assert media_frames(clip.source_range) == [first, last]
@@ -95,7 +104,8 @@ def test_markers_carry_type_colour_range_and_confidence(no_warnings: None) -> No
     # Content starts on frame 299, the last frame of shot 1: it rides on that clip, one frame overlapping.
     assert (content.name, media_frames(content.marked_range)) == ("Content", [299, 449])
     assert black.comment == "BlackFrames, confidence 99.99%"
-    assert black.metadata["rekognition"]["segment"]["TechnicalCueSegment"]["Confidence"] == 99.99
+    assert black.metadata["rekognition"]["confidence"] == 99.99
+    assert raw_segment(black, timeline=timeline)["TechnicalCueSegment"]["Confidence"] == 99.99
 
 
 def test_cue_colours_are_distinct_per_type() -> None:
@@ -147,7 +157,7 @@ def test_shots_only_and_filters(cut_lists: dict) -> None:
     timeline = read(sample("24"), cue_types="BlackFrames,slate")
     assert sorted({name for name, *_ in clip_markers(timeline)}) == ["BlackFrames", "Slate"]
     timeline = read(sample("24"), min_confidence=90)
-    kept = [clip.metadata["rekognition"]["segment"]["ShotSegment"]["Confidence"] for clip in shot_clips(timeline)]
+    kept = [raw_segment(clip, timeline=timeline)["ShotSegment"]["Confidence"] for clip in shot_clips(timeline)]
     assert kept and min(kept) >= 90
     assert timeline.metadata["rekognition"]["segments_filtered_out"] == 21 - len(kept) - len(clip_markers(timeline))
 
@@ -184,7 +194,10 @@ def test_rate_override_as_text() -> None:
         ({"cue_track": "maybe"}, "argument cue_track: expected true or false, got 'maybe'"),
         ({"min_confidence": "high"}, "argument min_confidence: expected a number from 0 to 100"),
         ({"min_confidence": 120}, "argument min_confidence: expected a number from 0 to 100"),
-        ({"segment_types": "SCENES"}, "argument segment_types: 'SCENES' is not one of SHOT, TECHNICAL_CUE"),
+        (
+            {"segment_types": "SCENES"},
+            "argument segment_types: expected SHOT, TECHNICAL_CUE or both .comma list., got 'SCENES'",
+        ),
         ({"cue_types": "Bars"}, "argument cue_types: 'Bars' is not one of ColorBars"),
         ({"rate": "fast"}, "argument rate: expected a frame rate"),
         ({"start_timecode": "noon"}, "argument start_timecode: expected a timecode"),

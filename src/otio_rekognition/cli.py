@@ -1,0 +1,487 @@
+"""The ``otio-rekognition`` command line.
+
+Every failure is one line on standard error and a non-zero exit status:
+1 for input the tool cannot use (bad JSON, a failed job, a bad option value),
+2 for a command line argparse cannot parse, 3 when the output cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import json
+import re
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import unquote, urlsplit
+
+import opentimelineio as otio
+
+from otio_rekognition import __version__
+from otio_rekognition.arguments import ReadOptions, timecode_frame
+from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError, TimelineError
+from otio_rekognition.otio_adapters.rekognition import read_timeline
+from otio_rekognition.output import atomic_path, write_atomically
+from otio_rekognition.timeline.ranges import timeline_rate
+
+PROGRAM = "otio-rekognition"
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+_OTIO_SUFFIXES = (".otio", ".otioz")
+# The output formats: suffix, the OTIO adapter that writes it, and which
+# command-line options become that adapter's arguments.
+FORMATS_BY_SUFFIX = {
+    ".edl": "rekognition_edl",
+    ".fcpxml": "rekognition_fcpxml",
+    ".xml": "rekognition_fcp7_xml",
+    ".aaf": "rekognition_aaf",
+    ".otio": "otio_json",
+    ".otioz": "otioz",
+    ".json": "rekognition",
+}
+FORMATS = {"edl": "rekognition_edl", "fcpxml": "rekognition_fcpxml", "fcp7_xml": "rekognition_fcp7_xml",
+           "aaf": "rekognition_aaf", "otio": "otio_json", "otioz": "otioz", "rekognition": "rekognition"}  # fmt: skip
+_WRITER_OPTIONS: dict[str, dict[str, str]] = {
+    "rekognition_edl": {"edl_flavor": "flavor"},
+    "rekognition_fcpxml": {"fcpxml_version": "version", "chapter_markers": "chapter_markers"},
+}
+# Reader options that only mean something for Rekognition JSON input.
+_JSON_ONLY = ("source_timecode", "media_url", "rate", "segment_types", "cue_types", "min_confidence", "cue_track",
+              "shot_markers")  # fmt: skip
+_READ_OPTIONS = ("start_timecode", *_JSON_ONLY, "strict")
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    warnings.showwarning = _show_warning
+    try:
+        return int(arguments.run(arguments))
+    except RekognitionError as error:
+        # AWS errors carry a status per class (see otio_rekognition.aws).
+        return _fail(str(error), getattr(error, "exit_status", EXIT_INPUT))
+    except otio.exceptions.OTIOError as error:
+        return _fail(" ".join([*getattr(arguments, "inputs", [])[:1], str(error)]), EXIT_INPUT)
+    except OSError as error:
+        return _fail(f"{error.filename or ''}: {error.strerror or error}".lstrip(": "), EXIT_OUTPUT)
+    except KeyboardInterrupt:
+        return _fail("interrupted; no output was written", 130)
+
+
+def convert(arguments: argparse.Namespace) -> int:
+    adapter = _adapter_for(arguments.output, arguments.format)
+    read_options = {name: getattr(arguments, name) for name in _READ_OPTIONS}
+    _export(_load(arguments, read_options), arguments, adapter, " + ".join(arguments.inputs))
+    return 0
+
+
+def start(arguments: argparse.Namespace) -> int:
+    from otio_rekognition import aws
+
+    adapter = _adapter_for(arguments.output, arguments.format) if arguments.output else None
+    bucket, key = _s3_location(arguments.video)
+    request = aws.StartRequest(
+        bucket=bucket,
+        key=key,
+        version=arguments.s3_object_version,
+        segment_types=tuple(part.strip().upper() for part in arguments.segment_types.split(",")),
+        shot_min_confidence=arguments.min_shot_confidence,
+        cue_min_confidence=arguments.min_cue_confidence,
+        black_frame_max_pixel_threshold=arguments.black_max_pixel_threshold,
+        black_frame_min_coverage_percentage=arguments.black_min_coverage,
+        sns_topic_arn=arguments.sns_topic_arn,
+        role_arn=arguments.role_arn,
+        job_tag=arguments.job_tag,
+        client_request_token=arguments.client_request_token,
+    )
+    connection = _connection(arguments)
+    job_id = aws.start(request, connection)
+    print(job_id, flush=True)
+    if adapter is None:
+        return 0
+    _wait_for(job_id, arguments, connection)
+    result = aws.fetch(job_id, connection, on_page=_page_reporter(job_id))
+    read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
+    _export(_timeline(result.text(), result.source, read_options), arguments, adapter, result.source)
+    return 0
+
+
+def wait(arguments: argparse.Namespace) -> int:
+    _wait_for(arguments.job_id, arguments, _connection(arguments))
+    return 0
+
+
+def fetch(arguments: argparse.Namespace) -> int:
+    from otio_rekognition import aws
+
+    result = aws.fetch(arguments.job_id, _connection(arguments), on_page=_page_reporter(arguments.job_id))
+    write_atomically(arguments.output, result.text(raw_pages=arguments.raw_pages))
+    restarted = f", restarted {result.restarts} time(s) after an expired NextToken" if result.restarts else ""
+    print(
+        f"{PROGRAM}: wrote {arguments.output}: {result.segment_count} segments from {len(result.pages)} page(s)"
+        f"{restarted}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def detect_video(arguments: argparse.Namespace) -> int:
+    try:
+        from otio_rekognition.detect.detector import DETECTED_CUE_TYPES, UNDETECTED_CUE_TYPES, detect
+    except ImportError as error:  # the detector's libraries are an extra
+        raise RekognitionError(f"detect needs {error.name}: pip install 'otio-rekognition[detect]'") from None
+
+    names = ("black_max_pixel_threshold", "black_min_coverage", "shot_detector", "shot_threshold",
+             "min_shot_frames", "dissolve_threshold", "max_dissolve_frames")  # fmt: skip
+    with _progress_bar(arguments.video) as progress:
+        response = detect(
+            arguments.video,
+            segment_types=tuple(arguments.segment_types.split(",")),
+            progress=progress,
+            **{name: getattr(arguments, name) for name in names},
+        )
+    write_atomically(arguments.output, json.dumps(response, indent=2) + "\n")
+    shots = sum(segment["Type"] == "SHOT" for segment in response["Segments"])
+    print(
+        f"{PROGRAM}: wrote {arguments.output}: {shots} shots, {len(response['Segments']) - shots} technical cues "
+        f"({', '.join(DETECTED_CUE_TYPES)}); not detected offline: {', '.join(UNDETECTED_CUE_TYPES)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+@contextlib.contextmanager
+def _progress_bar(video: str) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A tqdm bar on a terminal; nothing in a log or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(desc=Path(video).name, unit="frame", leave=False, file=sys.stderr) as bar:
+
+        def update(done: int, total: int | None) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield update
+
+
+def _adapter_for(path: str, named: str | None) -> str:
+    """The OTIO adapter that writes the output: named with --format, else by suffix."""
+    if named is not None:
+        return FORMATS[named]
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS_BY_SUFFIX:
+        raise AdapterArgumentError(
+            f"{path}: cannot tell the output format from the suffix {suffix or '(none)'!r}; "
+            f"use one of {', '.join(FORMATS_BY_SUFFIX)} or name it with --format"
+        )
+    return FORMATS_BY_SUFFIX[suffix]
+
+
+def _export(timeline: otio.schema.Timeline, arguments: argparse.Namespace, adapter: str, source: str) -> None:
+    """Write the output; an error names the input it came from."""
+    given = {
+        argument: getattr(arguments, option)
+        for option, argument in _WRITER_OPTIONS.get(adapter, {}).items()
+        if getattr(arguments, option) is not None
+    }
+    try:
+        write_timeline(timeline, arguments.output, adapter, **given)
+    except TimelineError as error:
+        raise TimelineError(f"{source}: {error}") from None
+    file_format = next(name for name, writer in FORMATS.items() if writer == adapter)
+    print(f"{PROGRAM}: wrote {arguments.output} ({file_format})", file=sys.stderr)
+
+
+def write_timeline(timeline: otio.schema.Timeline, path: str, adapter: str, **arguments: Any) -> None:
+    """Write ``timeline`` through OTIO's adapter of that name, whole or not at all."""
+    if adapter == "otioz":
+        # Remote media (s3://) cannot be bundled; its URL stays in the timeline.
+        arguments["media_policy"] = "MissingIfNotFile"
+    with atomic_path(path) as temporary:
+        otio.adapters.write_to_file(timeline, str(temporary), adapter_name=adapter, **arguments)
+
+
+def _wait_for(job_id: str, arguments: argparse.Namespace, connection: Any) -> None:
+    from otio_rekognition import aws
+
+    backoff = aws.Backoff(initial=arguments.poll_initial, maximum=max(arguments.poll_max, arguments.poll_initial))
+    status_line = _StatusLine(sys.stderr)
+    try:
+        result = aws.wait(
+            job_id,
+            connection,
+            timeout=arguments.timeout,
+            backoff=backoff,
+            on_status=status_line.show,
+            queue_url=arguments.queue_url,
+        )
+    finally:
+        status_line.close()
+    print(f"{PROGRAM}: {job_id} SUCCEEDED after {_clock(result.elapsed)} ({result.checks} check(s))", file=sys.stderr)
+
+
+class _StatusLine:
+    """One line redrawn in place on a terminal; a plain line per check in a log."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._live = stream.isatty()
+        self._drawn = False
+
+    def show(self, status: Any) -> None:
+        text = f"{PROGRAM}: {status.job_id} {status.status}, {_clock(status.elapsed)} elapsed"
+        if status.next_check is not None:
+            text += f", next check in {status.next_check:.0f}s"
+        if self._live:
+            self._stream.write(f"\r\x1b[K{text}")
+            self._drawn = True
+        else:
+            self._stream.write(text + "\n")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def _connection(arguments: argparse.Namespace, base: Any = None) -> Any:
+    """The AWS connection: the command line's options over ``base`` (a job URL's)."""
+    from otio_rekognition import aws
+
+    given = {name: getattr(arguments, name, None) for name in ("region", "profile", "endpoint_url", "retry_mode",
+                                                                "max_attempts")}  # fmt: skip
+    return dataclasses.replace(base or aws.Connection(), **{k: v for k, v in given.items() if v is not None})
+
+
+def _page_reporter(job_id: str) -> Callable[[int, int], None]:
+    def report(page: int, segments: int) -> None:
+        print(f"{PROGRAM}: {job_id}: page {page}, {segments} segments", file=sys.stderr)
+
+    return report
+
+
+def _s3_location(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc or not parts.path.strip("/"):
+        raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY")
+    return parts.netloc, unquote(parts.path.lstrip("/"))
+
+
+def _duration(text: str) -> float:
+    """Seconds of ``90``, ``90s``, ``30m``, ``2h`` or ``1h30m``."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None or not any(match.groups()):
+        raise argparse.ArgumentTypeError(f"expected a duration such as 90s, 30m, 2h or 1h30m, got {text!r}")
+    hours, minutes, seconds = (float(group) if group else 0.0 for group in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _clock(seconds: float) -> str:
+    minutes, whole_seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{whole_seconds:02d}"
+
+
+def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> otio.schema.Timeline:
+    """A Rekognition job saved as one or more JSON files (``-`` is standard
+    input), a job fetched from AWS (``rekognition://JOB_ID``), or one OTIO
+    timeline this tool wrote."""
+    inputs: list[str] = arguments.inputs
+    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in _OTIO_SUFFIXES:
+        given = [name for name in _JSON_ONLY if read_options.get(name) not in (None, False)]
+        if given:
+            raise RekognitionError(
+                f"{inputs[0]}: --{given[0].replace('_', '-')} applies to Rekognition JSON input only, "
+                "not to an OTIO timeline"
+            )
+        timeline = otio.adapters.read_from_file(inputs[0])
+        start = read_options.get("start_timecode")
+        if start is not None:
+            rate = timeline_rate(timeline)
+            timeline.global_start_time = otio.opentime.RationalTime(
+                timecode_frame("start_timecode", start, rate), float(rate)
+            )
+        return timeline
+    if len(inputs) == 1 and inputs[0].lower().startswith("rekognition://"):
+        from otio_rekognition import aws
+
+        job_id, connection = aws.parse_job_url(inputs[0])
+        result = aws.fetch(job_id, _connection(arguments, connection), on_page=_page_reporter(job_id))
+        return _timeline(result.text(), result.source, read_options)
+    parts = [arguments.stdin.buffer.read() if name == "-" else _read_input(name) for name in inputs]
+    source = " + ".join("<stdin>" if name == "-" else name for name in inputs)
+    return _timeline(b"\n".join(parts), source, read_options)
+
+
+def _timeline(data: str | bytes, source: str, read_options: dict[str, Any]) -> otio.schema.Timeline:
+    options = ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
+    return read_timeline(data, source, options)
+
+
+def _read_input(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as error:
+        raise ResponseFormatError(f"{name}: cannot read: {error.strerror}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="Amazon Rekognition Video segment detection results as frame-exact editing timelines.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    convert_parser = commands.add_parser(
+        "convert",
+        help="convert a saved Rekognition job (or an OTIO timeline) to EDL, FCPXML, FCP7 XML, AAF or OTIO",
+        description="Convert a GetSegmentDetection job saved as JSON (one response, an array of pages, or "
+        "several pages one after the other; several files are merged as pages; - reads standard input), a job "
+        "fetched from AWS (rekognition://JOB_ID), or an OTIO timeline this tool wrote, into the format named by "
+        "the output's suffix: " + ", ".join(f"{suffix} ({name})" for suffix, name in FORMATS_BY_SUFFIX.items()),
+    )
+    convert_parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="job JSON file(s), - for stdin, rekognition://JOB_ID, or a .otio"
+    )
+    convert_parser.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
+    _add_conversion_options(convert_parser)
+    _add_aws_options(convert_parser)
+    convert_parser.set_defaults(run=convert, stdin=sys.stdin)
+
+    start_parser = commands.add_parser(
+        "start",
+        help="start Rekognition segment detection on a video in S3 (and with --wait, convert the result)",
+        description="StartSegmentDetection on s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for "
+        "the job, fetches every page and converts the result like the convert command.",
+    )
+    start_parser.add_argument("video", metavar="S3_URL", help="the video, s3://BUCKET/KEY")
+    start_parser.add_argument("--wait", action="store_true", help="wait for the job and convert it to -o")
+    start_parser.add_argument("-o", "--output", help="with --wait: output file; its suffix picks the format")
+    request = start_parser.add_argument_group("the StartSegmentDetection request")
+    request.add_argument("--s3-object-version", help="S3 object version of the video")
+    request.add_argument("--segment-types", default="SHOT,TECHNICAL_CUE", help="SHOT, TECHNICAL_CUE or both")
+    request.add_argument("--min-shot-confidence", type=float, help="ShotFilter.MinSegmentConfidence (50-100)")
+    request.add_argument("--min-cue-confidence", type=float, help="TechnicalCueFilter.MinSegmentConfidence (50-100)")
+    request.add_argument("--black-max-pixel-threshold", type=float, help="BlackFrame.MaxPixelThreshold (0-1)")
+    request.add_argument("--black-min-coverage", type=float, help="BlackFrame.MinCoveragePercentage (0-100)")
+    request.add_argument("--sns-topic-arn", help="NotificationChannel.SNSTopicArn")
+    request.add_argument("--role-arn", help="NotificationChannel.RoleArn (lets Rekognition publish to the topic)")
+    request.add_argument("--job-tag", help="JobTag, returned with the results and in the notification")
+    request.add_argument("--client-request-token", help="idempotency token: the same token starts one job only")
+    _add_wait_options(start_parser)
+    _add_conversion_options(start_parser, json_input=False)
+    _add_aws_options(start_parser)
+    start_parser.set_defaults(run=start)
+
+    wait_parser = commands.add_parser("wait", help="wait until a Rekognition job has finished")
+    wait_parser.add_argument("job_id", metavar="JOB_ID")
+    _add_wait_options(wait_parser)
+    _add_aws_options(wait_parser)
+    wait_parser.set_defaults(run=wait)
+
+    fetch_parser = commands.add_parser("fetch", help="fetch every page of a finished job as one JSON document")
+    fetch_parser.add_argument("job_id", metavar="JOB_ID")
+    fetch_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
+    fetch_parser.add_argument("--raw-pages", action="store_true", help="write the pages as sent (a JSON array)")
+    _add_aws_options(fetch_parser)
+    fetch_parser.set_defaults(run=fetch)
+
+    detect_parser = commands.add_parser(
+        "detect",
+        help="find shots, black frames and colour bars in a local video, without AWS",
+        description="Write a GetSegmentDetection response (JSON) for a local video: SHOT segments (dissolves and "
+        "fades left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
+        "detected offline.",
+    )
+    detect_parser.add_argument("video", metavar="VIDEO", help="the video file")
+    detect_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
+    detect_parser.add_argument("--segment-types", default="SHOT,TECHNICAL_CUE", help="SHOT, TECHNICAL_CUE or both")
+    detect_parser.add_argument(
+        "--black-max-pixel-threshold", type=float, default=0.2, help="BlackFrame.MaxPixelThreshold (0-1, 0.2)"
+    )
+    detect_parser.add_argument(
+        "--black-min-coverage", type=float, default=99.0, help="BlackFrame.MinCoveragePercentage (0-100, 99)"
+    )
+    shots = detect_parser.add_argument_group("shots")
+    shots.add_argument("--shot-detector", choices=("content", "adaptive"), default="content", help="PySceneDetect")
+    shots.add_argument("--shot-threshold", type=float, help="its threshold (content: 27, adaptive: 3.0)")
+    shots.add_argument("--min-shot-frames", type=int, default=15, help="shortest shot, in frames (15)")
+    shots.add_argument(
+        "--dissolve-threshold", type=float, default=2.0, help="change per frame (0-255) that may start a dissolve (2)"
+    )
+    shots.add_argument("--max-dissolve-frames", type=int, default=60, help="longest dissolve or fade, in frames (60)")
+    detect_parser.set_defaults(run=detect_video)
+    return parser
+
+
+def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
+    parser.add_argument("--format", choices=tuple(FORMATS), help="output format, when the suffix does not say")
+    reading = parser.add_argument_group("reading the job (see the README's adapter argument table)")
+    reading.add_argument("--start-timecode", help="record start, e.g. 01:00:00:00 (01:00:00;00 at 29.97/59.94)")
+    reading.add_argument("--source-timecode", help="the media's embedded start timecode; offsets source times")
+    reading.add_argument("--media-url", help="URL or path of the media the clips reference")
+    reading.add_argument("--rate", help="frame rate override: 25, 29.97, 30000/1001")
+    if json_input:  # start takes --segment-types for the request itself
+        reading.add_argument("--segment-types", help="SHOT, TECHNICAL_CUE or both (comma list)")
+    reading.add_argument("--cue-types", help="comma list of cue types to keep, e.g. BlackFrames,Slate")
+    reading.add_argument("--min-confidence", help="drop segments below this confidence (0-100)")
+    reading.add_argument("--cue-track", action="store_true", default=None, help="add a track with a clip per cue")
+    reading.add_argument("--shot-markers", action="store_true", default=None, help="add a marker per shot")
+    reading.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
+    writing = parser.add_argument_group("writing")
+    writing.add_argument(
+        "--edl-flavor",
+        choices=("cmx3600", "resolve-markers"),
+        help="cmx3600: one event per shot with * LOC: markers; resolve-markers: one event per marker for "
+        "DaVinci Resolve's Timeline Markers from EDL import",
+    )
+    writing.add_argument("--fcpxml-version", help="FCPXML version to declare (1.9 to 1.14)")
+    writing.add_argument("--chapter-markers", action="store_true", default=None, help="FCPXML: write chapter markers")
+
+
+def _add_wait_options(parser: argparse.ArgumentParser) -> None:
+    waiting = parser.add_argument_group("waiting")
+    waiting.add_argument("--timeout", type=_duration, help="give up after this long: 90s, 30m, 2h")
+    waiting.add_argument("--poll-initial", type=float, default=5.0, help="seconds before the second check (5)")
+    waiting.add_argument("--poll-max", type=float, default=60.0, help="longest wait between checks, seconds (60)")
+    waiting.add_argument("--queue-url", help="wait for the SNS completion message on this SQS queue instead")
+
+
+def _add_aws_options(parser: argparse.ArgumentParser) -> None:
+    connection = parser.add_argument_group("AWS (credentials come from the standard chain: environment, profile, role)")
+    connection.add_argument("--region", help="AWS region, e.g. us-east-1")
+    connection.add_argument("--profile", help="named profile from ~/.aws/config")
+    connection.add_argument("--endpoint-url", help="Rekognition endpoint (a VPC endpoint or a test server)")
+    connection.add_argument("--retry-mode", choices=("standard", "adaptive"), help="botocore retry mode (standard)")
+    connection.add_argument("--max-attempts", type=int, help="attempts per call, retries included (10)")
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
+    return status
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    print(f"{PROGRAM}: warning: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""OTIO adapter ``rekognition_aaf``: an AAF composition for Avid Media
+Composer with its cuts, record timecode and every marker as a locator (see
+otio_rekognition.writers.aaf)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition.arguments import reject_unknown
+from otio_rekognition.errors import AdapterArgumentError
+from otio_rekognition.timeline.cutlist import cut_list
+from otio_rekognition.writers.aaf import write_aaf
+
+ADAPTER_NAME = "rekognition_aaf"
+
+
+def write_to_file(
+    input_otio: otio.schema.Timeline, filepath: str, start_timecode: str | None = None, **unknown: Any
+) -> None:
+    """Write the timeline as an AAF file, replaced only when complete.
+
+    start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).
+    """
+    reject_unknown(ADAPTER_NAME, unknown, ("start_timecode",))
+    write_aaf(cut_list(input_otio, start_timecode), filepath)
+
+
+def write_to_string(input_otio: otio.schema.Timeline, start_timecode: str | None = None, **unknown: Any) -> str:
+    """AAF is a binary format that needs a file: use write_to_file."""
+    raise AdapterArgumentError(
+        f"{ADAPTER_NAME} writes AAF, a binary format that needs a file: "
+        "use write_to_file or otioconvert -o cuts.aaf, not write_to_string"
+    )

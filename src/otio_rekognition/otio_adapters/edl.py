@@ -1,0 +1,40 @@
+"""OTIO adapter ``rekognition_edl``: CMX3600 EDLs for Avid, Resolve and
+Premiere, frame-exact, with every marker as a ``* LOC:`` line; or Resolve's
+timeline-marker EDL (see otio_rekognition.writers.edl)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition.arguments import reject_unknown
+from otio_rekognition.output import write_atomically
+from otio_rekognition.timeline.cutlist import cut_list
+from otio_rekognition.writers.edl import CMX3600, parse_flavor, write_edl
+
+ADAPTER_NAME = "rekognition_edl"
+
+
+def write_to_string(
+    input_otio: otio.schema.Timeline, flavor: str = CMX3600, start_timecode: str | None = None, **unknown: Any
+) -> str:
+    """Write the timeline as an EDL.
+
+    flavor: cmx3600 (one event per shot, markers as LOC lines in record
+    timecode) or resolve-markers (DaVinci Resolve's timeline-marker EDL).
+    start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).
+    """
+    reject_unknown(ADAPTER_NAME, unknown, ("flavor", "start_timecode"))
+    return write_edl(cut_list(input_otio, start_timecode), parse_flavor("flavor", flavor))
+
+
+def write_to_file(
+    input_otio: otio.schema.Timeline,
+    filepath: str,
+    flavor: str = CMX3600,
+    start_timecode: str | None = None,
+    **unknown: Any,
+) -> None:
+    """write_to_string, to a file that is replaced only when complete."""
+    write_atomically(filepath, write_to_string(input_otio, flavor, start_timecode, **unknown))

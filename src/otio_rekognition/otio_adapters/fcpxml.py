@@ -1,0 +1,46 @@
+"""OTIO adapter ``rekognition_fcpxml``: FCPXML 1.9 to 1.14 for Final Cut Pro
+(Resolve and Premiere import it too), exact at NTSC rates, with the record
+start timecode and every marker (see otio_rekognition.writers.fcpxml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition.arguments import boolean, reject_unknown
+from otio_rekognition.output import write_atomically
+from otio_rekognition.timeline.cutlist import cut_list
+from otio_rekognition.writers.fcpxml import DEFAULT_VERSION, parse_version, write_fcpxml
+
+ADAPTER_NAME = "rekognition_fcpxml"
+
+
+def write_to_string(
+    input_otio: otio.schema.Timeline,
+    version: Any = DEFAULT_VERSION,
+    chapter_markers: Any = False,
+    start_timecode: str | None = None,
+    **unknown: Any,
+) -> str:
+    """Write the timeline as FCPXML.
+
+    version: the FCPXML version to declare, 1.9 to 1.14 (default 1.10).
+    chapter_markers: write chapter markers instead of markers (true/false).
+    start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).
+    """
+    reject_unknown(ADAPTER_NAME, unknown, ("version", "chapter_markers", "start_timecode"))
+    cuts = cut_list(input_otio, start_timecode)
+    return write_fcpxml(cuts, parse_version("version", version), boolean("chapter_markers", chapter_markers))
+
+
+def write_to_file(
+    input_otio: otio.schema.Timeline,
+    filepath: str,
+    version: Any = DEFAULT_VERSION,
+    chapter_markers: Any = False,
+    start_timecode: str | None = None,
+    **unknown: Any,
+) -> None:
+    """write_to_string, to a file that is replaced only when complete."""
+    write_atomically(filepath, write_to_string(input_otio, version, chapter_markers, start_timecode, **unknown))

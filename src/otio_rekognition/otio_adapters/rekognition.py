@@ -1,0 +1,122 @@
+"""OTIO adapter ``rekognition``: GetSegmentDetection JSON <-> timeline.
+
+The reader takes a job saved as JSON (one response, an array of pages, or
+pages one after the other) or ``rekognition://JOB_ID[?region=...&profile=...
+&endpoint_url=...]``, fetched from AWS with the standard credential chain.
+The writer writes a timeline back as one GetSegmentDetection response.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition.arguments import ReadOptions, reject_unknown
+from otio_rekognition.errors import ResponseFormatError
+from otio_rekognition.output import write_atomically
+from otio_rekognition.rekognition.pages import STRING_SOURCE, read_job
+from otio_rekognition.timeline.build import build_timeline
+from otio_rekognition.timeline.response import response_text
+
+ADAPTER_NAME = "rekognition"
+
+
+def read_from_file(
+    filepath: str,
+    start_timecode: str | None = None,
+    source_timecode: str | None = None,
+    media_url: str | None = None,
+    rate: Any = None,
+    segment_types: Any = None,
+    cue_types: Any = None,
+    min_confidence: Any = None,
+    cue_track: Any = None,
+    shot_markers: Any = None,
+    strict: Any = None,
+    **unknown: Any,
+) -> otio.schema.Timeline:
+    """Read a Rekognition segment detection job into a timeline: a clip per
+    shot on track "Shots", a marker per technical cue.
+
+    start_timecode: record start, e.g. 01:00:00:00 (default 00:00:00:00).
+    source_timecode: the media's embedded start timecode; offsets source ranges.
+    media_url: URL or path of the media the clips reference.
+    rate: frame rate override, e.g. 25, 29.97 or 30000/1001.
+    segment_types: SHOT, TECHNICAL_CUE or both (comma list).
+    cue_types: comma list of the cue types to keep (default all).
+    min_confidence: drop segments below this confidence (0-100).
+    cue_track: also add a track with a clip per cue (true/false).
+    shot_markers: also put a marker spanning each shot on its clip.
+    strict: warnings (incomplete job, disagreeing frame sources) become errors.
+    """
+    reject_unknown(ADAPTER_NAME, unknown, READER_ARGUMENTS)
+    options = ReadOptions.from_arguments(
+        {name: value for name, value in locals().items() if name in READER_ARGUMENTS and value is not None}
+    )
+    if str(filepath).lower().startswith("rekognition://"):
+        from otio_rekognition.aws import fetch_url
+
+        result = fetch_url(str(filepath))
+        return read_timeline(result.text(), result.source, options)
+    try:
+        data = Path(filepath).read_bytes()
+    except OSError as error:
+        raise ResponseFormatError(f"{filepath}: cannot read: {error.strerror}") from None
+    return read_timeline(data, str(filepath), options)
+
+
+def read_from_string(
+    input_str: str | bytes,
+    start_timecode: str | None = None,
+    source_timecode: str | None = None,
+    media_url: str | None = None,
+    rate: Any = None,
+    segment_types: Any = None,
+    cue_types: Any = None,
+    min_confidence: Any = None,
+    cue_track: Any = None,
+    shot_markers: Any = None,
+    strict: Any = None,
+    **unknown: Any,
+) -> otio.schema.Timeline:
+    """Read a Rekognition segment detection job from JSON text; the
+    arguments are read_from_file's."""
+    reject_unknown(ADAPTER_NAME, unknown, READER_ARGUMENTS)
+    options = ReadOptions.from_arguments(
+        {name: value for name, value in locals().items() if name in READER_ARGUMENTS and value is not None}
+    )
+    return read_timeline(input_str, STRING_SOURCE, options)
+
+
+def read_timeline(data: str | bytes, source: str, options: ReadOptions) -> otio.schema.Timeline:
+    """The one way a job becomes a timeline: the adapter's and the command line's."""
+    return build_timeline(read_job(data, source, options.rate, options.strict), options)
+
+
+def write_to_string(input_otio: otio.schema.Timeline, **unknown: Any) -> str:
+    """Write the timeline as one GetSegmentDetection response (JSON): segments
+    read from Rekognition exactly as they came, edited or new clips and
+    markers computed from their ranges. Takes no arguments."""
+    reject_unknown(ADAPTER_NAME, unknown, ())
+    return response_text(input_otio)
+
+
+def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **unknown: Any) -> None:
+    """write_to_string, to a file that is replaced only when complete."""
+    write_atomically(filepath, write_to_string(input_otio, **unknown))
+
+
+READER_ARGUMENTS = (
+    "start_timecode",
+    "source_timecode",
+    "media_url",
+    "rate",
+    "segment_types",
+    "cue_types",
+    "min_confidence",
+    "cue_track",
+    "shot_markers",
+    "strict",
+)

@@ -1,0 +1,2 @@
+"""Rekognition's GetSegmentDetection JSON, both ways, without OTIO: its
+vocabulary, typed segments, and pages merged into a job."""

@@ -1,0 +1,59 @@
+"""The words and limits of Rekognition's segment detection API, written
+once for everything that reads, writes, requests or imitates it."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable
+
+SHOT = "SHOT"
+TECHNICAL_CUE = "TECHNICAL_CUE"
+SEGMENT_TYPES = (SHOT, TECHNICAL_CUE)
+# The object that carries a segment's type-specific fields.
+DETAILS_KEYS = {SHOT: "ShotSegment", TECHNICAL_CUE: "TechnicalCueSegment"}
+CUE_TYPES = ("ColorBars", "EndCredits", "BlackFrames", "OpeningCredits", "StudioLogo", "Slate", "Content")
+
+SUCCEEDED = "SUCCEEDED"
+IN_PROGRESS = "IN_PROGRESS"
+FAILED = "FAILED"
+JOB_STATUSES = (SUCCEEDED, IN_PROGRESS, FAILED)
+
+# Rekognition repeats these on every page of one job.
+REPEATED_PAGE_FIELDS = ("JobId", "JobTag", "Video", "VideoMetadata", "AudioMetadata", "SelectedSegmentTypes")
+# What belongs to the paging rather than to the job.
+PAGE_ONLY_FIELDS = ("Segments", "NextToken")
+MAX_PAGE_SIZE = 1000
+
+# StartSegmentDetection's filters and the values it accepts (anything else is
+# an InvalidParameterException, a round trip that can be saved).
+MIN_SEGMENT_CONFIDENCE = (50.0, 100.0)
+BLACK_FRAME_MAX_PIXEL_THRESHOLD = (0.0, 1.0)
+BLACK_FRAME_MIN_COVERAGE_PERCENTAGE = (0.0, 100.0)
+# What Rekognition uses when a filter is not sent.
+DEFAULT_BLACK_FRAME_MAX_PIXEL_THRESHOLD = 0.2
+DEFAULT_BLACK_FRAME_MIN_COVERAGE_PERCENTAGE = 99.0
+
+
+def segment_types(value: str | Iterable[str]) -> tuple[str, ...]:
+    """``SHOT``, ``TECHNICAL_CUE`` or both, from a comma list or a sequence,
+    in any case; ValueError naming what is accepted."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    chosen = tuple(dict.fromkeys(str(item).strip().upper() for item in items))
+    if not chosen or any(kind not in SEGMENT_TYPES for kind in chosen):
+        shown = value if isinstance(value, str) else ",".join(map(str, items))
+        raise ValueError(f"expected {SHOT}, {TECHNICAL_CUE} or both (comma list), got {shown!r}")
+    return chosen
+
+
+def out_of_range(value: float | None, limits: tuple[float, float]) -> str | None:
+    """Why ``value`` is not accepted for a filter with ``limits``, or None."""
+    low, high = limits
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high):
+        return None
+    return f"expected {low:g} to {high:g}, got {value!r}"
+
+
+def float32(value: float) -> float:
+    """``value`` as Rekognition sends its numbers: a float32 printed as a
+    double (29.97 is 29.970029830932617)."""
+    return float(struct.unpack("f", struct.pack("f", value))[0])

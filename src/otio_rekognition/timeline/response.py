@@ -1,0 +1,187 @@
+"""Writing a timeline back as one GetSegmentDetection response.
+
+A segment whose item still covers the frames it was read with is written
+exactly as Rekognition gave it. Anything else (a clip moved, split or made
+by hand, a marker added) becomes a segment computed from its ranges.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition import frames
+from otio_rekognition.errors import RekognitionError, RekognitionWarning, TimelineError
+from otio_rekognition.rekognition.pages import read_job
+from otio_rekognition.rekognition.segments import build_segment, segment_details
+from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, SHOT, SUCCEEDED, TECHNICAL_CUE
+from otio_rekognition.timeline.metadata import (
+    KIND_CUE,
+    KIND_SHOT,
+    ReadSegment,
+    item_facts,
+    read_segment,
+    timeline_values,
+)
+from otio_rekognition.timeline.ranges import frame_of, media_start, source_range, timeline_rate
+
+HAND_MADE_CONFIDENCE = 100.0
+
+
+class _Found:
+    """A segment found in the timeline: its frames and what it was read from."""
+
+    __slots__ = ("first", "label", "last", "original", "segment_type")
+
+    def __init__(self, segment_type: str, label: str, first: int, last: int, original: ReadSegment | None) -> None:
+        self.segment_type = segment_type
+        self.label = label
+        self.first = first
+        self.last = last
+        self.original = original
+
+    @property
+    def unchanged(self) -> bool:
+        return self.original is not None and (self.original.first_frame, self.original.last_frame) == (
+            self.first,
+            self.last,
+        )
+
+
+def response_text(timeline: otio.schema.Timeline) -> str:
+    """The response as pretty-printed JSON, checked by this package's own
+    reader: never a file that cannot be read back."""
+    try:
+        text = json.dumps(timeline_to_response(timeline), indent=2, allow_nan=False) + "\n"
+    except ValueError as error:
+        raise TimelineError(f"timeline {timeline.name!r}: not writable as JSON: {error}") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RekognitionWarning)
+        try:
+            read_job(text, "the written response")
+        except RekognitionError as error:
+            raise TimelineError(f"timeline {timeline.name!r} makes no valid response: {error}") from None
+    return text
+
+
+def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
+    job = timeline_values(timeline).get("job")
+    job_info: dict[str, Any] = job if isinstance(job, dict) else {}
+    rate = timeline_rate(timeline)
+    shots, cues = _collect(timeline, rate)
+    shots.sort(key=lambda s: (s.first, s.last))
+    cues.sort(key=lambda c: (c.first, c.last, c.label))
+
+    # Rekognition numbers shots 0, 1, 2... in time order; keep its numbers
+    # unless an edit broke that sequence.
+    renumber = any(
+        not shot.unchanged or shot.original is None or shot.original.shot_index != number
+        for number, shot in enumerate(shots)
+    )
+    written_shots = [_shot_dict(shot, number, rate, renumber) for number, shot in enumerate(shots)]
+    written_cues = [_cue_dict(cue, rate) for cue in cues]
+
+    by_type = {SHOT: written_shots, TECHNICAL_CUE: written_cues}
+    # Rekognition sorts segments by the requested types' order, then by time.
+    selected = job_info.get("SelectedSegmentTypes")
+    requested = (
+        [entry.get("Type") for entry in selected if isinstance(entry, dict)] if isinstance(selected, list) else []
+    )
+    order = dict.fromkeys([t for t in requested if isinstance(t, str) and t in by_type] + list(SEGMENT_TYPES))
+    segments = [segment for segment_type in order for segment in by_type[segment_type]]
+
+    response = job_info or _invented_job_info(rate, shots + cues)
+    response.setdefault("JobStatus", SUCCEEDED)
+    if not isinstance(response.get("VideoMetadata"), list) or not response["VideoMetadata"]:
+        # The job was read with rate=...: the written response states its rate itself.
+        response["VideoMetadata"] = _invented_job_info(rate, shots + cues)["VideoMetadata"]
+    response["Segments"] = segments
+    return response
+
+
+def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Found], list[_Found]]:
+    shots: list[_Found] = []
+    cues: dict[tuple[str, int, int], _Found] = {}
+
+    def add_cue(found: _Found | None) -> None:
+        if found is not None:
+            cues.setdefault((found.label, found.first, found.last), found)
+
+    for track in timeline.video_tracks():
+        for marker in track.markers:
+            add_cue(_cue_from_marker(marker, 0, rate))
+        for clip in track.find_clips(shallow_search=True):
+            kind = item_facts(clip).kind
+            offset = media_start(clip, rate)
+            clip_range = source_range(clip)
+            first, count = frame_of(clip_range.start_time, rate) - offset, frame_of(clip_range.duration, rate)
+            if count > 0 and kind in (KIND_SHOT, None):
+                shots.append(_found(clip, SHOT, clip.name, first, count, rate))
+            elif count > 0 and kind == KIND_CUE:
+                add_cue(_found(clip, TECHNICAL_CUE, clip.name, first, count, rate))
+            for marker in clip.markers:
+                add_cue(_cue_from_marker(marker, offset, rate))
+    for marker in timeline.tracks.markers:
+        add_cue(_cue_from_marker(marker, 0, rate))
+    return shots, list(cues.values())
+
+
+def _cue_from_marker(marker: otio.schema.Marker, offset: int, rate: Fraction) -> _Found | None:
+    kind = item_facts(marker).kind
+    if kind == KIND_SHOT or (kind is None and marker.name not in CUE_TYPES):
+        return None
+    first = frame_of(marker.marked_range.start_time, rate) - offset
+    count = frame_of(marker.marked_range.duration, rate)
+    return _found(marker, TECHNICAL_CUE, marker.name, first, max(count, 1), rate)
+
+
+def _found(item: Any, segment_type: str, label: str, first: int, count: int, rate: Fraction) -> _Found:
+    if first < 0:
+        raise TimelineError(f"{type(item).__name__} {item.name!r} starts before its media: no frame number for it")
+    original = read_segment(item, rate)
+    if original is not None:
+        label = original.label
+        segment_type = original.segment_type
+    return _Found(segment_type, label, first, first + count - 1, original)
+
+
+def _shot_dict(shot: _Found, number: int, rate: Fraction, renumber: bool) -> dict[str, Any]:
+    if shot.unchanged and shot.original is not None:
+        written = dict(shot.original.raw)
+    else:
+        confidence = shot.original.confidence if shot.original else None
+        written = build_segment(SHOT, shot.first, shot.last, rate, _details(SHOT, confidence, number, None))
+    if renumber:
+        details = written.get("ShotSegment")
+        written["ShotSegment"] = {**(details if isinstance(details, dict) else {}), "Index": number}
+    return written
+
+
+def _cue_dict(cue: _Found, rate: Fraction) -> dict[str, Any]:
+    if cue.unchanged and cue.original is not None:
+        return dict(cue.original.raw)
+    if cue.segment_type != TECHNICAL_CUE:
+        return build_segment(cue.segment_type, cue.first, cue.last, rate)
+    confidence = cue.original.confidence if cue.original else None
+    return build_segment(TECHNICAL_CUE, cue.first, cue.last, rate, _details(TECHNICAL_CUE, confidence, None, cue.label))
+
+
+def _details(segment_type: str, confidence: float | None, index: int | None, cue_type: str | None) -> dict[str, Any]:
+    # Rekognition has no segment without a confidence; one placed by a person is certain.
+    return segment_details(segment_type, HAND_MADE_CONFIDENCE if confidence is None else confidence, index, cue_type)
+
+
+def _invented_job_info(rate: Fraction, found: Sequence[_Found]) -> dict[str, Any]:
+    """Top-level fields for a timeline that was not read from Rekognition."""
+    frame_count = max((item.last + 1 for item in found), default=0)
+    types = [segment_type for segment_type in SEGMENT_TYPES if any(item.segment_type == segment_type for item in found)]
+    return {
+        "JobStatus": SUCCEEDED,
+        "VideoMetadata": [{"FrameRate": float(rate), "DurationMillis": frames.frame_to_millis(frame_count, rate)}],
+        "SelectedSegmentTypes": [{"Type": segment_type} for segment_type in types],
+    }

@@ -1,0 +1,267 @@
+"""A cut list as an AAF composition (adapter ``rekognition_aaf``): one Avid Media Composer
+imports with its cuts, record timecode and locators intact.
+
+What the stock OTIO AAF writer gets wrong and this one does not: it needs no
+mob IDs in the timeline's metadata, writes every marker as an Avid locator
+(a DescriptiveMarker in an EventMobSlot), gives the video Sequence its real
+length, flags drop frame only at 29.97 and 59.94, and takes linear time.
+
+Each media file gets one mob chain, as Avid builds it when it imports a
+clip, so the sequence relinks: a tape SourceMob carrying the media's start
+timecode, a file SourceMob whose descriptor locates the media by URL, and a
+MasterMob that every SourceClip of the sequence references.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from otio_rekognition import frames, names
+from otio_rekognition.output import atomic_path
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+
+# The user Avid shows in the Locators window for every locator we write.
+MARKER_USER = "Rekognition"
+DEFAULT_FRAME_SIZE = (1920, 1080)
+
+# Avid's eight classic locator colours as Media Composer writes them to
+# CommentMarkerColor (16-bit RGB); older versions read only these values.
+# OTIO's AAF reader maps each back to its OTIO colour.
+AVID_COLOURS: dict[str, tuple[int, int, int]] = {
+    "WHITE": (65534, 65535, 65535),
+    "RED": (41471, 12134, 6564),
+    "YELLOW": (58981, 58981, 6553),
+    "GREEN": (13107, 52428, 13107),
+    "CYAN": (13107, 52428, 52428),
+    "BLUE": (13107, 13107, 52428),
+    "MAGENTA": (52428, 13107, 52428),
+    "BLACK": (0, 0, 0),
+}
+# Colours of Media Composer's extended locator palette, which newer versions
+# name in _ATN_CRM_COLOR_EXTENDED. Their RGB values are ours, chosen so that a
+# reader going by RGB alone (OTIO's does when no name is given) finds them.
+EXTENDED_COLOURS: dict[str, tuple[int, int, int]] = {
+    "PINK": (65535, 39321, 42598),
+    "ORANGE": (65535, 32768, 0),
+    "PURPLE": (32768, 0, 65535),
+}
+# For a colour OTIO has no name for (a plain timeline may carry any text):
+# red, as OTIO's AAF reader defaults.
+FALLBACK_COLOUR = "RED"
+
+# Media Composer reads the primary timecode and a locator's track from
+# physical track 1.
+_PRIMARY_TRACK = 1
+# The sequence's slots in the order Media Composer writes its own: timecode,
+# V1 (shots), V2... (cue tracks), locators. OTIO's reader finds the track a
+# locator describes by slot ID and physical track, so V1 must not share slot
+# ID 1 with the master clips' picture slots.
+_TIMECODE_SLOT = 1
+_SHOTS_SLOT = 2
+_PICTURE = "picture"
+_DESCRIPTIVE = "DescriptiveMetadata"
+_MOB_ID_NAMESPACE = uuid.UUID("5b0c7e4e-6f0e-4d8e-9a57-3d1f7c0a2a61")
+
+
+def write_aaf(cuts: CutList, path: str | os.PathLike[str]) -> None:
+    """Write ``cuts`` as an AAF file at ``path``; a failed run leaves no file there."""
+    with atomic_path(path) as temporary:
+        _build(cuts, temporary)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The frames of one media file the cuts use: its available range,
+    widened to cover any clip that reaches outside it."""
+
+    url: str
+    name: str
+    tape: str
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class _Master:
+    mob: Any  # aaf2.mobs.MasterMob
+    start: int  # source frame of the MasterMob's first edit unit
+
+
+def _build(cuts: CutList, path: Path) -> None:
+    import aaf2
+
+    with aaf2.open(str(path), "w") as aaf:
+        masters = {source.url: _Master(_mob_chain(aaf, source, cuts), source.start) for source in _sources(cuts)}
+        _composition(aaf, cuts, masters)
+
+
+def _sources(cuts: CutList) -> list[_Source]:
+    sources: dict[str, _Source] = {}
+    for event in (event for track in (cuts.events, *cuts.cue_tracks) for event in track):
+        media = event.media
+        start = min(media.start, event.source_first)
+        end = max(media.start + media.length, event.source_first + event.length)
+        known = sources.get(media.url)
+        if known is not None:
+            start, end = min(start, known.start), max(end, known.end)
+        sources[media.url] = _Source(media.url, media.name, media.reel, start, end)
+    return list(sources.values())
+
+
+def _mob_chain(aaf: Any, source: _Source, cuts: CutList) -> Any:
+    """Tape SourceMob <- file SourceMob <- MasterMob; returns the MasterMob."""
+    rate = cuts.rate
+    tape = aaf.create.SourceMob(source.tape)
+    tape.mob_id = _mob_id(source, rate, "tape")
+    tape.descriptor = aaf.create.TapeDescriptor()
+    # A SourceClip without a mob ID: the tape is where the material originates.
+    _add_slot(tape, rate, aaf.create.SourceClip(length=source.length, media_kind=_PICTURE))
+    _add_slot(tape, rate, _timecode(aaf, source.start, source.length, rate))
+
+    file = aaf.create.SourceMob(source.name)
+    file.mob_id = _mob_id(source, rate, "file")
+    file.descriptor = _descriptor(aaf, source, cuts.rate, cuts.frame_size)
+    _add_slot(file, rate, _reference(aaf, tape, 0, source.length))
+
+    master = aaf.create.MasterMob(source.name)
+    master.mob_id = _mob_id(source, rate, "master")
+    _add_slot(master, rate, _reference(aaf, file, 0, source.length))
+
+    for mob in (tape, file, master):
+        aaf.content.mobs.append(mob)
+    return master
+
+
+def _mob_id(source: _Source, rate: Fraction, role: str) -> Any:
+    """The same media always gets the same mob IDs, so a second export
+    links to the master clip the first one made in Avid."""
+    import aaf2
+
+    mob_id = aaf2.mobid.MobID.new()
+    mob_id.material = uuid.uuid5(
+        _MOB_ID_NAMESPACE, f"{role}|{source.url}|{source.start}|{source.length}|{frames.rate_text(rate)}"
+    )
+    return mob_id
+
+
+def _add_slot(
+    mob: Any, rate: Fraction, segment: Any, slot_id: int | None = None, track: int = _PRIMARY_TRACK, name: str = ""
+) -> Any:
+    slot = mob.create_timeline_slot(rate, slot_id)
+    slot.segment = segment
+    slot.name = name
+    slot["PhysicalTrackNumber"].value = track
+    return slot
+
+
+def _reference(aaf: Any, mob: Any, start: int, length: int) -> Any:
+    """A SourceClip of the picture slot (slot 1) of ``mob``."""
+    return aaf.create.SourceClip(start=start, length=length, mob_id=mob.mob_id, slot_id=1, media_kind=_PICTURE)
+
+
+def _timecode(aaf: Any, start: int, length: int, rate: Fraction) -> Any:
+    # FPS is the nominal rate (24 at 23.976); Start is in edit units, real
+    # frames, so a drop-frame start needs no conversion.
+    timecode = aaf.create.Timecode(round(rate), drop=frames.is_drop_frame(rate), length=length)
+    timecode.start = start
+    return timecode
+
+
+def _descriptor(aaf: Any, source: _Source, rate: Fraction, frame_size: tuple[int, int] | None) -> Any:
+    descriptor = aaf.create.CDCIDescriptor()
+    descriptor["SampleRate"].value = rate
+    descriptor["Length"].value = source.length
+    # Required by the CDCI class; without Rekognition's frame size, HD is a
+    # placeholder that Avid replaces from the media when it relinks.
+    width, height = frame_size or DEFAULT_FRAME_SIZE
+    descriptor["StoredWidth"].value = width
+    descriptor["StoredHeight"].value = height
+    descriptor["ImageAspectRatio"].value = Fraction(width, height)
+    descriptor["FrameLayout"].value = "FullFrame"
+    descriptor["VideoLineMap"].value = [42, 0]
+    descriptor["ComponentWidth"].value = 8
+    descriptor["HorizontalSubsampling"].value = 2
+    locator = aaf.create.NetworkLocator()
+    locator["URLString"].value = names.media_url(source.url)
+    descriptor["Locator"].append(locator)
+    return descriptor
+
+
+def _composition(aaf: Any, cuts: CutList, masters: Mapping[str, _Master]) -> None:
+    mob = aaf.create.CompositionMob(cuts.name)
+    mob.usage = "Usage_TopLevel"
+    _add_slot(mob, cuts.rate, _timecode(aaf, cuts.record_start, cuts.duration, cuts.rate), _TIMECODE_SLOT, name="TC1")
+    tracks = (cuts.events, *cuts.cue_tracks)
+    for track, events in enumerate(tracks, 1):
+        _add_slot(mob, cuts.rate, _sequence(aaf, events, masters), _SHOTS_SLOT + track - 1, track, f"V{track}")
+    if cuts.locators:
+        mob.slots.append(_locator_slot(aaf, cuts, slot_id=_SHOTS_SLOT + len(tracks)))
+    aaf.content.mobs.append(mob)
+
+
+def _sequence(aaf: Any, events: tuple[Event, ...], masters: Mapping[str, _Master]) -> Any:
+    """SourceClips in record order with a Filler for every gap; the Sequence
+    is exactly as long as its components."""
+    components = []
+    position = 0
+    for event in events:
+        if event.record_first > position:
+            components.append(aaf.create.Filler(_PICTURE, event.record_first - position))
+        master = masters[event.media.url]
+        components.append(_reference(aaf, master.mob, event.source_first - master.start, event.length))
+        position = event.record_first + event.length
+    sequence = aaf.create.Sequence(_PICTURE, position)
+    sequence["Components"].value = components
+    return sequence
+
+
+def _locator_slot(aaf: Any, cuts: CutList, slot_id: int) -> Any:
+    """Avid locators: DescriptiveMarkers on V1, in an EventMobSlot on the same physical track."""
+    slot = aaf.create.EventMobSlot(slot_id, "Locators")
+    slot.edit_rate = cuts.rate
+    slot["PhysicalTrackNumber"].value = _PRIMARY_TRACK
+    sequence = aaf.create.Sequence(_DESCRIPTIVE)
+    sequence["Components"].value = [_marker(aaf, locator) for locator in cuts.locators]
+    slot.segment = sequence
+    return slot
+
+
+def _marker(aaf: Any, locator: Locator) -> Any:
+    text = _marker_text(locator)
+    colour = locator.color if locator.color in AVID_COLOURS or locator.color in EXTENDED_COLOURS else FALLBACK_COLOUR
+    red, green, blue = AVID_COLOURS.get(colour) or EXTENDED_COLOURS[colour]
+    attributes: dict[str, str | int] = {
+        "_ATN_CRM_COLOR_EXTENDED": colour.title(),
+        "_ATN_CRM_USER": MARKER_USER,
+        "_ATN_CRM_COM": text,
+        "_ATN_CRM_LENGTH": locator.length,
+    }
+    if colour in AVID_COLOURS:
+        attributes["_ATN_CRM_COLOR"] = colour.title()
+    marker = aaf.create.DescriptiveMarker()
+    marker["Position"].value = locator.record_first
+    marker["Length"].value = locator.length
+    marker["Comment"].value = text
+    marker["CommentMarkerUser"].value = MARKER_USER
+    marker["CommentMarkerColor"].value = {"red": red, "green": green, "blue": blue}
+    marker["CommentMarkerAttributeList"].value = [aaf.create.TaggedValue(*item) for item in attributes.items()]
+    marker["DescribedSlots"].value = {_SHOTS_SLOT}
+    return marker
+
+
+def _marker_text(locator: Locator) -> str:
+    """The one text an Avid locator has: its name and comment, e.g.
+    ``BlackFrames, confidence 99.12%``, without saying the name twice."""
+    if locator.comment.startswith(locator.name):
+        return locator.comment
+    return f"{locator.name}, {locator.comment}" if locator.comment else locator.name

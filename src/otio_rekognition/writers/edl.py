@@ -1,0 +1,177 @@
+"""A cut list as a CMX3600 EDL (adapter ``rekognition_edl``) for Avid, Resolve
+and Premiere, or as Resolve's timeline-marker EDL.
+
+Flavour ``cmx3600`` (default): one video event per shot of the shot track (an
+EDL has one video track, so cue tracks are not written; gaps are left out and
+the record timecode jumps). Every locator is an Avid ``* LOC:`` line in
+*record* timecode (Avid reads LOC in record time) under the event whose record
+range holds its first frame; one that starts in a gap goes under the event
+before the gap, one before the first event under the first, one after the
+last under the last (as the reader puts cues on clips). The text keeps name,
+duration and confidence: ``BlackFrames |D:31 confidence 99.12%``.
+
+Flavour ``resolve-markers``: what DaVinci Resolve writes with Timelines >
+Export > Timeline Markers to EDL and reads back with Import > Timeline Markers
+from EDL: a one-frame event per marker (reel ``001``, source = record) followed
+by ``<note> |C:ResolveColor<colour> |M:<name> |D:<frames>``. Resolve takes the
+text before the first ``|`` as the marker's note, so ``|`` never appears in a
+written name or note. Resolve keeps one marker per frame (its markers are
+keyed by frame), so locators that start on the same frame become one marker
+naming them all, with the longest duration and each one in the note.
+
+Event numbers are 001-999, then 1000, 1001, ... with the columns shifted right,
+as Premiere writes long lists (pycmx reads them, and OTIO's reader reads any
+width); wrapping back to 001 would give two events the same number.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+
+from otio_rekognition import names
+from otio_rekognition.errors import AdapterArgumentError, TimelineError
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+
+CMX3600 = "cmx3600"
+RESOLVE_MARKERS = "resolve-markers"
+FLAVORS = (CMX3600, RESOLVE_MARKERS)
+
+# Avid has eight locator colours; the other OTIO colours go to the nearest
+# hue (pink and purple are light and dark magenta, orange lies nearer yellow).
+AVID_LOCATOR_COLORS: Mapping[str, str] = {
+    "RED": "RED",
+    "GREEN": "GREEN",
+    "BLUE": "BLUE",
+    "CYAN": "CYAN",
+    "MAGENTA": "MAGENTA",
+    "YELLOW": "YELLOW",
+    "BLACK": "BLACK",
+    "WHITE": "WHITE",
+    "PINK": "MAGENTA",
+    "PURPLE": "MAGENTA",
+    "ORANGE": "YELLOW",
+}
+# Resolve's sixteen marker colours have no black, white, magenta or orange:
+# those take its darkest (Cocoa), lightest (Cream), magenta (Fuchsia) and
+# orange-brown (Sand) ones, so every OTIO colour stays distinct.
+RESOLVE_MARKER_COLORS: Mapping[str, str] = {
+    "RED": "Red",
+    "GREEN": "Green",
+    "BLUE": "Blue",
+    "CYAN": "Cyan",
+    "MAGENTA": "Fuchsia",
+    "YELLOW": "Yellow",
+    "BLACK": "Cocoa",
+    "WHITE": "Cream",
+    "PINK": "Pink",
+    "PURPLE": "Purple",
+    "ORANGE": "Sand",
+}
+# A colour OTIO may add later is written like an unknown cue type's (white).
+DEFAULT_COLOR = "WHITE"
+RESOLVE_REEL = "001"
+
+
+def write_edl(cuts: CutList, flavor: str = CMX3600) -> str:
+    blocks = _shot_events(cuts) if parse_flavor("flavor", flavor) == CMX3600 else _marker_events(cuts)
+    header = [f"TITLE: {_text(cuts.name)}", f"FCM: {'DROP FRAME' if cuts.drop_frame else 'NON-DROP FRAME'}"]
+    # A blank line after the header and after every event, as Resolve and Premiere write them.
+    return "\n".join(line for block in (header, *blocks) for line in (*block, "")) + "\n"
+
+
+def parse_flavor(name: str, value: object) -> str:
+    if value not in FLAVORS:
+        raise AdapterArgumentError(f"argument {name}: expected one of {', '.join(FLAVORS)}, got {value!r}")
+    return str(value)
+
+
+def _shot_events(cuts: CutList) -> Iterator[list[str]]:
+    if not cuts.events:
+        raise TimelineError(f"timeline {cuts.name!r} has no clip on its first video track: no event to write")
+    locators = _locators_by_event(cuts.events, cuts.locators)
+    for number, (event, under) in enumerate(zip(cuts.events, locators, strict=True), start=1):
+        record_first = cuts.record_start + event.record_first
+        yield [
+            _event_line(number, event.media.reel, cuts, event.source_first, record_first, event.length),
+            f"* FROM CLIP NAME: {_text(event.name)}",
+            f"* SOURCE FILE: {_text(event.media.name)}",
+            *(_loc_line(cuts, locator) for locator in under),
+        ]
+
+
+def _locators_by_event(events: Sequence[Event], locators: Sequence[Locator]) -> list[list[Locator]]:
+    """Each event's locators: those starting in its record range, plus those
+    in the gap after it (before the first event: the first event's). One pass,
+    as both lists are in record order."""
+    by_event: list[list[Locator]] = [[] for _ in events]
+    index = 0
+    for locator in locators:
+        while index + 1 < len(events) and events[index + 1].record_first <= locator.record_first:
+            index += 1
+        by_event[index].append(locator)
+    return by_event
+
+
+def _loc_line(cuts: CutList, locator: Locator) -> str:
+    color = AVID_LOCATOR_COLORS.get(locator.color.upper(), DEFAULT_COLOR)
+    timecode = _timecode(cuts, cuts.record_start + locator.record_first)
+    details = _details(locator)
+    return f"* LOC: {timecode} {color:<7} {_text(locator.name)} |D:{locator.length}{' ' if details else ''}{details}"
+
+
+def _marker_events(cuts: CutList) -> Iterator[list[str]]:
+    same_frame = itertools.groupby(cuts.locators, key=lambda locator: locator.record_first)
+    for number, (record_first, grouped) in enumerate(same_frame, start=1):
+        group = list(grouped)
+        first = cuts.record_start + record_first
+        # A cue's colour says more than a shot marker's: the first cue's wins.
+        shown = min(group, key=lambda locator: locator.kind == "shot")
+        color = RESOLVE_MARKER_COLORS.get(shown.color.upper(), RESOLVE_MARKER_COLORS[DEFAULT_COLOR])
+        name = " + ".join(_text(locator.name) for locator in group)
+        duration = max(locator.length for locator in group)
+        note = _resolve_note("; ".join(_summary(locator) for locator in group))
+        yield [
+            _event_line(number, RESOLVE_REEL, cuts, first, first, 1),
+            f"{note} |C:ResolveColor{color} |M:{name} |D:{duration}",
+        ]
+
+
+def _summary(locator: Locator) -> str:
+    details = _details(locator)
+    return f"{_text(locator.name)}, {locator.length} frames{', ' if details else ''}{details}"
+
+
+def _details(locator: Locator) -> str:
+    """Confidence for a Rekognition cue or shot (its comment only restates
+    name and confidence), the comment of any other marker."""
+    if locator.confidence is not None:
+        return f"confidence {locator.confidence:.2f}%"
+    return _text(locator.comment) if locator.comment != locator.name else ""
+
+
+def _resolve_note(note: str) -> str:
+    """A note line that starts with a digit reads as an event line (Resolve
+    then drops the marker), one that starts with ``*`` as a remark: ``- ``
+    in front keeps it a note."""
+    return note if note[:1].isalpha() else f"- {note}"
+
+
+def _event_line(number: int, reel: str, cuts: CutList, source_first: int, record_first: int, length: int) -> str:
+    source = f"{_timecode(cuts, source_first)} {_timecode(cuts, source_first + length)}"
+    record = f"{_timecode(cuts, record_first)} {_timecode(cuts, record_first + length)}"
+    # Event, reel (8), channel (V), transition (C) in the CMX3600 columns.
+    return f"{number:03d}  {reel:<8} V     C        {source} {record}"
+
+
+def _timecode(cuts: CutList, frame: int) -> str:
+    if frame < 0:
+        raise TimelineError(
+            f"timeline {cuts.name!r}: frame {frame} lies before 00:00:00:00; pass a later start_timecode"
+        )
+    return cuts.timecode(frame)
+
+
+def _text(text: str) -> str:
+    """One line without ``|``: Resolve splits marker fields at ``|``."""
+    return names.safe_name(text).replace("|", "/")

@@ -1,0 +1,222 @@
+"""A cut list as FCPXML 1.9 to 1.14 (adapter ``rekognition_fcpxml``), for
+Final Cut Pro (DaVinci Resolve and Premiere import it too).
+
+How FCPXML places things, and so how this writer does:
+
+- Every time is a rational number of seconds; here always a whole number of
+  the format's ``frameDuration`` (``1001/30000s``), reduced, ``0s`` for zero.
+- A sequence's own timeline begins at its ``tcStart``: the record start
+  timecode. Spine items' ``offset`` is a position on that timeline, so the
+  first clip of a sequence starting at 01:00:00:00 has ``offset="3600s"``.
+- Every element has a local timeline that begins at its ``start``; its
+  markers and connected clips are placed in that local time. An asset-clip's
+  local time is media time (``start`` = first source frame); a gap's ``start``
+  is written equal to its ``offset``, so its local time is record time.
+- Shots are asset-clips in the primary storyline (the spine) with a gap
+  wherever the record position jumps. Cue tracks become connected asset-clips
+  in lanes 1, 2, ... anchored to the spine item under their first frame.
+- Markers go on the spine item under their first frame. FCPXML markers have
+  no colour: the note carries it (``"Slate, confidence 94.61%, colour YELLOW"``).
+  A marker past the last shot gets a trailing gap to sit on, so none is lost.
+"""
+
+from __future__ import annotations
+
+import bisect
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TypeVar
+
+from otio_rekognition import names
+from otio_rekognition.errors import AdapterArgumentError, TimelineError
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media
+
+VERSIONS = ("1.9", "1.10", "1.11", "1.12", "1.13", "1.14")
+DEFAULT_VERSION = "1.10"
+DEFAULT_FRAME_SIZE = (1920, 1080)
+_FORMAT_ID = "r1"
+# otioconvert's literal_eval turns `-A version=1.10` into the float 1.1.
+_VERSION_BY_NUMBER = {float(version): version for version in VERSIONS}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _SpineItem:
+    """An asset-clip (``event``) or a gap (``event`` None) of the spine."""
+
+    record_first: int  # frames after the record start
+    length: int
+    local_start: int  # frame at which the item's local time begins
+    event: Event | None
+
+    def local(self, record_first: int) -> int:
+        """The item's local time at a record frame."""
+        return self.local_start + record_first - self.record_first
+
+
+def parse_version(name: str, value: object) -> str:
+    """The FCPXML version to declare: ``"1.10"``, also given as the float 1.1."""
+    if value is None:
+        return DEFAULT_VERSION
+    if isinstance(value, float):
+        version = _VERSION_BY_NUMBER.get(value)
+    else:
+        version = value.strip() if isinstance(value, str) else None
+    if version not in VERSIONS:
+        raise AdapterArgumentError(f"argument {name}: expected one of {', '.join(VERSIONS)}, got {value!r}")
+    return version
+
+
+def write_fcpxml(cuts: CutList, version: str | None = DEFAULT_VERSION, chapter_markers: bool = False) -> str:
+    """FCPXML text of ``cuts``; the format is the video's size, else 1920x1080."""
+    declared = parse_version("version", version)
+    frame = 1 / cuts.rate
+    spine_items = _spine_items(cuts)
+    assets = _asset_ids(cuts)
+    root = ET.Element("fcpxml", version=declared)
+    root.append(_resources(frame, cuts.frame_size or DEFAULT_FRAME_SIZE, assets))
+    library = ET.SubElement(root, "library")
+    event = ET.SubElement(library, "event", name=cuts.name)
+    project = ET.SubElement(event, "project", name=cuts.name)
+    end = spine_items[-1].record_first + spine_items[-1].length if spine_items else 0
+    sequence = ET.SubElement(
+        project,
+        "sequence",
+        format=_FORMAT_ID,
+        duration=_time(end, frame),
+        tcStart=_time(cuts.record_start, frame),
+        tcFormat=_tc_format(cuts),
+    )
+    spine = ET.SubElement(sequence, "spine")
+    lanes = enumerate(cuts.cue_tracks, start=1)
+    connected = _attach(spine_items, ((cue.record_first, (lane, cue)) for lane, track in lanes for cue in track))
+    markers = _attach(spine_items, ((locator.record_first, locator) for locator in cuts.locators))
+    marker_tag = "chapter-marker" if chapter_markers else "marker"
+    for item, item_connected, item_markers in zip(spine_items, connected, markers, strict=True):
+        offset = cuts.record_start + item.record_first
+        element = (
+            _gap_element(item, offset, frame)
+            if item.event is None
+            else _asset_clip(item.event, offset, cuts, frame, assets)
+        )
+        # The DTD wants anchored items before markers.
+        for lane, cue in item_connected:
+            element.append(_asset_clip(cue, item.local(cue.record_first), cuts, frame, assets, lane))
+        for locator in item_markers:
+            element.append(_marker(marker_tag, locator, item, frame))
+        spine.append(element)
+    ET.indent(root, space="    ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _time(frames: int, frame: Fraction) -> str:
+    seconds = frames * frame
+    if seconds.denominator == 1:
+        return f"{seconds.numerator}s"
+    return f"{seconds.numerator}/{seconds.denominator}s"
+
+
+def _tc_format(cuts: CutList) -> str:
+    return "DF" if cuts.drop_frame else "NDF"
+
+
+def _asset_ids(cuts: CutList) -> dict[Media, str]:
+    """One asset per distinct media, in order of first use (r1 is the format)."""
+    media = dict.fromkeys(event.media for track in (cuts.events, *cuts.cue_tracks) for event in track)
+    return {item: f"r{number}" for number, item in enumerate(media, start=2)}
+
+
+def _resources(frame: Fraction, size: tuple[int, int], assets: Mapping[Media, str]) -> ET.Element:
+    resources = ET.Element("resources")
+    width, height = size
+    ET.SubElement(
+        resources, "format", id=_FORMAT_ID, frameDuration=_time(1, frame), width=str(width), height=str(height)
+    )
+    for media, asset_id in assets.items():
+        asset = ET.SubElement(
+            resources,
+            "asset",
+            id=asset_id,
+            name=media.name,
+            start=_time(media.start, frame),
+            duration=_time(media.length, frame),
+            hasVideo="1",
+            format=_FORMAT_ID,
+        )
+        ET.SubElement(asset, "media-rep", kind="original-media", src=names.media_url(media.url))
+    return resources
+
+
+def _spine_items(cuts: CutList) -> list[_SpineItem]:
+    """The shots with a gap before each jump in record position, and a
+    trailing gap under cue clips and markers that lie after the last shot, so
+    that every one of them has a spine item to be attached to."""
+    locators = cuts.locators  # in record order
+    if locators and locators[0].record_first < 0:
+        raise TimelineError(
+            f"marker {locators[0].name!r} starts {-locators[0].record_first} frames before the record start"
+        )
+    end = max(cuts.duration, locators[-1].record_first + 1 if locators else 0)
+    items: list[_SpineItem] = []
+    position = 0
+    for event in cuts.events:
+        if event.record_first > position:
+            items.append(_gap(position, event.record_first, cuts))
+        items.append(_SpineItem(event.record_first, event.length, event.source_first, event))
+        position = event.record_first + event.length
+    if end > position:
+        items.append(_gap(position, end, cuts))
+    return items
+
+
+def _gap(first: int, end: int, cuts: CutList) -> _SpineItem:
+    return _SpineItem(first, end - first, cuts.record_start + first, None)
+
+
+def _attach(items: Sequence[_SpineItem], things: Iterable[tuple[int, T]]) -> list[list[T]]:
+    """Each (record frame, thing) on the spine item under that frame, which
+    ``_spine_items`` guarantees exists."""
+    starts = [item.record_first for item in items]
+    attached: list[list[T]] = [[] for _ in items]
+    for record_first, thing in things:
+        attached[bisect.bisect_right(starts, record_first) - 1].append(thing)
+    return attached
+
+
+def _gap_element(item: _SpineItem, offset: int, frame: Fraction) -> ET.Element:
+    return ET.Element(
+        "gap",
+        name="Gap",
+        offset=_time(offset, frame),
+        start=_time(item.local_start, frame),
+        duration=_time(item.length, frame),
+    )
+
+
+def _asset_clip(
+    event: Event, offset: int, cuts: CutList, frame: Fraction, assets: Mapping[Media, str], lane: int = 0
+) -> ET.Element:
+    """A shot in the spine (``offset`` in sequence time) or a cue clip
+    connected in ``lane`` (``offset`` in its parent's local time)."""
+    clip = ET.Element("asset-clip", ref=assets[event.media])
+    if lane:
+        clip.set("lane", str(lane))
+    clip.set("offset", _time(offset, frame))
+    clip.set("name", event.name)
+    clip.set("start", _time(event.source_first, frame))
+    clip.set("duration", _time(event.length, frame))
+    clip.set("tcFormat", _tc_format(cuts))
+    return clip
+
+
+def _marker(tag: str, locator: Locator, parent: _SpineItem, frame: Fraction) -> ET.Element:
+    note = ", ".join(part for part in (locator.comment, f"colour {locator.color}") if part)
+    return ET.Element(
+        tag,
+        start=_time(parent.local(locator.record_first), frame),
+        duration=_time(locator.length, frame),
+        value=locator.name,
+        note=note,
+    )
