@@ -12,7 +12,6 @@ import opentimelineio as otio
 from lxml import etree
 
 from otio_rekognition.timeline.metadata import read_segment
-from otio_rekognition.timeline.ranges import timeline_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_media"
@@ -158,6 +157,6 @@ def plain(value: object) -> object:
 
 def raw_segment(item: Any, rate: Fraction | None = None, timeline: otio.schema.Timeline | None = None) -> dict:
     """The segment, exactly as Rekognition wrote it, that a clip or marker was read from."""
-    found = read_segment(item, rate if rate is not None else timeline_rate(timeline))
+    found = read_segment(item)
     assert found is not None, f"{item.name!r} carries no Rekognition segment"
     return found.raw

@@ -21,7 +21,7 @@ from helpers import (
 from timecode import Timecode
 
 from otio_rekognition.errors import AdapterArgumentError
-from otio_rekognition.timeline.build import CUE_COLORS
+from otio_rekognition.timeline.layout import CUE_COLORS
 
 
 def read(path: Path | str, **arguments: object) -> otio.schema.Timeline:

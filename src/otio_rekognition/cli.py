@@ -24,8 +24,11 @@ import opentimelineio as otio
 from otio_rekognition import __version__
 from otio_rekognition.arguments import ReadOptions, timecode_frame
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError, TimelineError
-from otio_rekognition.otio_adapters.rekognition import read_timeline
+from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import atomic_path, write_atomically
+from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.timeline.build import build_timeline
+from otio_rekognition.timeline.cutlist import job_cut_list
 from otio_rekognition.timeline.ranges import timeline_rate
 
 PROGRAM = "otio-rekognition"
@@ -108,7 +111,7 @@ def start(arguments: argparse.Namespace) -> int:
     _wait_for(job_id, arguments, connection)
     result = aws.fetch(job_id, connection, on_page=_page_reporter(job_id))
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
-    _export(_timeline(result.text(), result.source, read_options), arguments, adapter, result.source)
+    _export(_job(result.text(), result.source, read_options), arguments, adapter, result.source)
     return 0
 
 
@@ -186,18 +189,42 @@ def _adapter_for(path: str, named: str | None) -> str:
     return FORMATS_BY_SUFFIX[suffix]
 
 
-def _export(timeline: otio.schema.Timeline, arguments: argparse.Namespace, adapter: str, source: str) -> None:
-    """Write the output; an error names the input it came from."""
+@dataclasses.dataclass(frozen=True)
+class _Input:
+    """What was read: a job (and how to lay it out), or a timeline."""
+
+    job: Job | None = None
+    options: ReadOptions = dataclasses.field(default_factory=ReadOptions)
+    timeline: otio.schema.Timeline | None = None
+
+    def as_timeline(self) -> otio.schema.Timeline:
+        if self.timeline is not None:
+            return self.timeline
+        assert self.job is not None
+        return build_timeline(self.job, self.options)
+
+
+def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: str) -> None:
+    """Write the output through the OTIO adapter of that name; an error names
+    the input it came from. A job goes to an edit-list writer as a cut list
+    made straight from it (the timeline would only be flattened again: see
+    timeline.cutlist.job_cut_list); anything else as a timeline."""
     given = {
         argument: getattr(arguments, option)
         for option, argument in _WRITER_OPTIONS.get(adapter, {}).items()
         if getattr(arguments, option) is not None
     }
     try:
-        write_timeline(timeline, arguments.output, adapter, **given)
+        writer = otio.adapters.from_name(adapter).module()
+        if read.job is not None and hasattr(writer, "write_cut_list"):
+            cuts = job_cut_list(read.job, read.options)
+            with atomic_path(arguments.output) as temporary:
+                writer.write_cut_list(cuts, str(temporary), **given)
+        else:
+            write_timeline(read.as_timeline(), arguments.output, adapter, **given)
     except TimelineError as error:
         raise TimelineError(f"{source}: {error}") from None
-    file_format = next(name for name, writer in FORMATS.items() if writer == adapter)
+    file_format = next(name for name, writer_name in FORMATS.items() if writer_name == adapter)
     print(f"{PROGRAM}: wrote {arguments.output} ({file_format})", file=sys.stderr)
 
 
@@ -292,7 +319,7 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{whole_seconds:02d}"
 
 
-def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> otio.schema.Timeline:
+def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input:
     """A Rekognition job saved as one or more JSON files (``-`` is standard
     input), a job fetched from AWS (``rekognition://JOB_ID``), or one OTIO
     timeline this tool wrote."""
@@ -311,21 +338,21 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> otio.s
             timeline.global_start_time = otio.opentime.RationalTime(
                 timecode_frame("start_timecode", start, rate), float(rate)
             )
-        return timeline
+        return _Input(timeline=timeline)
     if len(inputs) == 1 and inputs[0].lower().startswith("rekognition://"):
         from otio_rekognition import aws
 
         job_id, connection = aws.parse_job_url(inputs[0])
         result = aws.fetch(job_id, _connection(arguments, connection), on_page=_page_reporter(job_id))
-        return _timeline(result.text(), result.source, read_options)
+        return _job(result.text(), result.source, read_options)
     parts = [arguments.stdin.buffer.read() if name == "-" else _read_input(name) for name in inputs]
     source = " + ".join("<stdin>" if name == "-" else name for name in inputs)
-    return _timeline(b"\n".join(parts), source, read_options)
+    return _job(b"\n".join(parts), source, read_options)
 
 
-def _timeline(data: str | bytes, source: str, read_options: dict[str, Any]) -> otio.schema.Timeline:
+def _job(data: str | bytes, source: str, read_options: dict[str, Any]) -> _Input:
     options = ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
-    return read_timeline(data, source, options)
+    return _Input(job=load_job(data, source, options), options=options)
 
 
 def _read_input(name: str) -> bytes:

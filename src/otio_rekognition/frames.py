@@ -7,7 +7,6 @@ Rates are exact ``Fraction`` values. Rekognition reports rates as float32
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from fractions import Fraction
@@ -25,7 +24,13 @@ SMPTE_RATES: tuple[Fraction, ...] = (
     Fraction(60),
 )
 DROP_FRAME_RATES: frozenset[Fraction] = frozenset({Fraction(30000, 1001), Fraction(60000, 1001)})
-_SMPTE_RATE_SET = frozenset(SMPTE_RATES)
+# Per-rate facts looked up by (numerator, denominator): hashing a Fraction
+# costs more than the arithmetic it would save, once per segment field.
+_TIMECODE_BASES = {
+    (rate.numerator, rate.denominator): (round(rate), round(rate) // 15 if rate in DROP_FRAME_RATES else 0)
+    for rate in SMPTE_RATES
+}
+_FRAMES_IN_A_DAY: dict[tuple[int, int], int] = {}
 
 # A float32 of an NTSC rate is within 1e-4 of it; distinct SMPTE rates are at
 # least 0.02 apart, so this tolerance cannot pick the wrong neighbour.
@@ -71,7 +76,7 @@ def snap_rate(rate: float) -> Fraction:
 
 
 def is_smpte_rate(rate: Fraction) -> bool:
-    return rate in _SMPTE_RATE_SET
+    return (rate.numerator, rate.denominator) in _TIMECODE_BASES
 
 
 def is_drop_frame(rate: Fraction) -> bool:
@@ -79,7 +84,10 @@ def is_drop_frame(rate: Fraction) -> bool:
 
 
 def frames_in_a_day(rate: Fraction) -> int:
-    return math.floor(24 * 3600 * rate)
+    key = (rate.numerator, rate.denominator)
+    if key not in _FRAMES_IN_A_DAY:
+        _FRAMES_IN_A_DAY[key] = 24 * 3600 * rate.numerator // rate.denominator
+    return _FRAMES_IN_A_DAY[key]
 
 
 def rate_text(rate: Fraction) -> str:
@@ -87,13 +95,12 @@ def rate_text(rate: Fraction) -> str:
     return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
 
 
-@functools.lru_cache(maxsize=32)
 def _timecode_base(rate: Fraction) -> tuple[int, int]:
     """Nominal frames per second and frames dropped per minute."""
-    if not is_smpte_rate(rate):
+    base = _TIMECODE_BASES.get((rate.numerator, rate.denominator))
+    if base is None:
         raise ValueError(f"{float(rate):g} fps is not a SMPTE rate, so it has no timecode")
-    nominal = round(rate)
-    return nominal, (nominal // 15 if is_drop_frame(rate) else 0)
+    return base
 
 
 def frame_to_timecode(frame: int, rate: Fraction) -> str:

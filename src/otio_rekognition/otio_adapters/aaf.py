@@ -10,7 +10,7 @@ import opentimelineio as otio
 
 from otio_rekognition.arguments import reject_unknown
 from otio_rekognition.errors import AdapterArgumentError
-from otio_rekognition.timeline.cutlist import cut_list
+from otio_rekognition.timeline.cutlist import CutList, cut_list
 from otio_rekognition.writers.aaf import write_aaf
 
 ADAPTER_NAME = "rekognition_aaf"
@@ -25,6 +25,12 @@ def write_to_file(
     """
     reject_unknown(ADAPTER_NAME, unknown, ("start_timecode",))
     write_aaf(cut_list(input_otio, start_timecode), filepath)
+
+
+def write_cut_list(cuts: CutList, filepath: str, **unknown: Any) -> None:
+    """The command line's way in, with a cut list made straight from a job."""
+    reject_unknown(ADAPTER_NAME, unknown, ())
+    write_aaf(cuts, filepath)
 
 
 def write_to_string(input_otio: otio.schema.Timeline, start_timecode: str | None = None, **unknown: Any) -> str:

@@ -10,7 +10,7 @@ import opentimelineio as otio
 
 from otio_rekognition.arguments import reject_unknown
 from otio_rekognition.output import write_atomically
-from otio_rekognition.timeline.cutlist import cut_list
+from otio_rekognition.timeline.cutlist import CutList, cut_list
 from otio_rekognition.writers.edl import CMX3600, parse_flavor, write_edl
 
 ADAPTER_NAME = "rekognition_edl"
@@ -26,7 +26,7 @@ def write_to_string(
     start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).
     """
     reject_unknown(ADAPTER_NAME, unknown, ("flavor", "start_timecode"))
-    return write_edl(cut_list(input_otio, start_timecode), parse_flavor("flavor", flavor))
+    return cut_list_text(cut_list(input_otio, start_timecode), flavor)
 
 
 def write_to_file(
@@ -38,3 +38,13 @@ def write_to_file(
 ) -> None:
     """write_to_string, to a file that is replaced only when complete."""
     write_atomically(filepath, write_to_string(input_otio, flavor, start_timecode, **unknown))
+
+
+def write_cut_list(cuts: CutList, filepath: str, flavor: str = CMX3600, **unknown: Any) -> None:
+    """The command line's way in, with a cut list made straight from a job."""
+    reject_unknown(ADAPTER_NAME, unknown, ("flavor",))
+    write_atomically(filepath, cut_list_text(cuts, flavor))
+
+
+def cut_list_text(cuts: CutList, flavor: str) -> str:
+    return write_edl(cuts, parse_flavor("flavor", flavor))

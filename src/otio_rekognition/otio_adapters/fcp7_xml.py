@@ -10,7 +10,7 @@ import opentimelineio as otio
 
 from otio_rekognition.arguments import reject_unknown
 from otio_rekognition.output import write_atomically
-from otio_rekognition.timeline.cutlist import cut_list
+from otio_rekognition.timeline.cutlist import CutList, cut_list
 from otio_rekognition.writers.fcp7_xml import write_fcp7_xml
 
 ADAPTER_NAME = "rekognition_fcp7_xml"
@@ -30,3 +30,9 @@ def write_to_file(
 ) -> None:
     """write_to_string, to a file that is replaced only when complete."""
     write_atomically(filepath, write_to_string(input_otio, start_timecode, **unknown))
+
+
+def write_cut_list(cuts: CutList, filepath: str, **unknown: Any) -> None:
+    """The command line's way in, with a cut list made straight from a job."""
+    reject_unknown(ADAPTER_NAME, unknown, ())
+    write_atomically(filepath, write_fcp7_xml(cuts))

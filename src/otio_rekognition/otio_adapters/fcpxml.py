@@ -10,7 +10,7 @@ import opentimelineio as otio
 
 from otio_rekognition.arguments import boolean, reject_unknown
 from otio_rekognition.output import write_atomically
-from otio_rekognition.timeline.cutlist import cut_list
+from otio_rekognition.timeline.cutlist import CutList, cut_list
 from otio_rekognition.writers.fcpxml import DEFAULT_VERSION, parse_version, write_fcpxml
 
 ADAPTER_NAME = "rekognition_fcpxml"
@@ -30,8 +30,7 @@ def write_to_string(
     start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).
     """
     reject_unknown(ADAPTER_NAME, unknown, ("version", "chapter_markers", "start_timecode"))
-    cuts = cut_list(input_otio, start_timecode)
-    return write_fcpxml(cuts, parse_version("version", version), boolean("chapter_markers", chapter_markers))
+    return cut_list_text(cut_list(input_otio, start_timecode), version, chapter_markers)
 
 
 def write_to_file(
@@ -44,3 +43,15 @@ def write_to_file(
 ) -> None:
     """write_to_string, to a file that is replaced only when complete."""
     write_atomically(filepath, write_to_string(input_otio, version, chapter_markers, start_timecode, **unknown))
+
+
+def write_cut_list(
+    cuts: CutList, filepath: str, version: Any = DEFAULT_VERSION, chapter_markers: Any = False, **unknown: Any
+) -> None:
+    """The command line's way in, with a cut list made straight from a job."""
+    reject_unknown(ADAPTER_NAME, unknown, ("version", "chapter_markers"))
+    write_atomically(filepath, cut_list_text(cuts, version, chapter_markers))
+
+
+def cut_list_text(cuts: CutList, version: Any, chapter_markers: Any) -> str:
+    return write_fcpxml(cuts, parse_version("version", version), boolean("chapter_markers", chapter_markers))

@@ -16,7 +16,7 @@ import opentimelineio as otio
 from otio_rekognition.arguments import ReadOptions, reject_unknown
 from otio_rekognition.errors import ResponseFormatError
 from otio_rekognition.output import write_atomically
-from otio_rekognition.rekognition.pages import STRING_SOURCE, read_job
+from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, read_job
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.response import response_text
 
@@ -91,8 +91,13 @@ def read_from_string(
 
 
 def read_timeline(data: str | bytes, source: str, options: ReadOptions) -> otio.schema.Timeline:
-    """The one way a job becomes a timeline: the adapter's and the command line's."""
-    return build_timeline(read_job(data, source, options.rate, options.strict), options)
+    """The one way a job becomes a timeline."""
+    return build_timeline(load_job(data, source, options), options)
+
+
+def load_job(data: str | bytes, source: str, options: ReadOptions) -> Job:
+    """The one way saved or fetched results become a job: the adapter's and the command line's."""
+    return read_job(data, source, options.rate, options.strict)
 
 
 def write_to_string(input_otio: otio.schema.Timeline, **unknown: Any) -> str:

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from otio_rekognition import frames
 from otio_rekognition.errors import (
@@ -36,9 +36,10 @@ from otio_rekognition.rekognition.vocabulary import (
 
 # The source name of text that did not come from a file.
 STRING_SOURCE = "<string>"
-# What may need _otio_safe, found on the text (cheap): 19 digits in a row (an
-# integer beyond int64?), an escaped surrogate or NUL.
-_UNSAFE_FOR_OTIO = re.compile(r"\d{19}|\\u[dD][89a-fA-F]|\\u0000")
+# Text OTIO metadata cannot hold, found on the JSON text: an escaped lone
+# surrogate or NUL (looked for only where the text has an escape at all).
+_UNSAFE_FOR_OTIO = re.compile(r"\\u[dD][89a-fA-F]|\\u0000")
+_INT64 = range(-(2**63), 2**63)
 _WHITESPACE = re.compile(r"\s*")
 # A handful of examples says what went wrong; thousands would drown the user.
 _EXAMPLES = 3
@@ -67,6 +68,33 @@ class Job:
     def cues(self) -> list[Segment]:
         return [segment for segment in self.segments if not segment.is_shot]
 
+    @property
+    def s3_url(self) -> str | None:
+        """``s3://bucket/key`` of the analysed video, when the response names it."""
+        video = self.info.get("Video")
+        s3 = video.get("S3Object") if isinstance(video, dict) else None
+        if isinstance(s3, dict) and isinstance(s3.get("Bucket"), str) and isinstance(s3.get("Name"), str):
+            return f"s3://{s3['Bucket']}/{s3['Name']}"
+        return None
+
+    @property
+    def frame_size(self) -> tuple[int, int] | None:
+        return video_frame_size(self.info)
+
+
+def video_frame_size(info: Mapping[str, Any]) -> tuple[int, int] | None:
+    """Width and height of the video from a job's ``VideoMetadata``, when it gives them."""
+    videos = info.get("VideoMetadata")
+    video = videos[0] if isinstance(videos, list) and videos and isinstance(videos[0], dict) else {}
+    width, height = video.get("FrameWidth"), video.get("FrameHeight")
+    if _is_size(width) and _is_size(height):
+        return width, height
+    return None
+
+
+def _is_size(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
 
 def read_job(
     data: str | bytes,
@@ -86,7 +114,9 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
     """The response pages in ``data``: one document, an array of documents,
     or documents one after the other."""
     text = _decode(data, source)
-    decoder = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object_without_duplicates)
+    decoder = json.JSONDecoder(
+        parse_constant=_reject_constant, parse_int=_integer, object_pairs_hook=_object_without_duplicates
+    )
     documents: list[Any] = []
     position = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
     while position < len(text):
@@ -106,7 +136,7 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
         position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
     if not documents:
         raise ResponseFormatError(f"{source}: empty input: expected a GetSegmentDetection response in JSON")
-    if _UNSAFE_FOR_OTIO.search(text):
+    if "\\u" in text and _UNSAFE_FOR_OTIO.search(text):
         documents = [_otio_safe(document) for document in documents]
     pages: list[Any] = []
     for document in documents:
@@ -140,7 +170,9 @@ def merge_pages(
         check_same_job(first, page, f"{source}: page {number}")
     job_rate = rate if rate is not None else _video_rate(first, source)
 
-    seen: set[str] = set()
+    # Identical segments (a page saved twice) are kept once: found among the
+    # segments of the same type and frames, by comparing their fields.
+    seen: dict[tuple[str, int, int, str], list[Mapping[str, Any]]] = {}
     segments: list[Segment] = []
     disagreements: list[str] = []
     duplicates = 0
@@ -154,12 +186,15 @@ def merge_pages(
             where = f"{source}: page {number} Segments[{position}]"
             if not isinstance(raw, dict):
                 raise ResponseFormatError(f"{where}: expected a JSON object, got {json_type(raw)}")
-            key = json.dumps(raw, sort_keys=True)
-            if key in seen:
+            found: list[str] = []
+            segment = parse_segment(raw, job_rate, where, found)
+            alike = seen.setdefault((segment.segment_type, segment.first_frame, segment.last_frame, segment.label), [])
+            if raw in alike:
                 duplicates += 1
                 continue
-            seen.add(key)
-            segments.append(parse_segment(raw, job_rate, where, disagreements))
+            alike.append(raw)
+            segments.append(segment)
+            disagreements.extend(found)
     segments.sort(key=_segment_order)
     _check_shots_do_not_overlap(segments, source)
 
@@ -317,18 +352,23 @@ def _decode(data: str | bytes, source: str) -> str:
 
 
 def _otio_safe(value: Any) -> Any:
-    """What OTIO metadata cannot hold, made so that it can (no real response
-    has any of it): an integer beyond int64 is kept as its digits; a lone
-    UTF-16 surrogate becomes U+FFFD; a NUL, which would cut a key short, too."""
+    """Text OTIO metadata cannot hold, made so that it can (no real response
+    has any): a lone UTF-16 surrogate becomes U+FFFD; a NUL, which would cut
+    a key short, too."""
     if isinstance(value, dict):
         return {_otio_safe(key): _otio_safe(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_otio_safe(item) for item in value]
     if isinstance(value, str):
         return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\x00", "\ufffd")
-    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
-        return str(value)
     return value
+
+
+def _integer(digits: str) -> int | str:
+    """A JSON integer; one beyond int64, which OTIO metadata cannot hold (no
+    real response has one), is kept as its digits."""
+    value = int(digits)
+    return value if value in _INT64 else digits
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 in whole frames, record and source positions resolved.
 
 Every export writer starts from a :class:`CutList`, so none of them walks the
-OTIO timeline or reads Rekognition metadata itself. It reads any timeline this
-project produced (and plain OTIO timelines with clips on a video track).
+OTIO timeline or reads Rekognition metadata itself. :func:`cut_list` reads any
+timeline (this project's, or plain OTIO timelines with clips on a video
+track); :func:`job_cut_list` makes the same cut list straight from a job, so
+the command line need not build a timeline only to flatten it again.
 """
 
 from __future__ import annotations
@@ -11,13 +13,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import opentimelineio as otio
 
 from otio_rekognition import frames, names
-from otio_rekognition.arguments import timecode_frame
+from otio_rekognition.arguments import ReadOptions, timecode_frame
 from otio_rekognition.errors import TimelineError
-from otio_rekognition.timeline.metadata import KIND_SHOT, item_facts, video_frame_size
+from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.rekognition.segments import Segment
+from otio_rekognition.timeline.layout import (
+    DEFAULT_NAME,
+    SHOT_MARKER_COLOR,
+    comment,
+    cue_color,
+    cue_name,
+    lay_out,
+    shot_name,
+)
+from otio_rekognition.timeline.metadata import KIND_CUE, KIND_MEDIA, KIND_SHOT, item_facts, video_frame_size
 from otio_rekognition.timeline.ranges import frame_of, source_range, timeline_rate
 
 # The kind of a marker that was not read from Rekognition.
@@ -86,15 +100,15 @@ class CutList:
 def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) -> CutList:
     """Flatten ``timeline``. ``start_timecode`` overrides its global start time."""
     rate = timeline_rate(timeline)
-    if not frames.is_smpte_rate(rate):
-        raise TimelineError(f"timeline {timeline.name!r}: {float(rate):g} fps has no SMPTE timecode to export")
+    _require_timecode(timeline.name, rate)
     record_start = _record_start(timeline, rate, start_timecode)
     tracks = list(timeline.video_tracks())
     if not tracks:
         raise TimelineError(f"timeline {timeline.name!r} has no video track: nothing to export")
     locators: list[Locator] = []
-    events = _events(tracks[0], rate, locators)
-    cue_tracks = tuple(_events(track, rate, locators) for track in tracks[1:])
+    media: dict[tuple[Any, ...], Media] = {}
+    events = _events(tracks[0], rate, locators, media)
+    cue_tracks = tuple(_events(track, rate, locators, media) for track in tracks[1:])
     for track in tracks:
         locators.extend(
             _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in track.markers
@@ -102,25 +116,74 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) 
     locators.extend(
         _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in timeline.tracks.markers
     )
-    locators.sort(key=lambda locator: (locator.record_first, locator.kind != "shot", locator.name))
+    return _checked(timeline.name, rate, record_start, events, cue_tracks, locators, video_frame_size(timeline))
+
+
+def job_cut_list(job: Job, options: ReadOptions) -> CutList:
+    """The cut list of the timeline :func:`build_timeline` would make of
+    ``job``, made without it: what the command line writes edit lists from."""
+    layout = lay_out(job, options)
+    _require_timecode(layout.name, job.rate)
+    rate, source_start = job.rate, layout.source_start
+    media = Media(layout.media_url, layout.media_name, names.reel_name(layout.reel), source_start, job.frame_count)
+
+    def event(name: str, segment: Segment, kind: str, label: str) -> Event:
+        first, length = segment.first_frame, segment.frame_count
+        return Event(name, first, source_start + first, length, media, kind, label, segment.confidence)
+
+    def locator(name: str, segment: Segment, color: str, kind: str) -> Locator:
+        return Locator(
+            name, segment.first_frame, segment.frame_count, color, kind, segment.confidence, safe(comment(segment))
+        )
+
+    safe = names.safe_name
+    events, locators = [], []
+    for number, shot in enumerate(layout.shots, 1):
+        name = shot_name(shot, number)
+        events.append(event(name, shot, KIND_SHOT, name))
+        if layout.shot_markers:
+            locators.append(locator(name, shot, SHOT_MARKER_COLOR, KIND_SHOT))
+    if layout.whole_media_length:
+        name = safe(layout.media_name)
+        events.append(Event(name, 0, source_start, layout.whole_media_length, media, KIND_MEDIA, name, None))
+    locators.extend(locator(cue_name(cue), cue, cue_color(cue), KIND_CUE) for cue in layout.cues)
+    cue_tracks = tuple(
+        tuple(event(cue_name(cue), cue, KIND_CUE, cue_name(cue)) for cue in lane) for lane in layout.cue_lanes
+    )
+    return _checked(layout.name, rate, layout.record_start, tuple(events), cue_tracks, locators, job.frame_size)
+
+
+def _checked(
+    name: str,
+    rate: Fraction,
+    record_start: int,
+    events: tuple[Event, ...],
+    cue_tracks: tuple[tuple[Event, ...], ...],
+    locators: list[Locator],
+    frame_size: tuple[int, int] | None,
+) -> CutList:
+    """The cut list, once every time in it is one an export can write."""
+    locators.sort(key=lambda locator: (locator.record_first, locator.kind != KIND_SHOT, locator.name))
     every_event = [event for track_events in (events, *cue_tracks) for event in track_events]
-    duration = max((event.record_first + event.length for event in every_event), default=0)
-    _check_frames(timeline, rate, record_start, every_event, locators)
+    _check_frames(name, rate, record_start, every_event, locators)
     return CutList(
-        name=names.safe_name(timeline.name) or "Rekognition segments",
+        name=names.safe_name(name) or DEFAULT_NAME,
         rate=rate,
         record_start=record_start,
         events=events,
         cue_tracks=cue_tracks,
         locators=tuple(locators),
-        duration=duration,
-        frame_size=video_frame_size(timeline),
+        duration=max((event.record_first + event.length for event in every_event), default=0),
+        frame_size=frame_size,
     )
 
 
-def _check_frames(
-    timeline: otio.schema.Timeline, rate: Fraction, record_start: int, events: list[Event], locators: list[Locator]
-) -> None:
+def _require_timecode(name: str, rate: Fraction) -> None:
+    if not frames.is_smpte_rate(rate):
+        raise TimelineError(f"timeline {name!r}: {float(rate):g} fps has no SMPTE timecode to export")
+
+
+def _check_frames(name: str, rate: Fraction, record_start: int, events: list[Event], locators: list[Locator]) -> None:
     """Every time an export writes must be a timecode: from 00:00:00:00 to a day."""
     day = frames.frames_in_a_day(rate)
     spans = [("the start timecode", record_start, 0)]
@@ -129,24 +192,24 @@ def _check_frames(
     spans += [(f"marker {marker.name!r}", record_start + marker.record_first, marker.length) for marker in locators]
     for what, first, length in spans:
         if first < 0 or first + length > day:
-            raise TimelineError(f"timeline {timeline.name!r}: {what} lies outside the 24 hours a timecode can give")
+            raise TimelineError(f"timeline {name!r}: {what} lies outside the 24 hours a timecode can give")
 
 
-def _events(track: otio.schema.Track, rate: Fraction, locators: list[Locator]) -> tuple[Event, ...]:
+def _events(
+    track: otio.schema.Track, rate: Fraction, locators: list[Locator], media: dict[tuple[Any, ...], Media]
+) -> tuple[Event, ...]:
     events = []
     position = 0  # a running record position: range_in_parent() walks the track each time
     for item in track:
         if isinstance(item, otio.schema.Transition):
             continue  # a transition overlaps its neighbours and takes no time of its own
-        record_first, position = position, position + frame_of(source_range(item).duration, rate)
-        if not isinstance(item, otio.schema.Clip):
+        item_range = source_range(item)
+        length = frame_of(item_range.duration, rate)
+        record_first, position = position, position + length
+        if not isinstance(item, otio.schema.Clip) or length <= 0:
             continue
         clip = item
-        clip_range = source_range(clip)
-        source_first = frame_of(clip_range.start_time, rate)
-        length = frame_of(clip_range.duration, rate)
-        if length <= 0:
-            continue
+        source_first = frame_of(item_range.start_time, rate)
         facts = item_facts(clip)
         label = names.safe_name(facts.label or clip.name)
         events.append(
@@ -155,17 +218,18 @@ def _events(track: otio.schema.Track, rate: Fraction, locators: list[Locator]) -
                 record_first=record_first,
                 source_first=source_first,
                 length=length,
-                media=_media(clip, rate),
+                media=_media(clip, rate, media),
                 kind=facts.kind or KIND_SHOT,
                 label=label,
                 confidence=facts.confidence,
             )
         )
-        # Clip markers are in the clip's media time.
-        locators.extend(
-            _locator(marker, record_first + frame_of(marker.marked_range.start_time, rate) - source_first, rate)
-            for marker in clip.markers
-        )
+        markers = clip.markers
+        if markers:  # in the clip's media time
+            locators.extend(
+                _locator(marker, record_first + frame_of(marker.marked_range.start_time, rate) - source_first, rate)
+                for marker in markers
+            )
     return tuple(events)
 
 
@@ -183,7 +247,9 @@ def _locator(marker: otio.schema.Marker, record_first: int, rate: Fraction) -> L
     )
 
 
-def _media(clip: otio.schema.Clip, rate: Fraction) -> Media:
+def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], Media]) -> Media:
+    """The clip's media; ``known`` keeps those already made, as every clip of
+    a job references the same file."""
     reference = clip.media_reference
     url = getattr(reference, "target_url", None) or reference.name or clip.name
     available = reference.available_range
@@ -191,12 +257,15 @@ def _media(clip: otio.schema.Clip, rate: Fraction) -> Media:
         start, length = 0, frame_of(source_range(clip).end_time_exclusive(), rate)
     else:
         start, length = frame_of(available.start_time, rate), frame_of(available.duration, rate)
-    media_name = names.media_name(url)
     cmx = clip.metadata.get("cmx_3600")
     reel = cmx.get("reel") if isinstance(cmx, Mapping) else None
-    # A reel someone set is kept, but made one that an EDL can carry.
-    reel_source = reel if isinstance(reel, str) and reel.strip() else media_name
-    return Media(url=url, name=media_name, reel=names.reel_name(reel_source), start=start, length=length)
+    key = (url, start, length, reel)
+    if key not in known:
+        media_name = names.media_name(url)
+        # A reel someone set is kept, but made one that an EDL can carry.
+        reel_source = reel if isinstance(reel, str) and reel.strip() else media_name
+        known[key] = Media(url=url, name=media_name, reel=names.reel_name(reel_source), start=start, length=length)
+    return known[key]
 
 
 def _record_start(timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None) -> int:

@@ -2,29 +2,30 @@
 marker carry of Rekognition's data, written when the timeline is built and
 read back by the cut list and the response writer.
 
-An item keeps its segment's readable facts (kind, cue type, shot index,
-confidence, the frames it was read with) and, under ``segment``, only the
-fields of Rekognition's segment that :func:`build_segment` would not write
-the same from those facts, with ``absent`` naming those it would write that
-Rekognition did not (old model-1.0 responses have no frame numbers). So the
-segment comes back exactly, field for field, while a clip holds a handful of
-values: OTIO converts every metadata value one at a time in Python, and a
-whole segment per clip made reading a 10,000-shot job several times slower.
+A clip or marker keeps its segment's facts as values an editor can read
+(``kind``, the cue ``type`` or shot ``index``, ``confidence``, and the
+``first_frame``/``last_frame`` it was read with, inclusive) and the segment
+itself, exactly as Rekognition wrote it, as JSON text under ``segment``.
+Every key is always there (null when Rekognition gave no value): OTIO
+converts each metadata value on its own in Python, and looking up a missing
+key costs it a C++ exception, so a whole segment as nested values, or keys
+that come and go, made reading a 10,000-shot job several times slower.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, TypeGuard
 
 import opentimelineio as otio
 
 from otio_rekognition.errors import TimelineError
-from otio_rekognition.rekognition.segments import Segment, build_segment, segment_details
-from otio_rekognition.rekognition.vocabulary import SHOT, TECHNICAL_CUE, float32
+from otio_rekognition.rekognition.pages import video_frame_size as frame_size_of
+from otio_rekognition.rekognition.segments import Segment
+from otio_rekognition.rekognition.vocabulary import float32
 
 METADATA_KEY = "rekognition"
 # Kinds of item in metadata["rekognition"]["kind"].
@@ -41,7 +42,7 @@ except ImportError:  # pragma: no cover - a future OTIO without them: the public
 
 @dataclass(frozen=True, slots=True)
 class ItemFacts:
-    """What a clip or marker says of itself, read without rebuilding its segment."""
+    """What a clip or marker says of itself, read without its segment."""
 
     kind: str | None  # shot, cue, media, or None for an item not read from Rekognition
     label: str | None  # the cue type of a cue
@@ -62,24 +63,20 @@ class ReadSegment:
     raw: dict[str, Any]
 
 
-def item_metadata(kind: str, segment: Segment, rate: Fraction) -> dict[str, Any]:
+_NOT_OURS = ItemFacts(None, None, None)
+
+
+def item_metadata(kind: str, segment: Segment) -> dict[str, Any]:
     """The ``rekognition`` metadata of a clip or marker made from ``segment``."""
     values: dict[str, Any] = {"kind": kind}
-    if segment.cue_type is not None:
-        values["type"] = segment.cue_type
-    if segment.shot_index is not None:
+    if kind == KIND_CUE:
+        values["type"] = segment.label
+    else:
         values["index"] = segment.shot_index
-    if segment.confidence is not None:
-        values["confidence"] = segment.confidence
+    values["confidence"] = segment.confidence
     values["first_frame"] = segment.first_frame
     values["last_frame"] = segment.last_frame
-    built = _rebuilt(segment.is_shot, segment.first_frame, segment.last_frame, rate, values)
-    differing = {key: value for key, value in segment.raw.items() if not _same(built.get(key, _MISSING), value)}
-    if differing:
-        values["segment"] = differing
-    absent = [key for key in built if key not in segment.raw]
-    if absent:
-        values["absent"] = absent
+    values["segment"] = json.dumps(segment.raw, allow_nan=False)
     return values
 
 
@@ -98,10 +95,13 @@ def set_metadata(item: Any, values: Mapping[str, Mapping[str, Any]]) -> None:
 
 
 def item_facts(item: Any) -> ItemFacts:
-    values = item.metadata.get(METADATA_KEY)
-    if not isinstance(values, Mapping):
-        return ItemFacts(None, None, None)
-    kind, label, confidence = values.get("kind"), values.get("type"), values.get("confidence")
+    try:
+        values = item.metadata[METADATA_KEY]
+        kind = values["kind"]
+        label = values["type"] if kind == KIND_CUE else None
+        confidence = values["confidence"] if kind in (KIND_SHOT, KIND_CUE) else None
+    except (KeyError, TypeError):  # an item made otherwise, or metadata someone changed
+        return _NOT_OURS
     return ItemFacts(
         kind if isinstance(kind, str) else None,
         label if isinstance(label, str) else None,
@@ -109,34 +109,26 @@ def item_facts(item: Any) -> ItemFacts:
     )
 
 
-def read_segment(item: Any, rate: Fraction) -> ReadSegment | None:
+def read_segment(item: Any) -> ReadSegment | None:
     """The segment ``item`` was read from, or None for an item made otherwise
     (or whose metadata someone changed into something else)."""
-    values = plain(item.metadata.get(METADATA_KEY))
-    if not isinstance(values, dict) or values.get("kind") not in (KIND_SHOT, KIND_CUE):
+    facts = item_facts(item)
+    if facts.kind not in (KIND_SHOT, KIND_CUE):
         return None
-    first, last = values.get("first_frame"), values.get("last_frame")
-    if not (_is_whole(first) and _is_whole(last) and 0 <= first <= last):
+    values = item.metadata[METADATA_KEY]
+    try:
+        first, last, text = values["first_frame"], values["last_frame"], values["segment"]
+        index = values["index"] if facts.kind == KIND_SHOT else None
+        raw = json.loads(text) if isinstance(text, str) else None
+    except (KeyError, ValueError):
         return None
-    index, label, confidence = values.get("index"), values.get("type"), values.get("confidence")
-    differing, absent = values.get("segment", {}), values.get("absent", [])
-    if (
-        (index is not None and not _is_whole(index))
-        or (label is not None and not isinstance(label, str))
-        or (confidence is not None and not (_is_number(confidence) and 0 <= confidence <= 100))
-        or not isinstance(differing, dict)
-        or not isinstance(absent, list)
-    ):
+    if not (_is_whole(first) and _is_whole(last) and 0 <= first <= last) or not isinstance(raw, dict):
         return None
-    is_shot = values["kind"] == KIND_SHOT
-    raw = _rebuilt(is_shot, first, last, rate, values)
-    for key in absent:
-        raw.pop(key, None)
-    raw.update(differing)
     segment_type = raw.get("Type")
-    if not isinstance(segment_type, str):
+    if not isinstance(segment_type, str) or (index is not None and not _is_whole(index)):
         return None
-    return ReadSegment(segment_type, label or segment_type, first, last, confidence, index, raw)
+    label = facts.label or segment_type
+    return ReadSegment(segment_type, label, first, last, facts.confidence, index, raw)
 
 
 def timeline_values(timeline: otio.schema.Timeline) -> dict[str, Any]:
@@ -149,12 +141,7 @@ def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
     """Width and height Rekognition reported for the video, if the timeline
     still carries its ``VideoMetadata``."""
     job = timeline_values(timeline).get("job")
-    videos = job.get("VideoMetadata") if isinstance(job, dict) else None
-    video = videos[0] if isinstance(videos, list) and videos and isinstance(videos[0], dict) else {}
-    width, height = video.get("FrameWidth"), video.get("FrameHeight")
-    if _is_whole(width) and _is_whole(height) and width > 0 and height > 0:
-        return width, height
-    return None
+    return frame_size_of(job) if isinstance(job, dict) else None
 
 
 def plain(value: Any) -> Any:
@@ -166,37 +153,23 @@ def plain(value: Any) -> Any:
         raise TimelineError("metadata nested too deeply to export") from None
 
 
-class _Missing:
-    pass
-
-
-_MISSING = _Missing()
-
-
-def _rebuilt(is_shot: bool, first: int, last: int, rate: Fraction, values: Mapping[str, Any]) -> dict[str, Any]:
-    segment_type = SHOT if is_shot else TECHNICAL_CUE
-    details = segment_details(segment_type, values.get("confidence"), values.get("index"), values.get("type"))
-    return build_segment(segment_type, first, last, rate, details)
-
-
-def _same(built: Any, raw: Any) -> bool:
-    """Equal and of the same JSON type (95 and 95.0 are written differently)."""
-    if isinstance(built, dict) and isinstance(raw, dict):
-        return built.keys() == raw.keys() and all(_same(built[key], raw[key]) for key in raw)
-    return type(built) is type(raw) and built == raw
-
-
 def _to_any(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    # Exact types, not isinstance: an ABC check per value is most of the time
+    # this takes, and these values come from JSON or from this module.
+    kind = type(value)
+    if kind is dict:
         dictionary = AnyDictionary()
+        put = dictionary.__internal_setitem__
         for key, item in value.items():
-            dictionary.__internal_setitem__(key, _to_any(item))
+            put(key, _to_any(item) if type(item) in (dict, list) else PyAny(item))
         return PyAny(dictionary)
-    if isinstance(value, list):
+    if kind is list:
         vector = AnyVector()
         for item in value:
             vector.append(_to_any(item))
         return PyAny(vector)
+    if isinstance(value, Mapping):
+        return _to_any(dict(value))
     return PyAny(value)
 
 

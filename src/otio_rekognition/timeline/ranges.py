@@ -16,7 +16,9 @@ from otio_rekognition.errors import TimelineError
 def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
     """The exact rate of the global start time, else of the first clip."""
     times = [timeline.global_start_time] if timeline.global_start_time is not None else []
-    times += [source_range(clip).start_time for clip in timeline.find_clips()][:1]
+    first_clip = next(iter(timeline.find_clips()), None)
+    if first_clip is not None:
+        times.append(source_range(first_clip).start_time)
     if not times:
         raise TimelineError(
             f"timeline {timeline.name!r} has no global start time and no clip: its frame rate is unknown"
@@ -28,7 +30,7 @@ def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
 
 
 def frame_of(time: otio.opentime.RationalTime, rate: Fraction) -> int:
-    value = time.value_rescaled_to(float(rate))
+    value = time.value_rescaled_to(rate.numerator / rate.denominator)
     if not math.isfinite(value):
         raise TimelineError(f"a time of {time.value} at {time.rate} fps is not a frame")
     return round(value)

@@ -143,7 +143,7 @@ def _cue_from_marker(marker: otio.schema.Marker, offset: int, rate: Fraction) ->
 def _found(item: Any, segment_type: str, label: str, first: int, count: int, rate: Fraction) -> _Found:
     if first < 0:
         raise TimelineError(f"{type(item).__name__} {item.name!r} starts before its media: no frame number for it")
-    original = read_segment(item, rate)
+    original = read_segment(item)
     if original is not None:
         label = original.label
         segment_type = original.segment_type

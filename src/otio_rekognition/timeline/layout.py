@@ -1,0 +1,163 @@
+"""How a job is laid out as an edit: which segments are kept, the shots in
+record order with the gaps Rekognition left, the clip each cue rides on,
+names, colours, comments and the media the clips reference.
+
+Pure Python, no OTIO: :mod:`build` turns a layout into an OTIO timeline and
+:func:`otio_rekognition.timeline.cutlist.job_cut_list` straight into a cut
+list, so both follow these rules and cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from otio_rekognition import names
+from otio_rekognition.arguments import ReadOptions, timecode_frame
+from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.rekognition.segments import Segment
+from otio_rekognition.rekognition.vocabulary import SHOT, TECHNICAL_CUE
+
+SHOT_TRACK_NAME = "Shots"
+CUE_TRACK_NAME = "Technical cues"
+DEFAULT_NAME = "Rekognition segments"
+
+# OTIO's marker colour names. Avid locators have exactly eight colours, so
+# each cue type keeps its own.
+CUE_COLORS: Mapping[str, str] = {
+    "ColorBars": "MAGENTA",
+    "Slate": "YELLOW",
+    "BlackFrames": "BLACK",
+    "StudioLogo": "CYAN",
+    "OpeningCredits": "BLUE",
+    "EndCredits": "RED",
+    "Content": "GREEN",
+}
+UNKNOWN_CUE_COLOR = "WHITE"
+SHOT_MARKER_COLOR = "PINK"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything a timeline or a cut list of the job needs, in frames."""
+
+    job: Job
+    name: str
+    record_start: int
+    source_start: int  # the media's own start timecode, as a frame
+    media_url: str
+    reel: str
+    shots: tuple[Segment, ...]  # in time order, each a clip named shot_name()
+    cues: tuple[Segment, ...]
+    # The cues' carriers: for each cue, the index in ``shots`` of the clip it
+    # rides on (the clip where it starts; in a gap, the clip before).
+    carriers: tuple[int, ...]
+    cue_lanes: tuple[tuple[Segment, ...], ...]  # with options.cue_track
+    shot_markers: bool
+    kept: int  # segments selected by the options
+
+    @property
+    def rate(self) -> Fraction:
+        return self.job.rate
+
+    @property
+    def media_name(self) -> str:
+        return names.media_name(self.media_url)
+
+    @property
+    def whole_media_length(self) -> int:
+        """The length of the one clip a job without shots gets, 0 when it gets none."""
+        if self.shots or not (self.cues or self.job.frame_count):
+            return 0
+        return max(self.job.frame_count, 1)
+
+
+def lay_out(job: Job, options: ReadOptions) -> Layout:
+    segments = [segment for segment in job.segments if _selected(segment, options)]
+    shots = tuple(segment for segment in segments if segment.is_shot)
+    cues = tuple(segment for segment in segments if not segment.is_shot)
+    starts = [shot.first_frame for shot in shots]
+    media_url = _media_url(job, options)
+    return Layout(
+        job=job,
+        name=_timeline_name(job),
+        record_start=timecode_frame("start_timecode", options.start_timecode, job.rate) or 0,
+        source_start=timecode_frame("source_timecode", options.source_timecode, job.rate) or 0,
+        media_url=media_url,
+        reel=names.reel_name(names.media_name(media_url)),
+        shots=shots,
+        cues=cues,
+        carriers=tuple(max(bisect.bisect_right(starts, cue.first_frame) - 1, 0) for cue in cues),
+        cue_lanes=_lanes(cues) if options.cue_track else (),
+        shot_markers=options.shot_markers,
+        kept=len(segments),
+    )
+
+
+def shot_name(shot: Segment, number: int) -> str:
+    """``Shot 0001`` for the first shot: editors count from 1, Rekognition's Index from 0."""
+    return f"Shot {(shot.shot_index + 1 if shot.shot_index is not None else number):04d}"
+
+
+def cue_name(cue: Segment) -> str:
+    return names.safe_name(cue.label)
+
+
+def cue_color(cue: Segment) -> str:
+    return CUE_COLORS.get(cue.label, UNKNOWN_CUE_COLOR)
+
+
+def comment(segment: Segment) -> str:
+    if segment.confidence is None:
+        return segment.label
+    return f"{segment.label}, confidence {segment.confidence:.2f}%"
+
+
+def _media_url(job: Job, options: ReadOptions) -> str:
+    if options.media_url:
+        return options.media_url
+    if job.s3_url:
+        return job.s3_url
+    job_id = job.info.get("JobId")
+    if isinstance(job_id, str) and job_id:
+        return f"rekognition://{job_id}"
+    return f"rekognition://{_source_stem(job) or 'job'}"
+
+
+def _selected(segment: Segment, options: ReadOptions) -> bool:
+    if (SHOT if segment.is_shot else TECHNICAL_CUE) not in options.segment_types:
+        return False
+    if not segment.is_shot and options.cue_types is not None and segment.cue_type not in options.cue_types:
+        return False
+    return segment.confidence is None or segment.confidence >= options.min_confidence
+
+
+def _lanes(cues: Sequence[Segment]) -> tuple[tuple[Segment, ...], ...]:
+    """Cues packed into as few tracks as possible: cues overlap (by a frame,
+    or a Content cue around credits) and a track cannot hold overlapping clips."""
+    lanes: list[list[Segment]] = []
+    for cue in sorted(cues, key=lambda c: (c.first_frame, c.last_frame)):
+        lane = next((lane for lane in lanes if lane[-1].last_frame < cue.first_frame), None)
+        if lane is None:
+            lanes.append([cue])
+        else:
+            lane.append(cue)
+    return tuple(tuple(lane) for lane in lanes)
+
+
+def _timeline_name(job: Job) -> str:
+    for key in ("JobTag", "JobId"):
+        value = job.info.get(key)
+        if isinstance(value, str) and value:
+            return names.safe_name(value)
+    return _source_stem(job) or DEFAULT_NAME
+
+
+def _source_stem(job: Job) -> str:
+    """``job`` for ``/jobs/job.json``; empty for text that came from no file
+    (``<string>``, ``<stdin>``)."""
+    if job.source.startswith("<"):
+        return ""
+    return names.safe_name(names.media_name(job.source).rsplit(".", 1)[0])
