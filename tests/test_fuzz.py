@@ -9,33 +9,24 @@ every test's examples up 30 times.
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import math
 import tempfile
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 from export_checks import ALL_FORMATS, export_problem, one_line_problem, shot_frames
-from hostile_cases import base_response, model1, real_page
+from hostile_cases import base_response
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from strategies import KEYS, json_values, mutated_responses, scaled
 
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.errors import RekognitionError
 from otio_rekognition.rekognition.pages import read_job
 from otio_rekognition.timeline.build import build_timeline
-
-
-def scaled(examples: int) -> int:
-    """``examples`` under the default profile; proportionally more under a
-    profile with more examples (the long run)."""
-    profile = settings.default
-    return examples if profile is None else max(1, examples * profile.max_examples // 100)
-
 
 FUZZ: dict[str, Any] = {
     "deadline": None,
@@ -98,127 +89,6 @@ def check_exports(timeline: otio.schema.Timeline, formats: tuple[str, ...]) -> N
 # ---------------------------------------------------------------------------
 # Strategies
 
-KEYS = sorted(
-    {
-        *base_response(),
-        *base_response()["VideoMetadata"][0],
-        *(key for segment in base_response()["Segments"] for key in segment),
-        "Index",
-        "Confidence",
-        "Type",
-        "NextToken",
-        "StatusMessage",
-        "S3Object",
-        "Bucket",
-        "Name",
-        "ModelVersion",
-    }
-)
-WORDS = [
-    "SHOT",
-    "TECHNICAL_CUE",
-    "SUCCEEDED",
-    "FAILED",
-    "IN_PROGRESS",
-    "BlackFrames",
-    "Content",
-    "ColorBars",
-    "00:00:00;00",
-    "00:00:10;00",
-    "00:01:00;00",
-    "00:00:09:29",
-    "x",
-]
-scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.integers(min_value=-2, max_value=500)
-    | st.floats()
-    | st.text(max_size=12)
-    | st.sampled_from(WORDS)
-)
-json_values = st.recursive(
-    scalars,
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), children, max_size=6)
-    ),
-    max_leaves=25,
-)
-
-
-def paths_of(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path to a value inside ``value`` (the root excluded)."""
-    found = []
-    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, child in children:
-        found.append((*prefix, key))
-        found.extend(paths_of(child, (*prefix, key)))
-    return found
-
-
-def retyped(value: Any) -> Any:
-    """The same information in the wrong JSON type, as hand edits and other
-    tools produce it: "299" for 299, 299.0, [299], {"0": 299}..."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return [value]
-    if isinstance(value, list):
-        return {str(number): item for number, item in enumerate(value)}
-    if isinstance(value, dict):
-        return list(value.values())
-    return 0
-
-
-BASES: dict[str, Callable[[], Any]] = {
-    "guide": base_response,
-    "model1": model1,
-    "pages": lambda: [
-        {**base_response(), "Segments": base_response()["Segments"][:2], "NextToken": "t"},
-        {**base_response(), "Segments": base_response()["Segments"][2:]},
-    ],
-    "real-page-2": lambda: json.loads(real_page(2)),
-}
-
-
-@st.composite
-def mutated_responses(draw: st.DrawFn) -> bytes:
-    """A valid response with one to four fields dropped, replaced, retyped,
-    nudged by a frame or two, or duplicated."""
-    document = BASES[draw(st.sampled_from(sorted(BASES)))]()
-    for _ in range(draw(st.integers(min_value=1, max_value=4))):
-        paths = paths_of(document)
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = document
-        for key in path[:-1]:
-            parent = parent[key]
-        key = path[-1]
-        operation = draw(st.sampled_from(["drop", "replace", "retype", "nudge", "duplicate"]))
-        if operation == "drop":
-            del parent[key]
-        elif operation == "replace":
-            parent[key] = draw(json_values)
-        elif operation == "retype":
-            parent[key] = retyped(parent[key])
-        elif operation == "nudge" and isinstance(parent[key], (int, float)) and not isinstance(parent[key], bool):
-            parent[key] = parent[key] + draw(st.sampled_from([-300, -2, -1, 1, 2, 300]))
-        elif operation == "duplicate" and isinstance(parent, list):
-            parent.insert(key, copy.deepcopy(parent[key]))
-    layout = draw(st.sampled_from(["indent", "compact", "pages"]))
-    if layout == "pages" and isinstance(document, list):
-        return b"\n".join(json.dumps(page).encode() for page in document)
-    return json.dumps(document, indent=2 if layout == "indent" else None).encode()
-
-
 # Text OTIO can hold: no lone surrogates (pybind11 refuses them).
 names = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20)
 RATES = [24.0, 25.0, 30000 / 1001, 60000 / 1001, 30.0, 12.5, 1.0, 1000.0]
@@ -236,9 +106,21 @@ otio_metadata = st.recursive(
     ),
     max_leaves=12,
 )
+segment_texts = st.sampled_from([json.dumps(segment) for segment in base_response()["Segments"]])
+# What the reader writes (see timeline/metadata.py), and that changed by hand into anything.
 rekognition_metadata = st.fixed_dictionaries(
     {"kind": st.sampled_from(["shot", "cue", "media", "other"]) | otio_scalars},
-    optional={"segment": st.sampled_from(base_response()["Segments"]) | otio_metadata},
+    optional={
+        key: otio_scalars | strategy
+        for key, strategy in {
+            "type": st.sampled_from(["BlackFrames", "Content", "Future"]),
+            "index": st.integers(0, 20),
+            "confidence": st.floats(0, 100),
+            "first_frame": st.integers(0, 500),
+            "last_frame": st.integers(0, 500),
+            "segment": segment_texts | st.text(max_size=5),
+        }.items()
+    },
 )
 
 

@@ -105,7 +105,7 @@ def item_facts(item: Any) -> ItemFacts:
     return ItemFacts(
         kind if isinstance(kind, str) else None,
         label if isinstance(label, str) else None,
-        _restored(confidence) if _is_number(confidence) and 0 <= confidence <= 100 else None,
+        float(confidence) if _is_number(confidence) and 0 <= confidence <= 100 else None,
     )
 
 
@@ -128,7 +128,8 @@ def read_segment(item: Any) -> ReadSegment | None:
     if not isinstance(segment_type, str) or (index is not None and not _is_whole(index)):
         return None
     label = facts.label or segment_type
-    return ReadSegment(segment_type, label, first, last, facts.confidence, index, raw)
+    confidence = None if facts.confidence is None else _restored(facts.confidence)
+    return ReadSegment(segment_type, label, first, last, confidence, index, raw)
 
 
 def timeline_values(timeline: otio.schema.Timeline) -> dict[str, Any]:
