@@ -51,7 +51,7 @@ def sample_aaf(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, bool]
     def get(name: str, with_start: bool) -> Path:
         if (name, with_start) not in made:
             folder = tmp_path_factory.mktemp(f"{name}-{with_start}")
-            made[name, with_start] = export(folder, name, timecode_text(name, 1) if with_start else None)
+            made[name, with_start] = export(folder, name, timecode_text(name, 10) if with_start else None)
         return made[name, with_start]
 
     return get
@@ -112,7 +112,7 @@ def components_of(sequence: aaf2.components.Sequence) -> list[tuple]:
 def test_composition(name: str, with_start: bool, cut_lists: dict, sample_aaf: Callable[[str, bool], Path]) -> None:
     truth = cut_lists[name]
     rate_name, rate, fps, drop = RATES[name]
-    start = timecode_text(name, 1) if with_start else None
+    start = timecode_text(name, 10 if with_start else 1)  # 01:00:00:00 is the default
     with aaf2.open(str(sample_aaf(name, with_start)), "r") as aaf:
         mob = composition(aaf)
         assert mob.name == f"synthetic-{name}"
@@ -126,7 +126,7 @@ def test_composition(name: str, with_start: bool, cut_lists: dict, sample_aaf: C
         timecode = timecode_slot.segment
         assert (timecode_slot.edit_rate, timecode_slot["PhysicalTrackNumber"].value) == (rate, 1)
         assert (timecode.fps, timecode.drop) == (fps, drop)
-        assert timecode.start == (tc_frame(name, start) if start else 0)
+        assert timecode.start == tc_frame(name, start)
         assert str(Timecode(rate_name, frames=timecode.start + 1)) == (start or timecode_text(name, 0))
 
         located = markers(mob)
@@ -202,10 +202,10 @@ def otio_markers(track: otio.schema.Track) -> list[list]:
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_otio_aaf_reader(name: str, with_start: bool, cut_lists: dict, sample_aaf: Callable[[str, bool], Path]) -> None:
     truth = cut_lists[name]
-    start = timecode_text(name, 1) if with_start else None
+    start = timecode_text(name, 10 if with_start else 1)  # 01:00:00:00 is the default
     read = otio.adapters.read_from_file(str(sample_aaf(name, with_start)), "AAF")
 
-    assert round(read.global_start_time.value) == (tc_frame(name, start) if start else 0)
+    assert round(read.global_start_time.value) == tc_frame(name, start)
     [track] = read.video_tracks()
     clips = list(track.find_clips(shallow_search=True))
     ranges = [clip.range_in_parent() for clip in clips]
@@ -240,7 +240,7 @@ def locator_cut_list(colours: list[str]) -> CutList:
     locators = tuple(
         Locator(f"Note {number}", number * 5, 2, colour, "note", None, "") for number, colour in enumerate(colours)
     )
-    return CutList("colours", Fraction(25), 0, (shot,), (), locators, 100)
+    return CutList("colours", Fraction(25), 0, (shot,), (), locators, 100, drop_frame=False)
 
 
 def test_every_otio_colour_round_trips(tmp_path: Path) -> None:

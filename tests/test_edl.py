@@ -47,8 +47,9 @@ def frame(name: str, text: str) -> int:
     return Timecode(rate, text).frames - 1
 
 
-def start_timecode(name: str) -> str:
-    return "01:00:00;00" if RATES[name][1] else "01:00:00:00"
+def start_timecode(name: str, hours: int = 10) -> str:
+    """10:00:00:00 given as an argument; 1 hour is the default start."""
+    return f"{hours:02d}:00:00{';' if RATES[name][1] else ':'}00"
 
 
 def parsed(text: str) -> pycmx.edit_list.EditList:
@@ -66,7 +67,7 @@ def remarks(event: pycmx.event.Event, prefix: str) -> list[str]:
 def test_samples_frame_exact(name: str, with_start: bool, cut_lists: dict) -> None:
     arguments = {"start_timecode": start_timecode(name)} if with_start else {}
     text = write_to_string(otio.adapters.read_from_file(str(sample(name))), **arguments)
-    start = frame(name, start_timecode(name)) if with_start else 0
+    start = frame(name, start_timecode(name, 10 if with_start else 1))
     lines = text.splitlines()
     assert lines[:2] == [f"TITLE: synthetic-{name}", "FCM: DROP FRAME" if RATES[name][1] else "FCM: NON-DROP FRAME"]
     edit_list = parsed(text)

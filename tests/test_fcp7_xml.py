@@ -55,16 +55,16 @@ def span(element: etree._Element, first: str, end: str) -> list[int]:
     return [int(element.findtext(first)), int(element.findtext(end)) - 1]
 
 
-@pytest.mark.parametrize("with_start", [False, True], ids=["no-start", "start-01h"])
+@pytest.mark.parametrize("with_start", [False, True], ids=["default-start", "start-10h"])
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_samples_frame_exact(name: str, with_start: bool, cut_lists: dict, dtd: etree.DTD) -> None:
     _, timebase, ntsc, displayformat = RATES[name]
     truth = cut_lists[name]
     timeline = otio.adapters.read_from_file(str(sample(name)), cue_track=True)
-    arguments = {"start_timecode": timecode_text(name, 1)} if with_start else {}
+    arguments = {"start_timecode": timecode_text(name, 10)} if with_start else {}
     sequence = valid_document(write_to_string(timeline, **arguments), dtd).find("sequence")
 
-    start = timecode_text(name, 1 if with_start else 0)
+    start = timecode_text(name, 10 if with_start else 1)  # 01:00:00:00 is the default
     assert [sequence.findtext("rate/timebase"), sequence.findtext("rate/ntsc")] == [timebase, ntsc]
     assert sequence.findtext("timecode/string") == start
     assert int(sequence.findtext("timecode/frame")) == tc_frame(name, start)
@@ -221,7 +221,7 @@ def test_unsafe_names_two_media_and_no_frame_size(dtd: etree.DTD) -> None:
 
 def test_arguments(tmp_path: Path) -> None:
     timeline = otio.adapters.read_from_file(str(sample("25")))
-    unknown = r"^unknown rekognition_fcp7_xml adapter argument 'rate'; accepted: start_timecode$"
+    unknown = r"^unknown rekognition_fcp7_xml adapter argument 'rate'; accepted: start_timecode, timecode$"
     with pytest.raises(AdapterArgumentError, match=unknown):
         write_to_string(timeline, rate=25)
     with pytest.raises(AdapterArgumentError, match=r"^argument start_timecode: expected a timecode"):

@@ -18,7 +18,9 @@ from timecode import Timecode
 from otio_rekognition.errors import AdapterArgumentError
 from otio_rekognition.otio_adapters import fcpxml
 
-START_TIMECODES = {name: "01:00:00;00" if name.endswith("df") else "01:00:00:00" for name in SAMPLE_NAMES}
+START_TIMECODES = {name: "10:00:00;00" if name.endswith("df") else "10:00:00:00" for name in SAMPLE_NAMES}
+# The record start a timeline gets when none is given: editors' 01:00:00:00.
+DEFAULT_STARTS = {name: "01:00:00;00" if name.endswith("df") else "01:00:00:00" for name in SAMPLE_NAMES}
 TIME_ATTRIBUTES = ("offset", "start", "duration", "tcStart", "frameDuration")
 # The README's cue colour table.
 
@@ -35,7 +37,7 @@ def frames(text: str, frame_duration: Fraction) -> int:
 
 
 def record_start(name: str, start: str | None) -> int:
-    return 0 if start is None else Timecode(TC_RATES[name], start).frames - 1
+    return Timecode(TC_RATES[name], start or DEFAULT_STARTS[name]).frames - 1
 
 
 def export(name: str, start: str | None, **arguments: object) -> etree._Element:
@@ -218,7 +220,8 @@ def test_source_timecode_is_media_time(cut_lists: dict) -> None:
 
 
 def test_marker_after_the_last_shot_gets_a_trailing_gap(cut_lists: dict) -> None:
-    timeline = otio.adapters.read_from_file(str(sample("24")))
+    # Track markers are in track time: from a record start of zero, record time too.
+    timeline = otio.adapters.read_from_file(str(sample("24")), start_timecode="00:00:00:00")
     end = cut_lists["24"]["frame_count"]
     marked = otio.opentime.TimeRange(otio.opentime.RationalTime(end + 10, 24), otio.opentime.RationalTime(5, 24))
     timeline.tracks.markers.append(otio.schema.Marker(name="late", marked_range=marked, color="ORANGE"))
@@ -313,7 +316,8 @@ def test_stock_reader_reads_cuts_connected_clips_and_clip_markers(name: str, wit
 
 
 def test_stock_reader_real_job_cuts(real_job_file: Path) -> None:
-    timeline = otio.adapters.read_from_file(str(real_job_file))
+    # The stock reader places clips at tcStart + offset: from zero the two counts agree.
+    timeline = otio.adapters.read_from_file(str(real_job_file), start_timecode="00:00:00:00")
     (read,) = otio.adapters.read_from_string(fcpxml.write_to_string(timeline), "fcpx_xml")
     ours = list(timeline.tracks[0].find_clips(shallow_search=True))
     theirs = list(read.tracks[0].find_clips(shallow_search=True))
@@ -330,7 +334,8 @@ def test_stock_reader_real_job_cuts(real_job_file: Path) -> None:
     [
         (
             {"colour": "1"},
-            r"unknown rekognition_fcpxml adapter argument 'colour'; accepted: chapter_markers, start_timecode, version",
+            r"unknown rekognition_fcpxml adapter argument 'colour'; accepted: chapter_markers, start_timecode, "
+            r"timecode, version",
         ),
         ({"version": "1.8"}, r"argument version: expected one of 1\.9, 1\.10, 1\.11, 1\.12, 1\.13, 1\.14, got '1\.8'"),
         ({"version": 1.15}, r"argument version: .* got 1\.15"),

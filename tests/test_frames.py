@@ -92,7 +92,8 @@ def test_skipped_labels_at_5994() -> None:
         ("00:00:01;00", Fraction(25), "has no drop frame"),
         ("00:00:00:25", Fraction(25), "out of range"),
         ("00:60:00:00", Fraction(25), "out of range"),
-        ("1:00:00:00", Fraction(25), "expected a timecode"),
+        ("1:00:00", Fraction(25), "expected a timecode"),
+        ("25:00:00:00", Fraction(25), "out of range"),
         ("00:00:00:00", Fraction(25, 2), "not a SMPTE rate"),
     ],
 )

@@ -17,9 +17,16 @@ def test_samples_are_reproducible(tmp_path: Path) -> None:
     (copy / "make_samples.py").write_text((SAMPLES / "make_samples.py").read_text())
     subprocess.run([sys.executable, str(copy / "make_samples.py")], check=True, timeout=120)
     made = sorted(path.name for path in copy.glob("*.json"))
-    assert made == sorted(path.name for path in SAMPLES.glob("*.json") if path.name != "video_cutlists.json")
+    assert made == sorted(path.name for path in SAMPLES.glob("*.json") if path.name.startswith(("demo_", "cutlists")))
     for name in made:
         assert (copy / name).read_text() == (SAMPLES / name).read_text(), name
+
+
+def test_timecode_media_jobs_are_reproducible(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(SAMPLES / "make_timecode_media.py"), str(tmp_path)], check=True, timeout=120)
+    for name in ("tc_2997ndf", "tc_2997df", "tc_25"):
+        assert (tmp_path / f"{name}.json").read_text() == (SAMPLES / f"{name}.json").read_text(), name
+        assert (tmp_path / f"{name}.mov").exists()
 
 
 def test_samples_are_labelled_synthetic() -> None:

@@ -47,7 +47,8 @@ def test_every_rate_matches_the_declared_cut_list(name: str, cut_lists: dict, no
     assert [media_frames(clip.source_range) for clip in clips] == truth["shots"]
     assert [media_frames(clip.range_in_parent()) for clip in clips] == truth["shots"]  # record == source
     assert clip_markers(timeline) == sorted(truth["cues"])
-    assert timeline.global_start_time.to_timecode() == ("00:00:00;00" if "df" in name else "00:00:00:00")
+    # Editors' default sequence start, counted as the media's rate counts.
+    assert timeline.global_start_time.to_timecode() == ("01:00:00;00" if "df" in name else "01:00:00:00")
     gaps = [item for item in timeline.tracks[0] if isinstance(item, otio.schema.Gap)]
     assert [round(gap.duration().value) for gap in gaps] == [2, 1, 2]
     for clip in clips:

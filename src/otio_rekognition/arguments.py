@@ -4,15 +4,19 @@ into a float, ``true`` stays a string, ``True`` becomes a bool)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any
 
 from otio_rekognition import frames
-from otio_rekognition.errors import AdapterArgumentError
+from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning
 from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, segment_types
 
+AUTO, DF, NDF = "auto", "df", "ndf"
+TIMECODE_MODES = (AUTO, DF, NDF)
+_COUNTS = {True: "drop frame", False: "non-drop"}
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -21,8 +25,10 @@ _FALSE = {"false", "no", "off", "0"}
 class ReadOptions:
     """How a Rekognition job becomes a timeline. See the README's table."""
 
-    start_timecode: str | None = None
+    start_timecode: str | None = None  # None: 01:00:00:00, editors' default sequence start
     source_timecode: str | None = None
+    timecode: str = AUTO  # how timecodes are counted at 29.97/59.94: auto, df or ndf
+    media: str | None = None  # a local copy of the analysed video
     media_url: str | None = None
     rate: Fraction | None = None
     segment_types: tuple[str, ...] = SEGMENT_TYPES
@@ -59,21 +65,65 @@ def _text(name: str, value: Any) -> str:
 
 
 def timecode_text(name: str, value: Any) -> str:
+    """A timecode as editors type it: 01:00:00:00, 01:00:00;00, 1:00:00:00 or
+    01000000 (which otioconvert's ``-a`` turns into a number from 10000000 on)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 10**7 <= value < 10**8:
+        value = str(value)
     text = value.strip() if isinstance(value, str) else ""
     if not frames.TIMECODE_SHAPE.match(text):
-        raise AdapterArgumentError(f"argument {name}: expected a timecode HH:MM:SS:FF (or HH:MM:SS;FF), got {value!r}")
+        raise AdapterArgumentError(
+            f"argument {name}: expected a timecode such as 01:00:00:00 (01:00:00;00 in drop frame), got {value!r}"
+        )
     return text
 
 
-def timecode_frame(name: str, timecode: str | None, rate: Fraction) -> int | None:
-    """The frame a timecode argument names at ``rate`` (None when not given)."""
-    if timecode is None:
-        return None
+def timecode_mode(name: str, value: Any) -> str:
+    mode = value.strip().lower() if isinstance(value, str) else None
+    if mode not in TIMECODE_MODES:
+        raise AdapterArgumentError(f"argument {name}: expected one of {', '.join(TIMECODE_MODES)}, got {value!r}")
+    return mode
+
+
+def counted_drop_frame(mode: str, rate: Fraction, known: bool | None = None) -> bool:
+    """Whether timecodes are counted drop frame at ``rate``: as ``mode`` says;
+    ``auto`` takes ``known`` (the media's own flag, or what a timeline
+    recorded), else drop frame at 29.97 and 59.94, as Rekognition counts."""
+    if mode == DF:
+        if not frames.is_drop_frame(rate):
+            raise AdapterArgumentError(
+                f"argument timecode: df, but {float(rate):g} fps has no drop-frame timecode (only 29.97 and 59.94)"
+            )
+        return True
+    if mode == NDF or not frames.is_drop_frame(rate):
+        return False
+    return True if known is None else known
+
+
+def timecode_frame(name: str, timecode: Any, rate: Fraction, drop_frame: bool) -> int:
+    """The frame a timecode argument names, counted as ``drop_frame`` says. A
+    separator that says otherwise (01:00:00:00 where drop frame is counted)
+    is read in the mode in force, with a warning: never a silent switch."""
     text = timecode_text(name, timecode)
     try:
-        return frames.timecode_to_frame(text, rate)
+        frame = frames.timecode_to_frame(text, rate, drop_frame)
     except ValueError as error:
         raise AdapterArgumentError(f"argument {name}: {error}") from None
+    written = frames.written_drop_frame(text)
+    if (
+        frames.is_drop_frame(rate)
+        and written is not None
+        and written != drop_frame
+        and frames.timecode_to_frame(text, rate, written) != frame
+    ):
+        wanted = DF if written else NDF
+        warnings.warn(
+            f"argument {name}: {text} is written {_COUNTS[written]}, but timecodes are counted "
+            f"{_COUNTS[drop_frame]} here, so it is {frames.frame_to_timecode(frame, rate, drop_frame)}; "
+            f"if the media counts {_COUNTS[written]}, pass --timecode {wanted} (timecode={wanted})",
+            RekognitionWarning,
+            stacklevel=2,
+        )
+    return frame
 
 
 def _rate(name: str, value: Any) -> Fraction:
@@ -133,6 +183,8 @@ def _choices(accepted: tuple[str, ...]) -> Callable[[str, Any], tuple[str, ...]]
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "start_timecode": timecode_text,
     "source_timecode": timecode_text,
+    "timecode": timecode_mode,
+    "media": _text,
     "media_url": _text,
     "rate": _rate,
     "segment_types": _segment_types,

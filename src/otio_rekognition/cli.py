@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import json
 import re
 import sys
 import warnings
@@ -22,13 +21,22 @@ from urllib.parse import unquote, urlsplit
 import opentimelineio as otio
 
 from otio_rekognition import __version__
-from otio_rekognition.arguments import ReadOptions, timecode_frame
+from otio_rekognition.arguments import (
+    AUTO,
+    TIMECODE_MODES,
+    ReadOptions,
+    counted_drop_frame,
+    timecode_frame,
+    timecode_mode,
+)
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError, TimelineError
 from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import atomic_path, write_atomically
-from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.rekognition.pages import Job, response_text
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.cutlist import job_cut_list
+from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
+from otio_rekognition.timeline.metadata import set_counting
 from otio_rekognition.timeline.ranges import timeline_rate
 
 PROGRAM = "otio-rekognition"
@@ -54,9 +62,9 @@ _WRITER_OPTIONS: dict[str, dict[str, str]] = {
     "rekognition_fcpxml": {"fcpxml_version": "version", "chapter_markers": "chapter_markers"},
 }
 # Reader options that only mean something for Rekognition JSON input.
-_JSON_ONLY = ("source_timecode", "media_url", "rate", "segment_types", "cue_types", "min_confidence", "cue_track",
-              "shot_markers")  # fmt: skip
-_READ_OPTIONS = ("start_timecode", *_JSON_ONLY, "strict")
+_JSON_ONLY = ("source_timecode", "media", "media_url", "rate", "segment_types", "cue_types", "min_confidence",
+              "cue_track", "shot_markers")  # fmt: skip
+_READ_OPTIONS = ("start_timecode", "timecode", *_JSON_ONLY, "strict")
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
 
 
@@ -149,7 +157,7 @@ def detect_video(arguments: argparse.Namespace) -> int:
             progress=progress,
             **{name: getattr(arguments, name) for name in names},
         )
-    write_atomically(arguments.output, json.dumps(response, indent=2) + "\n")
+    write_atomically(arguments.output, response_text(response))
     shots = sum(segment["Type"] == "SHOT" for segment in response["Segments"])
     print(
         f"{PROGRAM}: wrote {arguments.output}: {shots} shots, {len(response['Segments']) - shots} technical cues "
@@ -332,12 +340,16 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
                 "not to an OTIO timeline"
             )
         timeline = otio.adapters.read_from_file(inputs[0])
-        start = read_options.get("start_timecode")
-        if start is not None:
+        start, mode = read_options.get("start_timecode"), read_options.get("timecode")
+        if start is not None or mode is not None:
             rate = timeline_rate(timeline)
-            timeline.global_start_time = otio.opentime.RationalTime(
-                timecode_frame("start_timecode", start, rate), float(rate)
+            drop_frame = counted_drop_frame(
+                timecode_mode("timecode", mode or AUTO), rate, recorded_drop_frame(timeline)
             )
+            set_counting(timeline, drop_frame)
+            if start is not None:
+                frame = timecode_frame("start_timecode", start, rate, drop_frame)
+                timeline.global_start_time = otio.opentime.RationalTime(frame, float(rate))
         return _Input(timeline=timeline)
     if len(inputs) == 1 and inputs[0].lower().startswith("rekognition://"):
         from otio_rekognition import aws
@@ -352,7 +364,8 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
 
 def _job(data: str | bytes, source: str, read_options: dict[str, Any]) -> _Input:
     options = ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
-    return _Input(job=load_job(data, source, options), options=options)
+    job, options = load_job(data, source, options)
+    return _Input(job=job, options=options)
 
 
 def _read_input(name: str) -> bytes:
@@ -455,8 +468,23 @@ def _parser() -> argparse.ArgumentParser:
 def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
     parser.add_argument("--format", choices=tuple(FORMATS), help="output format, when the suffix does not say")
     reading = parser.add_argument_group("reading the job (see the README's adapter argument table)")
-    reading.add_argument("--start-timecode", help="record start, e.g. 01:00:00:00 (01:00:00;00 at 29.97/59.94)")
+    reading.add_argument(
+        "--start-timecode",
+        help="record start (default 01:00:00:00; 01:00:00;00 when counting drop frame); quote a ';' in a shell",
+    )
     reading.add_argument("--source-timecode", help="the media's embedded start timecode; offsets source times")
+    reading.add_argument(
+        "--timecode",
+        choices=TIMECODE_MODES,
+        help="how 29.97/59.94 timecodes are counted, read and written: df, ndf, or auto (the media's own "
+        "with --media, else drop frame as Rekognition counts)",
+    )
+    if json_input:
+        reading.add_argument(
+            "--media",
+            help="a local copy of the analysed video: its start timecode, drop-frame flag and path are used "
+            "(needs the detect extra)",
+        )
     reading.add_argument("--media-url", help="URL or path of the media the clips reference")
     reading.add_argument("--rate", help="frame rate override: 25, 29.97, 30000/1001")
     if json_input:  # start takes --segment-types for the request itself

@@ -39,7 +39,10 @@ MAX_RATE = Fraction(240)
 # Below this no video is playable; a rate near 0 would make every frame maths overflow.
 MIN_RATE = Fraction(1)
 
-TIMECODE_SHAPE = re.compile(r"^(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$")
+# HH:MM:SS:FF as Rekognition and editors write it (`;` or `,` before the
+# frames marks drop frame), with a one-digit hour, or as eight digits.
+TIMECODE_SHAPE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$|^(\d{2})(\d{2})(\d{2})(\d{2})$")
+DROP_SEPARATORS = frozenset(";,")
 
 
 def parse_rate(value: object) -> Fraction:
@@ -95,23 +98,28 @@ def rate_text(rate: Fraction) -> str:
     return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
 
 
-def _timecode_base(rate: Fraction) -> tuple[int, int]:
-    """Nominal frames per second and frames dropped per minute."""
+def _timecode_base(rate: Fraction, drop_frame: bool | None = None) -> tuple[int, int]:
+    """Nominal frames per second and frames dropped per minute: drop frame
+    at 29.97 and 59.94 unless ``drop_frame`` is False."""
     base = _TIMECODE_BASES.get((rate.numerator, rate.denominator))
     if base is None:
         raise ValueError(f"{float(rate):g} fps is not a SMPTE rate, so it has no timecode")
-    return base
+    nominal, dropped = base
+    if drop_frame and not dropped:
+        raise ValueError(f"{float(rate):g} fps has no drop-frame timecode (only 29.97 and 59.94 have)")
+    return (nominal, 0) if drop_frame is False else base
 
 
-def frame_to_timecode(frame: int, rate: Fraction) -> str:
+def frame_to_timecode(frame: int, rate: Fraction, drop_frame: bool | None = None) -> str:
     """SMPTE timecode of a 0-based frame index counted from 00:00:00:00.
 
-    Drop frame (``;``) at 29.97 and 59.94; 23.976 counts non-drop at 24.
-    The clock wraps after 24 hours, as SMPTE timecode does.
+    Drop frame (``;``) at 29.97 and 59.94 unless ``drop_frame`` is False;
+    23.976 counts non-drop at 24. The clock wraps after 24 hours, as SMPTE
+    timecode does.
     """
     if frame < 0:
         raise ValueError(f"expected a frame index of 0 or more, got {frame}")
-    nominal, dropped = _timecode_base(rate)
+    nominal, dropped = _timecode_base(rate, drop_frame)
     if dropped:
         per_ten_minutes = nominal * 600 - dropped * 9
         per_minute = nominal * 60 - dropped
@@ -126,28 +134,42 @@ def frame_to_timecode(frame: int, rate: Fraction) -> str:
     return f"{hours % 24:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"
 
 
-def timecode_to_frame(timecode: str, rate: Fraction) -> int:
+def timecode_to_frame(timecode: str, rate: Fraction, drop_frame: bool | None = None) -> int:
     """0-based frame index of a SMPTE timecode at ``rate``.
 
-    At 29.97 and 59.94 the count is drop frame whichever separator is used
-    (Rekognition writes ``;``); a ``;`` at any other rate is an error, and so is
-    a frame label that drop frame skips (``00:01:00;00``).
+    ``drop_frame`` None reads it as Rekognition writes it: drop frame at 29.97
+    and 59.94 whichever separator is used. True or False counts in that mode
+    (what the user said their media uses), whatever the separator. A ``;`` at
+    a rate without drop frame is an error, and so is, in drop frame, a label
+    the count skips (``00:01:00;00``).
     """
     match = TIMECODE_SHAPE.match(timecode.strip()) if isinstance(timecode, str) else None
     if match is None:
         raise ValueError(f"expected a timecode HH:MM:SS:FF, got {timecode!r:.40}")
-    nominal, dropped = _timecode_base(rate)
-    hh, mm, ss, separator, ff = match.groups()
+    nominal, dropped = _timecode_base(rate, drop_frame)
+    if match.group(1) is None:
+        hh, mm, ss, ff, separator = *match.groups()[5:], ""
+    else:
+        hh, mm, ss, separator, ff = match.groups()[:5]
     hours, minutes, seconds, frames = int(hh), int(mm), int(ss), int(ff)
-    if separator == ";" and not dropped:
+    if separator in DROP_SEPARATORS and not _timecode_base(rate)[1]:
         raise ValueError(f"timecode {timecode!r:.40} is drop frame (';'), but {float(rate):g} fps has no drop frame")
-    if minutes > 59 or seconds > 59 or frames >= nominal:
+    if hours > 23 or minutes > 59 or seconds > 59 or frames >= nominal:
         raise ValueError(f"timecode {timecode!r:.40} is out of range at {float(rate):g} fps")
     if dropped and seconds == 0 and minutes % 10 and frames < dropped:
         raise ValueError(f"timecode {timecode!r:.40} does not exist in drop frame: that label is skipped")
     total_minutes = hours * 60 + minutes
     drop = dropped * (total_minutes - total_minutes // 10)
     return (total_minutes * 60 + seconds) * nominal + frames - drop
+
+
+def written_drop_frame(timecode: str) -> bool | None:
+    """Whether a timecode is written as drop frame (``;`` or ``,`` before the
+    frames), non-drop (``:`` or ``.``), or None when it does not say (eight digits)."""
+    match = TIMECODE_SHAPE.match(timecode.strip())
+    if match is None or match.group(4) is None:
+        return None
+    return match.group(4) in DROP_SEPARATORS
 
 
 def millis_to_frame(millis: float, rate: Fraction) -> int:

@@ -31,7 +31,7 @@ from otio_rekognition.aws.errors import (
     WaitTimeoutError,
 )
 from otio_rekognition.rekognition import vocabulary
-from otio_rekognition.rekognition.pages import check_same_job, check_status, merge_documents
+from otio_rekognition.rekognition.pages import check_same_job, check_status, merge_documents, response_text
 from otio_rekognition.rekognition.vocabulary import IN_PROGRESS, MAX_PAGE_SIZE, SEGMENT_TYPES, SUCCEEDED
 
 URL_OPTIONS = ("region", "profile", "endpoint_url")
@@ -213,7 +213,7 @@ class FetchResult:
         """The merged response as JSON, or with ``raw_pages`` a JSON array of
         the pages; the package's reader takes either."""
         content: Any = list(self.pages) if raw_pages else self.document
-        return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+        return response_text(content)
 
 
 def start(request: StartRequest, connection: Connection | None = None) -> str:

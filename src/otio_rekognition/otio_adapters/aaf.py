@@ -8,7 +8,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition.arguments import reject_unknown
+from otio_rekognition.arguments import AUTO, reject_unknown, timecode_mode
 from otio_rekognition.errors import AdapterArgumentError
 from otio_rekognition.timeline.cutlist import CutList, cut_list
 from otio_rekognition.writers.aaf import write_aaf
@@ -17,14 +17,19 @@ ADAPTER_NAME = "rekognition_aaf"
 
 
 def write_to_file(
-    input_otio: otio.schema.Timeline, filepath: str, start_timecode: str | None = None, **unknown: Any
+    input_otio: otio.schema.Timeline,
+    filepath: str,
+    start_timecode: str | None = None,
+    timecode: str = AUTO,
+    **unknown: Any,
 ) -> None:
     """Write the timeline as an AAF file, replaced only when complete.
 
     start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).
+    timecode: auto (as the timeline was read), df or ndf: how 29.97/59.94 timecodes are counted.
     """
-    reject_unknown(ADAPTER_NAME, unknown, ("start_timecode",))
-    write_aaf(cut_list(input_otio, start_timecode), filepath)
+    reject_unknown(ADAPTER_NAME, unknown, ("start_timecode", "timecode"))
+    write_aaf(cut_list(input_otio, start_timecode, timecode_mode("timecode", timecode)), filepath)
 
 
 def write_cut_list(cuts: CutList, filepath: str, **unknown: Any) -> None:
@@ -33,7 +38,9 @@ def write_cut_list(cuts: CutList, filepath: str, **unknown: Any) -> None:
     write_aaf(cuts, filepath)
 
 
-def write_to_string(input_otio: otio.schema.Timeline, start_timecode: str | None = None, **unknown: Any) -> str:
+def write_to_string(
+    input_otio: otio.schema.Timeline, start_timecode: str | None = None, timecode: str = AUTO, **unknown: Any
+) -> str:
     """AAF is a binary format that needs a file: use write_to_file."""
     raise AdapterArgumentError(
         f"{ADAPTER_NAME} writes AAF, a binary format that needs a file: "

@@ -8,7 +8,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition.arguments import reject_unknown
+from otio_rekognition.arguments import AUTO, reject_unknown, timecode_mode
 from otio_rekognition.output import write_atomically
 from otio_rekognition.timeline.cutlist import CutList, cut_list
 from otio_rekognition.writers.edl import CMX3600, parse_flavor, write_edl
@@ -17,16 +17,21 @@ ADAPTER_NAME = "rekognition_edl"
 
 
 def write_to_string(
-    input_otio: otio.schema.Timeline, flavor: str = CMX3600, start_timecode: str | None = None, **unknown: Any
+    input_otio: otio.schema.Timeline,
+    flavor: str = CMX3600,
+    start_timecode: str | None = None,
+    timecode: str = AUTO,
+    **unknown: Any,
 ) -> str:
     """Write the timeline as an EDL.
 
     flavor: cmx3600 (one event per shot, markers as LOC lines in record
     timecode) or resolve-markers (DaVinci Resolve's timeline-marker EDL).
     start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).
+    timecode: auto (as the timeline was read), df or ndf: how 29.97/59.94 timecodes are counted.
     """
-    reject_unknown(ADAPTER_NAME, unknown, ("flavor", "start_timecode"))
-    return cut_list_text(cut_list(input_otio, start_timecode), flavor)
+    reject_unknown(ADAPTER_NAME, unknown, ("flavor", "start_timecode", "timecode"))
+    return cut_list_text(cut_list(input_otio, start_timecode, timecode_mode("timecode", timecode)), flavor)
 
 
 def write_to_file(
@@ -34,10 +39,11 @@ def write_to_file(
     filepath: str,
     flavor: str = CMX3600,
     start_timecode: str | None = None,
+    timecode: str = AUTO,
     **unknown: Any,
 ) -> None:
     """write_to_string, to a file that is replaced only when complete."""
-    write_atomically(filepath, write_to_string(input_otio, flavor, start_timecode, **unknown))
+    write_atomically(filepath, write_to_string(input_otio, flavor, start_timecode, timecode, **unknown))
 
 
 def write_cut_list(cuts: CutList, filepath: str, flavor: str = CMX3600, **unknown: Any) -> None:

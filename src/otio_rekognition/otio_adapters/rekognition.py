@@ -8,15 +8,17 @@ The writer writes a timeline back as one GetSegmentDetection response.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition.arguments import ReadOptions, reject_unknown
-from otio_rekognition.errors import ResponseFormatError
+from otio_rekognition import frames
+from otio_rekognition.arguments import AUTO, DF, NDF, ReadOptions, reject_unknown
+from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError
 from otio_rekognition.output import write_atomically
-from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, read_job
+from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, job_media_mismatch, read_job
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.response import response_text
 
@@ -27,6 +29,8 @@ def read_from_file(
     filepath: str,
     start_timecode: str | None = None,
     source_timecode: str | None = None,
+    timecode: str | None = None,
+    media: str | None = None,
     media_url: str | None = None,
     rate: Any = None,
     segment_types: Any = None,
@@ -40,8 +44,12 @@ def read_from_file(
     """Read a Rekognition segment detection job into a timeline: a clip per
     shot on track "Shots", a marker per technical cue.
 
-    start_timecode: record start, e.g. 01:00:00:00 (default 00:00:00:00).
+    start_timecode: record start (default 01:00:00:00, or 01:00:00;00 in drop frame).
     source_timecode: the media's embedded start timecode; offsets source ranges.
+    timecode: auto, df or ndf: how timecodes at 29.97/59.94 are counted, typed and
+        written (auto: the media's own, else drop frame as Rekognition counts).
+    media: a local copy of the analysed video: its start timecode, drop-frame
+        flag and path are used, and its rate and length checked against the job.
     media_url: URL or path of the media the clips reference.
     rate: frame rate override, e.g. 25, 29.97 or 30000/1001.
     segment_types: SHOT, TECHNICAL_CUE or both (comma list).
@@ -71,6 +79,8 @@ def read_from_string(
     input_str: str | bytes,
     start_timecode: str | None = None,
     source_timecode: str | None = None,
+    timecode: str | None = None,
+    media: str | None = None,
     media_url: str | None = None,
     rate: Any = None,
     segment_types: Any = None,
@@ -92,12 +102,42 @@ def read_from_string(
 
 def read_timeline(data: str | bytes, source: str, options: ReadOptions) -> otio.schema.Timeline:
     """The one way a job becomes a timeline."""
-    return build_timeline(load_job(data, source, options), options)
+    return build_timeline(*load_job(data, source, options))
 
 
-def load_job(data: str | bytes, source: str, options: ReadOptions) -> Job:
-    """The one way saved or fetched results become a job: the adapter's and the command line's."""
-    return read_job(data, source, options.rate, options.strict)
+def load_job(data: str | bytes, source: str, options: ReadOptions) -> tuple[Job, ReadOptions]:
+    """The one way saved or fetched results become a job, the adapter's and
+    the command line's; with the options a ``media`` file adds."""
+    job = read_job(data, source, options.rate, options.strict)
+    return job, (options if options.media is None else with_media(job, options))
+
+
+def with_media(job: Job, options: ReadOptions) -> ReadOptions:
+    """The options with what the analysed video's local copy says: its start
+    timecode, its drop-frame flag and its path, unless given explicitly;
+    refused when it is not the video the job analysed."""
+    assert options.media is not None
+    try:
+        from otio_rekognition.detect.probe import probe_media
+    except ImportError as error:  # PyAV is the detect extra
+        raise AdapterArgumentError(
+            f"argument media: reading {options.media} needs {error.name}: pip install 'otio-rekognition[detect]'"
+        ) from None
+    try:
+        media = probe_media(options.media)
+    except RekognitionError as error:
+        raise AdapterArgumentError(f"argument media: {error}") from None
+    mismatch = job_media_mismatch(job, media.rate, media.frame_count, media.frame_size)
+    if mismatch:
+        raise AdapterArgumentError(
+            f"argument media: {options.media} is not the video {job.source} analysed: {mismatch}"
+        )
+    given: dict[str, Any] = {"media_url": options.media_url or media.url}
+    if options.source_timecode is None and media.start_timecode is not None:
+        given["source_timecode"] = media.start_timecode
+    if options.timecode == AUTO and media.drop_frame is not None and frames.is_drop_frame(job.rate):
+        given["timecode"] = DF if media.drop_frame else NDF
+    return dataclasses.replace(options, **given)
 
 
 def write_to_string(input_otio: otio.schema.Timeline, **unknown: Any) -> str:
@@ -116,6 +156,8 @@ def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **unknown: An
 READER_ARGUMENTS = (
     "start_timecode",
     "source_timecode",
+    "timecode",
+    "media",
     "media_url",
     "rate",
     "segment_types",

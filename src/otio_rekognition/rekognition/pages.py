@@ -82,6 +82,21 @@ class Job:
         return video_frame_size(self.info)
 
 
+def job_media_mismatch(
+    job: Job, rate: Fraction, frame_count: int | None, frame_size: tuple[int, int] | None
+) -> str | None:
+    """How a video differs from the one the job analysed (None when it does
+    not): another rate or size, or another length (a frame of slack, as
+    ``DurationMillis`` is rounded down)."""
+    if rate != job.rate:
+        return f"it is {frames.rate_text(rate)} fps, the job's video {frames.rate_text(job.rate)} fps"
+    if frame_size is not None and job.frame_size is not None and frame_size != job.frame_size:
+        return f"it is {frame_size[0]}x{frame_size[1]}, the job's video {job.frame_size[0]}x{job.frame_size[1]}"
+    if frame_count is not None and job.frame_count and abs(frame_count - job.frame_count) > 1:
+        return f"it has {frame_count} frames, the job's video {job.frame_count}"
+    return None
+
+
 def video_frame_size(info: Mapping[str, Any]) -> tuple[int, int] | None:
     """Width and height of the video from a job's ``VideoMetadata``, when it gives them."""
     videos = info.get("VideoMetadata")
@@ -315,6 +330,29 @@ def _video_frame_count(page: Mapping[str, Any], rate: Fraction, source: str) -> 
             f"got {shown(millis)}"
         )
     return frames.millis_to_frame(millis, rate)
+
+
+def response_text(document: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
+    """A response (or a list of pages) as JSON text people can read and diff:
+    the job's fields indented, one segment per line. Written by the C
+    encoder: an indented dump of 10,000 segments takes Python's a second."""
+    if not isinstance(document, Mapping):
+        return "[\n" + ",\n".join(_indented(page, "  ") for page in document) + "\n]\n"
+    return _indented(document, "") + "\n"
+
+
+def _indented(page: Mapping[str, Any], margin: str) -> str:
+    def line(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    fields = []
+    for key, value in page.items():
+        if key == "Segments" and isinstance(value, list) and value:
+            items = f",\n{margin}    ".join(line(segment) for segment in value)
+            fields.append(f'{margin}  "Segments": [\n{margin}    {items}\n{margin}  ]')
+        else:
+            fields.append(f"{margin}  {line(key)}: {line(value)}")
+    return f"{margin}{{\n" + ",\n".join(fields) + f"\n{margin}}}"
 
 
 def _check_shots_do_not_overlap(segments: Sequence[Segment], source: str) -> None:

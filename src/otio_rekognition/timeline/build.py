@@ -32,9 +32,11 @@ from otio_rekognition.timeline.metadata import (
     KIND_CUE,
     KIND_SHOT,
     METADATA_KEY,
+    fcp_xml_metadata,
     item_metadata,
     media_metadata,
     set_metadata,
+    timecode_metadata,
 )
 
 
@@ -93,7 +95,7 @@ def build_timeline(job: Job, options: ReadOptions) -> otio.schema.Timeline:
     timeline = otio.schema.Timeline(
         name=layout.name,
         global_start_time=RationalTime(layout.record_start, rate),
-        metadata={METADATA_KEY: _timeline_metadata(layout)},
+        metadata={METADATA_KEY: _timeline_metadata(layout), "fcp_xml": fcp_xml_metadata(layout.drop_frame)},
     )
     timeline.tracks.append(shot_track)
     for lane, lane_cues in enumerate(layout.cue_lanes):
@@ -123,6 +125,7 @@ def _timeline_metadata(layout: Layout) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "job": dict(job.info),
         "frame_rate": frames.rate_text(job.rate),
+        **timecode_metadata(layout.drop_frame),
         "media_url": layout.media_url,
         "page_count": job.page_count,
         "duplicates_dropped": job.duplicates_dropped,

@@ -18,7 +18,7 @@ from typing import Any
 import opentimelineio as otio
 
 from otio_rekognition import frames, names
-from otio_rekognition.arguments import ReadOptions, timecode_frame
+from otio_rekognition.arguments import AUTO, ReadOptions, counted_drop_frame, timecode_frame
 from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.pages import Job
 from otio_rekognition.rekognition.segments import Segment
@@ -32,6 +32,7 @@ from otio_rekognition.timeline.layout import (
     shot_name,
 )
 from otio_rekognition.timeline.metadata import KIND_CUE, KIND_MEDIA, KIND_SHOT, item_facts, video_frame_size
+from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
 from otio_rekognition.timeline.ranges import frame_of, source_range, timeline_rate
 
 # The kind of a marker that was not read from Rekognition.
@@ -86,22 +87,22 @@ class CutList:
     cue_tracks: tuple[tuple[Event, ...], ...]  # further video tracks
     locators: tuple[Locator, ...]  # in record order
     duration: int  # frames from the record start to the end of the last event
+    drop_frame: bool  # timecodes counted drop frame (only ever at 29.97 and 59.94)
     frame_size: tuple[int, int] | None = None  # width, height, when Rekognition reported them
 
-    @property
-    def drop_frame(self) -> bool:
-        return frames.is_drop_frame(self.rate)
-
     def timecode(self, frame: int) -> str:
-        """SMPTE timecode of a frame counted from 00:00:00:00."""
-        return frames.frame_to_timecode(frame, self.rate)
+        """SMPTE timecode of a frame counted from 00:00:00:00, drop frame or not as the cut list counts."""
+        return frames.frame_to_timecode(frame, self.rate, self.drop_frame)
 
 
-def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) -> CutList:
-    """Flatten ``timeline``. ``start_timecode`` overrides its global start time."""
+def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, timecode: str = AUTO) -> CutList:
+    """Flatten ``timeline``. ``start_timecode`` overrides its global start
+    time; ``timecode`` (auto, df, ndf) how timecodes are counted, auto being
+    as the timeline was read (drop frame at 29.97/59.94 for other timelines)."""
     rate = timeline_rate(timeline)
     _require_timecode(timeline.name, rate)
-    record_start = _record_start(timeline, rate, start_timecode)
+    drop_frame = counted_drop_frame(timecode, rate, recorded_drop_frame(timeline))
+    record_start = _record_start(timeline, rate, start_timecode, drop_frame)
     tracks = list(timeline.video_tracks())
     if not tracks:
         raise TimelineError(f"timeline {timeline.name!r} has no video track: nothing to export")
@@ -116,7 +117,9 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None) 
     locators.extend(
         _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in timeline.tracks.markers
     )
-    return _checked(timeline.name, rate, record_start, events, cue_tracks, locators, video_frame_size(timeline))
+    return _checked(
+        timeline.name, rate, drop_frame, record_start, events, cue_tracks, locators, video_frame_size(timeline)
+    )
 
 
 def job_cut_list(job: Job, options: ReadOptions) -> CutList:
@@ -150,12 +153,15 @@ def job_cut_list(job: Job, options: ReadOptions) -> CutList:
     cue_tracks = tuple(
         tuple(event(cue_name(cue), cue, KIND_CUE, cue_name(cue)) for cue in lane) for lane in layout.cue_lanes
     )
-    return _checked(layout.name, rate, layout.record_start, tuple(events), cue_tracks, locators, job.frame_size)
+    return _checked(
+        layout.name, rate, layout.drop_frame, layout.record_start, tuple(events), cue_tracks, locators, job.frame_size
+    )
 
 
 def _checked(
     name: str,
     rate: Fraction,
+    drop_frame: bool,
     record_start: int,
     events: tuple[Event, ...],
     cue_tracks: tuple[tuple[Event, ...], ...],
@@ -174,6 +180,7 @@ def _checked(
         cue_tracks=cue_tracks,
         locators=tuple(locators),
         duration=max((event.record_first + event.length for event in every_event), default=0),
+        drop_frame=drop_frame,
         frame_size=frame_size,
     )
 
@@ -268,9 +275,8 @@ def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], 
     return known[key]
 
 
-def _record_start(timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None) -> int:
-    given = timecode_frame("start_timecode", start_timecode, rate)
-    if given is not None:
-        return given
+def _record_start(timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None, drop_frame: bool) -> int:
+    if start_timecode is not None:
+        return timecode_frame("start_timecode", start_timecode, rate, drop_frame)
     start = timeline.global_start_time
     return frame_of(start, rate) if start is not None else 0

@@ -10,12 +10,13 @@ list, so both follow these rules and cannot drift apart.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from otio_rekognition import names
-from otio_rekognition.arguments import ReadOptions, timecode_frame
+from otio_rekognition import frames, names
+from otio_rekognition.arguments import ReadOptions, counted_drop_frame, timecode_frame
 from otio_rekognition.rekognition.pages import Job
 from otio_rekognition.rekognition.segments import Segment
 from otio_rekognition.rekognition.vocabulary import SHOT, TECHNICAL_CUE
@@ -23,6 +24,8 @@ from otio_rekognition.rekognition.vocabulary import SHOT, TECHNICAL_CUE
 SHOT_TRACK_NAME = "Shots"
 CUE_TRACK_NAME = "Technical cues"
 DEFAULT_NAME = "Rekognition segments"
+# The sequence start Resolve, Premiere, Avid and Final Cut Pro give a new timeline.
+DEFAULT_START, DEFAULT_START_DF = "01:00:00:00", "01:00:00;00"
 
 # OTIO's marker colour names. Avid locators have exactly eight colours, so
 # each cue type keeps its own.
@@ -45,6 +48,7 @@ class Layout:
 
     job: Job
     name: str
+    drop_frame: bool  # how timecodes are counted (see arguments.counted_drop_frame)
     record_start: int
     source_start: int  # the media's own start timecode, as a frame
     media_url: str
@@ -80,11 +84,15 @@ def lay_out(job: Job, options: ReadOptions) -> Layout:
     cues = tuple(segment for segment in segments if not segment.is_shot)
     starts = [shot.first_frame for shot in shots]
     media_url = _media_url(job, options)
+    drop_frame = counted_drop_frame(options.timecode, job.rate)
     return Layout(
         job=job,
         name=_timeline_name(job),
-        record_start=timecode_frame("start_timecode", options.start_timecode, job.rate) or 0,
-        source_start=timecode_frame("source_timecode", options.source_timecode, job.rate) or 0,
+        drop_frame=drop_frame,
+        record_start=_record_start(options.start_timecode, job.rate, drop_frame),
+        source_start=0
+        if options.source_timecode is None
+        else timecode_frame("source_timecode", options.source_timecode, job.rate, drop_frame),
         media_url=media_url,
         reel=names.reel_name(names.media_name(media_url)),
         shots=shots,
@@ -94,6 +102,14 @@ def lay_out(job: Job, options: ReadOptions) -> Layout:
         shot_markers=options.shot_markers,
         kept=len(segments),
     )
+
+
+def _record_start(start_timecode: str | None, rate: Fraction, drop_frame: bool) -> int:
+    if start_timecode is not None:
+        return timecode_frame("start_timecode", start_timecode, rate, drop_frame)
+    if not frames.is_smpte_rate(rate):  # no timecode (12.5 fps): an hour all the same
+        return math.floor(3600 * rate)
+    return timecode_frame("start_timecode", DEFAULT_START_DF if drop_frame else DEFAULT_START, rate, drop_frame)
 
 
 def shot_name(shot: Segment, number: int) -> str:

@@ -138,6 +138,31 @@ def timeline_values(timeline: otio.schema.Timeline) -> dict[str, Any]:
     return values if isinstance(values, dict) else {}
 
 
+def counted_drop_frame(timeline: otio.schema.Timeline) -> bool | None:
+    """Whether the timeline was read counting timecodes drop frame (None: not said)."""
+    counting = timeline_values(timeline).get("timecode")
+    return {"DF": True, "NDF": False}.get(counting) if isinstance(counting, str) else None
+
+
+def timecode_metadata(drop_frame: bool) -> dict[str, Any]:
+    """How timecodes are counted, in the timeline's ``rekognition`` metadata
+    and where OTIO's own FCP7 XML writer looks for it."""
+    return {"timecode": "DF" if drop_frame else "NDF"}
+
+
+def fcp_xml_metadata(drop_frame: bool) -> dict[str, Any]:
+    """Where OTIO's own FCP7 XML writer looks for the sequence's timecode count."""
+    return {"timecode": {"displayformat": "DF" if drop_frame else "NDF"}}
+
+
+def set_counting(timeline: otio.schema.Timeline, drop_frame: bool) -> None:
+    """Record how the timeline's timecodes are counted (a timeline read from a .otio file)."""
+    values = timeline_values(timeline)
+    values.update(timecode_metadata(drop_frame))
+    timeline.metadata[METADATA_KEY] = values
+    timeline.metadata["fcp_xml"] = fcp_xml_metadata(drop_frame)
+
+
 def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
     """Width and height Rekognition reported for the video, if the timeline
     still carries its ``VideoMetadata``."""

@@ -7,7 +7,6 @@ by hand, a marker added) becomes a segment computed from its ranges.
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Sequence
 from fractions import Fraction
@@ -18,6 +17,7 @@ import opentimelineio as otio
 from otio_rekognition import frames
 from otio_rekognition.errors import RekognitionError, RekognitionWarning, TimelineError
 from otio_rekognition.rekognition.pages import read_job
+from otio_rekognition.rekognition.pages import response_text as written_text
 from otio_rekognition.rekognition.segments import build_segment, segment_details
 from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, SHOT, SUCCEEDED, TECHNICAL_CUE
 from otio_rekognition.timeline.metadata import (
@@ -57,7 +57,7 @@ def response_text(timeline: otio.schema.Timeline) -> str:
     """The response as pretty-printed JSON, checked by this package's own
     reader: never a file that cannot be read back."""
     try:
-        text = json.dumps(timeline_to_response(timeline), indent=2, allow_nan=False) + "\n"
+        text = written_text(timeline_to_response(timeline))
     except ValueError as error:
         raise TimelineError(f"timeline {timeline.name!r}: not writable as JSON: {error}") from None
     with warnings.catch_warnings():
@@ -121,9 +121,9 @@ def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Foun
             clip_range = source_range(clip)
             first, count = frame_of(clip_range.start_time, rate) - offset, frame_of(clip_range.duration, rate)
             if count > 0 and kind in (KIND_SHOT, None):
-                shots.append(_found(clip, SHOT, clip.name, first, count, rate))
+                shots.append(_found(clip, SHOT, clip.name, first, count))
             elif count > 0 and kind == KIND_CUE:
-                add_cue(_found(clip, TECHNICAL_CUE, clip.name, first, count, rate))
+                add_cue(_found(clip, TECHNICAL_CUE, clip.name, first, count))
             for marker in clip.markers:
                 add_cue(_cue_from_marker(marker, offset, rate))
     for marker in timeline.tracks.markers:
@@ -137,10 +137,10 @@ def _cue_from_marker(marker: otio.schema.Marker, offset: int, rate: Fraction) ->
         return None
     first = frame_of(marker.marked_range.start_time, rate) - offset
     count = frame_of(marker.marked_range.duration, rate)
-    return _found(marker, TECHNICAL_CUE, marker.name, first, max(count, 1), rate)
+    return _found(marker, TECHNICAL_CUE, marker.name, first, max(count, 1))
 
 
-def _found(item: Any, segment_type: str, label: str, first: int, count: int, rate: Fraction) -> _Found:
+def _found(item: Any, segment_type: str, label: str, first: int, count: int) -> _Found:
     if first < 0:
         raise TimelineError(f"{type(item).__name__} {item.name!r} starts before its media: no frame number for it")
     original = read_segment(item)

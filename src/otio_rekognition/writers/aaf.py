@@ -126,7 +126,7 @@ def _mob_chain(aaf: Any, source: _Source, cuts: CutList) -> Any:
     tape.descriptor = aaf.create.TapeDescriptor()
     # A SourceClip without a mob ID: the tape is where the material originates.
     _add_slot(tape, rate, aaf.create.SourceClip(length=source.length, media_kind=_PICTURE))
-    _add_slot(tape, rate, _timecode(aaf, source.start, source.length, rate))
+    _add_slot(tape, rate, _timecode(aaf, source.start, source.length, cuts))
 
     file = aaf.create.SourceMob(source.name)
     file.mob_id = _mob_id(source, rate, "file")
@@ -169,10 +169,10 @@ def _reference(aaf: Any, mob: Any, start: int, length: int) -> Any:
     return aaf.create.SourceClip(start=start, length=length, mob_id=mob.mob_id, slot_id=1, media_kind=_PICTURE)
 
 
-def _timecode(aaf: Any, start: int, length: int, rate: Fraction) -> Any:
+def _timecode(aaf: Any, start: int, length: int, cuts: CutList) -> Any:
     # FPS is the nominal rate (24 at 23.976); Start is in edit units, real
     # frames, so a drop-frame start needs no conversion.
-    timecode = aaf.create.Timecode(round(rate), drop=frames.is_drop_frame(rate), length=length)
+    timecode = aaf.create.Timecode(round(cuts.rate), drop=cuts.drop_frame, length=length)
     timecode.start = start
     return timecode
 
@@ -200,7 +200,7 @@ def _descriptor(aaf: Any, source: _Source, rate: Fraction, frame_size: tuple[int
 def _composition(aaf: Any, cuts: CutList, masters: Mapping[str, _Master]) -> None:
     mob = aaf.create.CompositionMob(cuts.name)
     mob.usage = "Usage_TopLevel"
-    _add_slot(mob, cuts.rate, _timecode(aaf, cuts.record_start, cuts.duration, cuts.rate), _TIMECODE_SLOT, name="TC1")
+    _add_slot(mob, cuts.rate, _timecode(aaf, cuts.record_start, cuts.duration, cuts), _TIMECODE_SLOT, name="TC1")
     tracks = (cuts.events, *cuts.cue_tracks)
     for track, events in enumerate(tracks, 1):
         _add_slot(mob, cuts.rate, _sequence(aaf, events, masters), _SHOTS_SLOT + track - 1, track, f"V{track}")

@@ -1,0 +1,67 @@
+"""What a local copy of the analysed video says of itself: frame rate, frame
+count, size, and the start timecode of its timecode track (QuickTime tmcd,
+MXF, or the stream's timecode tag), drop frame or not.
+
+Rekognition counts every timecode from 00:00:00:00 and ignores the file's
+own; a conform needs it back. PyAV is imported when a file is probed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from otio_rekognition import frames
+from otio_rekognition.errors import RekognitionError
+
+
+class ProbeError(RekognitionError):
+    """A media file that cannot be read: no such file, no video stream, not a video."""
+
+
+@dataclass(frozen=True)
+class MediaProbe:
+    url: str  # an absolute file:// URL
+    rate: Fraction
+    frame_count: int | None
+    frame_size: tuple[int, int]
+    start_timecode: str | None  # as the file writes it: ';' before the frames for drop frame
+    drop_frame: bool | None  # None when the file has no timecode
+
+
+def probe_media(path: str | os.PathLike[str]) -> MediaProbe:
+    import av
+
+    location = Path(path)
+    try:
+        container = av.open(str(location))
+    except FileNotFoundError:
+        raise ProbeError(f"{location}: no such file") from None
+    except (av.FFmpegError, OSError) as error:
+        raise ProbeError(
+            f"{location}: not a video ffmpeg can read ({getattr(error, 'strerror', None) or error})"
+        ) from None
+    with container:
+        if not container.streams.video:
+            raise ProbeError(f"{location}: no video stream")
+        video = container.streams.video[0]
+        rate_value = video.average_rate or video.guessed_rate or video.base_rate
+        if not rate_value:
+            raise ProbeError(f"{location}: the video stream has no frame rate")
+        rate = frames.snap_rate(float(rate_value))
+        tags = [video.metadata, *(stream.metadata for stream in container.streams.data), container.metadata]
+        timecode = next((tag["timecode"] for tag in tags if tag.get("timecode")), None)
+        count = video.frames or None
+        if count is None and video.duration is not None and video.time_base is not None:
+            count = round(video.duration * video.time_base * rate)
+        context = video.codec_context
+        return MediaProbe(
+            url=location.resolve().as_uri(),
+            rate=rate,
+            frame_count=count,
+            frame_size=(context.width, context.height),
+            start_timecode=timecode,
+            drop_frame=None if timecode is None else frames.written_drop_frame(timecode),
+        )

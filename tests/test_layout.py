@@ -1,0 +1,83 @@
+"""The package's shape: stages that only look downstream, a light package
+import, every folder in the wheel, every adapter argument listed by OTIO."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, shared_file
+
+PACKAGE = ROOT / "src" / "otio_rekognition"
+# What each stage may import from this package: nothing downstream of it.
+ALLOWED = {
+    "rekognition": {"rekognition", "frames", "errors"},
+    "timeline": {"timeline", "rekognition", "frames", "errors", "names", "arguments"},
+    "writers": {"writers", "timeline.cutlist", "frames", "errors", "names", "output"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The package's modules a file imports, as ``timeline.cutlist``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module == "otio_rekognition":
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("otio_rekognition."):
+            found.add(str(node.module).removeprefix("otio_rekognition."))
+        elif isinstance(node, ast.Import):
+            found.update(a.name.removeprefix("otio_rekognition.") for a in node.names if a.name.startswith("otio_"))
+    return found
+
+
+@pytest.mark.parametrize("stage", sorted(ALLOWED))
+def test_stages_import_only_upstream(stage: str) -> None:
+    for path in sorted((PACKAGE / stage).glob("*.py")):
+        for module in imported_modules(path):
+            assert any(module == allowed or module.startswith(f"{allowed}.") for allowed in ALLOWED[stage]), (
+                f"{path.relative_to(ROOT)} imports otio_rekognition.{module}"
+            )
+
+
+def test_writers_never_call_the_parser() -> None:
+    for path in (PACKAGE / "writers").glob("*.py"):
+        assert "parse_segment" not in path.read_text(), path
+
+
+def test_importing_the_package_is_light() -> None:
+    """OTIO imports every plugin package when it starts."""
+    code = "import sys, otio_rekognition; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+    code += "('boto3', 'botocore', 'aaf2', 'av', 'numpy', 'scenedetect', 'opentimelineio', 'lxml')))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+def test_every_folder_is_a_package_the_wheel_finds() -> None:
+    for folder in PACKAGE.rglob("*"):
+        if folder.is_dir() and folder.name != "__pycache__" and any(folder.glob("*.py")):
+            assert (folder / "__init__.py").exists(), f"{folder} would drop out of the wheel"
+
+
+def test_otiopluginfo_lists_every_argument() -> None:
+    listing = subprocess.run(
+        [str(Path(sys.executable).with_name("otiopluginfo")), "rekognition*"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for line in (
+        "read_from_file args: ['filepath', 'start_timecode', 'source_timecode', 'timecode', 'media', 'media_url', "
+        "'rate', "
+        "'segment_types', 'cue_types', 'min_confidence', 'cue_track', 'shot_markers', 'strict']",
+        "write_to_file args: ['input_otio', 'filepath', 'flavor', 'start_timecode', 'timecode']",
+        "write_to_file args: ['input_otio', 'filepath', 'version', 'chapter_markers', 'start_timecode', 'timecode']",
+        "write_to_file args: ['input_otio', 'filepath', 'start_timecode', 'timecode']",
+    ):
+        assert line in listing
+
+
+def test_a_missing_shared_folder_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match=r"is missing: the tests need the team's shared folder .* SHARED="):
+        shared_file(tmp_path / "nowhere" / "page1.json")
