@@ -5,7 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 SAMPLE ?= sample_media/demo_2997df.json
-START ?= 01:00:00:00
+# Empty: the tool's default record start, 01:00:00:00 (01:00:00;00 in drop frame).
+START ?=
 VIDEO ?= sample_media/demo_2997df.mp4
 SHARED ?= ../shared
 
@@ -22,12 +23,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	mkdir -p $(OUT)
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.otio
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.edl --start-timecode '$(START)'
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo-markers.edl --start-timecode '$(START)' --edl-flavor resolve-markers
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.xml --start-timecode '$(START)'
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml --start-timecode '$(START)'
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf --start-timecode '$(START)'
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.edl $(if $(START),--start-timecode '$(START)')
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo-markers.edl $(if $(START),--start-timecode '$(START)') --edl-flavor resolve-markers
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.xml $(if $(START),--start-timecode '$(START)')
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml $(if $(START),--start-timecode '$(START)')
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf $(if $(START),--start-timecode '$(START)')
 	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.rekognition.json -O rekognition
+	# A camera file's own timecode (29.97 non-drop, 01:00:00:00) read from the media and used in the EDL.
+	$(BIN)/otio-rekognition convert sample_media/tc_2997ndf.json -o $(OUT)/media-timecode.edl --media sample_media/tc_2997ndf.mov
 	# The same path without AWS: detect shots and cues in the sample video, then convert.
 	$(BIN)/otio-rekognition detect $(VIDEO) -o $(OUT)/detected.json
 	$(BIN)/otio-rekognition convert $(OUT)/detected.json -o $(OUT)/detected.fcpxml --media-url $(abspath $(VIDEO))
@@ -43,6 +46,7 @@ test: lint
 samples: $(VENV)/.installed
 	$(BIN)/python sample_media/make_samples.py
 	$(BIN)/python sample_media/make_video.py
+	$(BIN)/python sample_media/make_timecode_media.py
 
 clean:
 	rm -rf $(VENV) $(OUT)

@@ -474,3 +474,15 @@ def test_truncated_file_warns_and_covers_what_was_decoded(tmp_path: Path) -> Non
         response = detect(str(truncated), segment_types=["TECHNICAL_CUE"])
     last = max(segment["EndFrameNumber"] for segment in response["Segments"])
     assert last < response["VideoMetadata"][0]["DurationMillis"] * 25 / 1000 < 681
+
+
+def test_detect_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from otio_rekognition.cli import main
+
+    monkeypatch.setitem(sys.modules, "av", None)  # what an install without the extra has
+    assert main(["detect", str(SAMPLES / "demo_25.mp4"), "-o", str(tmp_path / "x.json")]) == 1
+    assert capsys.readouterr().err == (
+        "otio-rekognition: error: detect needs av: pip install 'otio-rekognition[detect]'\n"
+    )
+    assert not (tmp_path / "x.json").exists()

@@ -14,7 +14,7 @@ from helpers import ROOT, shared_file
 PACKAGE = ROOT / "src" / "otio_rekognition"
 # What each stage may import from this package: nothing downstream of it.
 ALLOWED = {
-    "rekognition": {"rekognition", "frames", "errors"},
+    "rekognition": {"rekognition", "frames", "errors", "names"},
     "timeline": {"timeline", "rekognition", "frames", "errors", "names", "arguments"},
     "writers": {"writers", "timeline.cutlist", "frames", "errors", "names", "output"},
 }

@@ -4,13 +4,14 @@ into a float, ``true`` stays a string, ``True`` becomes a bool)."""
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any
 
-from otio_rekognition import frames
+from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning
 from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, segment_types
 
@@ -126,6 +127,12 @@ def timecode_frame(name: str, timecode: Any, rate: Fraction, drop_frame: bool) -
     return frame
 
 
+def _media_url(name: str, value: Any) -> str:
+    """A URL as given; a local path as an absolute file:// URL (a relative
+    one from the working folder), as editors need it."""
+    return names.media_url(_text(name, value), os.getcwd())
+
+
 def _rate(name: str, value: Any) -> Fraction:
     try:
         return frames.parse_rate(value)
@@ -185,7 +192,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "source_timecode": timecode_text,
     "timecode": timecode_mode,
     "media": _text,
-    "media_url": _text,
+    "media_url": _media_url,
     "rate": _rate,
     "segment_types": _segment_types,
     "cue_types": _choices(CUE_TYPES),

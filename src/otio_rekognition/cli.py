@@ -143,20 +143,20 @@ def fetch(arguments: argparse.Namespace) -> int:
 
 
 def detect_video(arguments: argparse.Namespace) -> int:
-    try:
-        from otio_rekognition.detect.detector import DETECTED_CUE_TYPES, UNDETECTED_CUE_TYPES, detect
-    except ImportError as error:  # the detector's libraries are an extra
-        raise RekognitionError(f"detect needs {error.name}: pip install 'otio-rekognition[detect]'") from None
+    from otio_rekognition.detect.detector import DETECTED_CUE_TYPES, UNDETECTED_CUE_TYPES, detect
 
     names = ("black_max_pixel_threshold", "black_min_coverage", "shot_detector", "shot_threshold",
              "min_shot_frames", "dissolve_threshold", "max_dissolve_frames")  # fmt: skip
-    with _progress_bar(arguments.video) as progress:
-        response = detect(
-            arguments.video,
-            segment_types=tuple(arguments.segment_types.split(",")),
-            progress=progress,
-            **{name: getattr(arguments, name) for name in names},
-        )
+    try:
+        with _progress_bar(arguments.video) as progress:
+            response = detect(
+                arguments.video,
+                segment_types=tuple(arguments.segment_types.split(",")),
+                progress=progress,
+                **{name: getattr(arguments, name) for name in names},
+            )
+    except ImportError as error:  # PyAV, PySceneDetect, numpy and tqdm are the detect extra, imported when used
+        raise RekognitionError(f"detect needs {error.name}: pip install 'otio-rekognition[detect]'") from None
     write_atomically(arguments.output, response_text(response))
     shots = sum(segment["Type"] == "SHOT" for segment in response["Segments"])
     print(

@@ -5,29 +5,47 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import PurePosixPath, PureWindowsPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _NOT_REEL = re.compile(r"[^A-Z0-9]+")
 REEL_LENGTH = 8
 
 
+_WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]|^\\\\")
+
+
 def media_name(url: str) -> str:
-    """The file name a media URL points at (``s3://b/shows/ep1.mov`` -> ``ep1.mov``)."""
-    path = urlsplit(url).path or url
-    return unquote(posixpath.basename(path.rstrip("/"))) or url
+    """The file name a media URL or path points at (``s3://b/shows/ep1.mov``,
+    ``file:///m/Ep%20%231.mov``, ``C:\\m\\ep1.mov`` -> ``ep1.mov``, ``Ep #1.mov``)."""
+    if _WINDOWS_PATH.match(url):
+        return PureWindowsPath(url).name or url
+    if "://" not in url:
+        return posixpath.basename(url.rstrip("/")) or url
+    parts = urlsplit(url)
+    return unquote(posixpath.basename(parts.path.rstrip("/"))) or parts.netloc or url
 
 
-def media_url(url: str) -> str:
-    """The URL to write for media: an absolute path becomes a file:// URL
-    (editors relink a plain path only in that form); s3:// and other URLs stay
-    as they are, for the editor to relink."""
+def media_url(url: str, folder: str | None = None) -> str:
+    """The URL to write for media: a path becomes a file:// URL, percent
+    encoded (Final Cut Pro and Premiere relink only that form; a relative
+    path is taken from ``folder``); s3:// and other URLs stay as they are,
+    for the editor to relink by file name."""
     text = safe_name(url)
-    if "://" not in text:
-        for path in (PurePosixPath(text), PureWindowsPath(text)):
-            if path.is_absolute():
-                return path.as_uri()
-    return text
+    if _WINDOWS_PATH.match(text):
+        return PureWindowsPath(text).as_uri()
+    if "://" in text:
+        return text
+    path = PurePosixPath(text)
+    if not path.is_absolute() and folder is not None:
+        path = PurePosixPath(folder) / path
+    return path.as_uri() if path.is_absolute() else text
+
+
+def s3_url(bucket: str, key: str) -> str:
+    """``s3://bucket/key`` with the key percent encoded, so that a key with
+    ``#``, ``?``, ``%`` or spaces keeps its real file name."""
+    return f"s3://{bucket}/{quote(key, safe='/')}"
 
 
 def safe_name(name: str) -> str:

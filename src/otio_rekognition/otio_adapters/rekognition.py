@@ -117,14 +117,14 @@ def with_media(job: Job, options: ReadOptions) -> ReadOptions:
     timecode, its drop-frame flag and its path, unless given explicitly;
     refused when it is not the video the job analysed."""
     assert options.media is not None
+    from otio_rekognition.detect.probe import probe_media
+
     try:
-        from otio_rekognition.detect.probe import probe_media
+        media = probe_media(options.media)
     except ImportError as error:  # PyAV is the detect extra
         raise AdapterArgumentError(
             f"argument media: reading {options.media} needs {error.name}: pip install 'otio-rekognition[detect]'"
         ) from None
-    try:
-        media = probe_media(options.media)
     except RekognitionError as error:
         raise AdapterArgumentError(f"argument media: {error}") from None
     mismatch = job_media_mismatch(job, media.rate, media.frame_count, media.frame_size)

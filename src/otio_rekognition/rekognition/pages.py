@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, TypeGuard
 
-from otio_rekognition import frames
+from otio_rekognition import frames, names
 from otio_rekognition.errors import (
     IncompleteJobError,
     JobFailedError,
@@ -74,7 +74,7 @@ class Job:
         video = self.info.get("Video")
         s3 = video.get("S3Object") if isinstance(video, dict) else None
         if isinstance(s3, dict) and isinstance(s3.get("Bucket"), str) and isinstance(s3.get("Name"), str):
-            return f"s3://{s3['Bucket']}/{s3['Name']}"
+            return names.s3_url(s3["Bucket"], s3["Name"])
         return None
 
     @property
