@@ -77,7 +77,11 @@ def test_incomplete_job_warns_in_one_line_and_fails_with_strict(
         ),
         (["convert", "{tmp}/missing.json", "-o", "{tmp}/x.otio"], EXIT_INPUT, "missing.json: cannot read"),
         (["convert", "{input}", "-o", "{tmp}/no/such/folder/x.otio"], EXIT_OUTPUT, "cannot write there"),
-        (["convert", "{input}", "-o", "{tmp}/x.otio", "--min-confidence", "200"], EXIT_INPUT, "min_confidence"),
+        (
+            ["convert", "{input}", "-o", "{tmp}/x.otio", "--min-confidence", "200"],
+            EXIT_INPUT,
+            "--min-confidence: expected a number from 0 to 100",
+        ),
         (["convert", "{input}", "-o", "{tmp}/x.otio", "--start-timecode", "01:00:00;00"], EXIT_INPUT, "no drop frame"),
     ],
 )

@@ -199,8 +199,10 @@ def cli_mismatch(outcome: Outcome, case: Case, status: int, lines: list[str], in
         return "failed but wrote the output file"
     if len(errors) != 1:
         return f"expected exactly one error line, got {len(errors)}: {lines[:3]}"
-    if outcome.text not in errors[0]:
-        return f"error line does not say {outcome.text!r}: {errors[0][:300]}"
+    # The command line names an option as the user typed it: --min-confidence, not min_confidence.
+    said = f"--{outcome.text.replace('_', '-')}" if outcome.error is AdapterArgumentError else outcome.text
+    if said not in errors[0]:
+        return f"error line does not say {said!r}: {errors[0][:300]}"
     if outcome.error is not AdapterArgumentError and str(inputs) not in errors[0]:
         return f"error line does not name the input: {errors[0][:300]}"
     if len(errors[0]) > MAX_MESSAGE + len(ERROR_PREFIX) + len(str(inputs)):

@@ -11,11 +11,12 @@ import argparse
 import contextlib
 import dataclasses
 import re
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 from urllib.parse import unquote, urlsplit
 
 import opentimelineio as otio
@@ -29,9 +30,15 @@ from otio_rekognition.arguments import (
     timecode_frame,
     timecode_mode,
 )
-from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError, TimelineError
+from otio_rekognition.errors import (
+    AdapterArgumentError,
+    RekognitionError,
+    RekognitionWarning,
+    ResponseFormatError,
+    TimelineError,
+)
 from otio_rekognition.otio_adapters.rekognition import load_job
-from otio_rekognition.output import atomic_path, write_atomically
+from otio_rekognition.output import atomic_path, same_file, write_atomically
 from otio_rekognition.rekognition.pages import Job, response_text
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.cutlist import job_cut_list
@@ -68,25 +75,50 @@ _READ_OPTIONS = ("start_timecode", "timecode", *_JSON_ONLY, "strict")
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP: raised in the main thread so that every temporary
+    file is removed on the way out, as Ctrl-C (KeyboardInterrupt) does."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
     warnings.showwarning = _show_warning
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return int(arguments.run(arguments))
     except RekognitionError as error:
         # AWS errors carry a status per class (see otio_rekognition.aws).
-        return _fail(str(error), getattr(error, "exit_status", EXIT_INPUT))
+        return _fail(_in_flags(str(error)), getattr(error, "exit_status", EXIT_INPUT))
     except otio.exceptions.OTIOError as error:
         return _fail(" ".join([*getattr(arguments, "inputs", [])[:1], str(error)]), EXIT_INPUT)
     except OSError as error:
         return _fail(f"{error.filename or ''}: {error.strerror or error}".lstrip(": "), EXIT_OUTPUT)
+    except MemoryError:
+        return _fail("out of memory: the input is too large for this machine", EXIT_INPUT)
     except KeyboardInterrupt:
         return _fail("interrupted; no output was written", 130)
+    except _Stopped as stopped:
+        return _fail(f"stopped by {signal.Signals(stopped.signum).name}; no output was written", 128 + stopped.signum)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
 
 
 def convert(arguments: argparse.Namespace) -> int:
     adapter = _adapter_for(arguments.output, arguments.format)
+    for name in arguments.inputs:
+        if same_file(name, arguments.output) and not arguments.force:
+            raise AdapterArgumentError(f"{arguments.output}: is also an input; write elsewhere, or pass --force")
+    _warn_unused_writer_options(arguments, adapter)
     read_options = {name: getattr(arguments, name) for name in _READ_OPTIONS}
     _export(_load(arguments, read_options), arguments, adapter, " + ".join(arguments.inputs))
     return 0
@@ -145,6 +177,11 @@ def fetch(arguments: argparse.Namespace) -> int:
 def detect_video(arguments: argparse.Namespace) -> int:
     from otio_rekognition.detect.detector import DETECTED_CUE_TYPES, UNDETECTED_CUE_TYPES, detect
 
+    if Path(arguments.output).suffix.lower() != ".json" and arguments.output != "-":
+        raise AdapterArgumentError(
+            f"{arguments.output}: detect writes a GetSegmentDetection response (JSON): "
+            "use -o NAME.json, then convert it to any format"
+        )
     names = ("black_max_pixel_threshold", "black_min_coverage", "shot_detector", "shot_threshold",
              "min_shot_frames", "dissolve_threshold", "max_dissolve_frames")  # fmt: skip
     try:
@@ -238,6 +275,10 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
 
 def write_timeline(timeline: otio.schema.Timeline, path: str, adapter: str, **arguments: Any) -> None:
     """Write ``timeline`` through OTIO's adapter of that name, whole or not at all."""
+    if adapter == "otio_json":
+        # OTIO's own file writer does not report a short write (a full disk): write the text ourselves.
+        write_atomically(path, otio.adapters.write_to_string(timeline, adapter_name=adapter, **arguments))
+        return
     if adapter == "otioz":
         # Remote media (s3://) cannot be bundled; its URL stays in the timeline.
         arguments["media_policy"] = "MissingIfNotFile"
@@ -245,10 +286,21 @@ def write_timeline(timeline: otio.schema.Timeline, path: str, adapter: str, **ar
         otio.adapters.write_to_file(timeline, str(temporary), adapter_name=adapter, **arguments)
 
 
+def _warn_unused_writer_options(arguments: argparse.Namespace, adapter: str) -> None:
+    used = _WRITER_OPTIONS.get(adapter, {})
+    for options in _WRITER_OPTIONS.values():
+        for option in options:
+            if option not in used and getattr(arguments, option, None) is not None:
+                flag = "--" + option.replace("_", "-")
+                warnings.warn(f"{flag} does not apply to {arguments.output}: ignored", RekognitionWarning, stacklevel=2)
+
+
 def _wait_for(job_id: str, arguments: argparse.Namespace, connection: Any) -> None:
     from otio_rekognition import aws
 
     backoff = aws.Backoff(initial=arguments.poll_initial, maximum=max(arguments.poll_max, arguments.poll_initial))
+    if arguments.timeout is None:
+        print(f"{PROGRAM}: waiting for {job_id} with no time limit (--timeout sets one)", file=sys.stderr)
     status_line = _StatusLine(sys.stderr)
     try:
         result = aws.wait(
@@ -339,7 +391,7 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
                 f"{inputs[0]}: --{given[0].replace('_', '-')} applies to Rekognition JSON input only, "
                 "not to an OTIO timeline"
             )
-        timeline = otio.adapters.read_from_file(inputs[0])
+        timeline = _read_timeline_file(inputs[0])
         start, mode = read_options.get("start_timecode"), read_options.get("timecode")
         if start is not None or mode is not None:
             rate = timeline_rate(timeline)
@@ -368,6 +420,23 @@ def _job(data: str | bytes, source: str, read_options: dict[str, Any]) -> _Input
     return _Input(job=job, options=options)
 
 
+def _read_timeline_file(name: str) -> otio.schema.Timeline:
+    """An .otio or .otioz file; what cannot be read is the input's fault (status 1)."""
+    import zipfile
+
+    if not Path(name).is_file():
+        raise ResponseFormatError(f"{name}: cannot read: {'no such file' if not Path(name).exists() else 'not a file'}")
+    if name.lower().endswith(".otioz") and not zipfile.is_zipfile(name):
+        raise ResponseFormatError(f"{name}: not an .otioz file (a zip archive of an OTIO timeline)")
+    try:
+        timeline = otio.adapters.read_from_file(name)
+    except OSError as error:
+        raise ResponseFormatError(f"{name}: cannot read: {error.strerror or error}") from None
+    if not isinstance(timeline, otio.schema.Timeline):
+        raise ResponseFormatError(f"{name}: holds a {type(timeline).__name__}, not a timeline")
+    return timeline
+
+
 def _read_input(name: str) -> bytes:
     try:
         return Path(name).read_bytes()
@@ -376,8 +445,9 @@ def _read_input(name: str) -> bytes:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROGRAM,
+        formatter_class=_HelpFormatter,
         description="Amazon Rekognition Video segment detection results as frame-exact editing timelines.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -385,6 +455,7 @@ def _parser() -> argparse.ArgumentParser:
 
     convert_parser = commands.add_parser(
         "convert",
+        formatter_class=_HelpFormatter,
         help="convert a saved Rekognition job (or an OTIO timeline) to EDL, FCPXML, FCP7 XML, AAF or OTIO",
         description="Convert a GetSegmentDetection job saved as JSON (one response, an array of pages, or "
         "several pages one after the other; several files are merged as pages; - reads standard input), a job "
@@ -394,13 +465,17 @@ def _parser() -> argparse.ArgumentParser:
     convert_parser.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="job JSON file(s), - for stdin, rekognition://JOB_ID, or a .otio"
     )
-    convert_parser.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
+    convert_parser.add_argument(
+        "-o", "--output", required=True, help="output file (- for standard output); its suffix picks the format"
+    )
+    convert_parser.add_argument("--force", action="store_true", help="write even when the output is also an input")
     _add_conversion_options(convert_parser)
     _add_aws_options(convert_parser)
     convert_parser.set_defaults(run=convert, stdin=sys.stdin)
 
     start_parser = commands.add_parser(
         "start",
+        formatter_class=_HelpFormatter,
         help="start Rekognition segment detection on a video in S3 (and with --wait, convert the result)",
         description="StartSegmentDetection on s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for "
         "the job, fetches every page and converts the result like the convert command.",
@@ -424,13 +499,27 @@ def _parser() -> argparse.ArgumentParser:
     _add_aws_options(start_parser)
     start_parser.set_defaults(run=start)
 
-    wait_parser = commands.add_parser("wait", help="wait until a Rekognition job has finished")
+    wait_parser = commands.add_parser(
+        "wait",
+        formatter_class=_HelpFormatter,
+        help="wait until a Rekognition job has finished",
+        description="Wait until a segment detection job has finished: poll GetSegmentDetection with growing, "
+        "jittered delays (or, with --queue-url, wait for Rekognition's SNS completion message on an SQS queue). "
+        "Exits 0 when it SUCCEEDED, 19 when it FAILED, 21 at --timeout.",
+    )
     wait_parser.add_argument("job_id", metavar="JOB_ID")
     _add_wait_options(wait_parser)
     _add_aws_options(wait_parser)
     wait_parser.set_defaults(run=wait)
 
-    fetch_parser = commands.add_parser("fetch", help="fetch every page of a finished job as one JSON document")
+    fetch_parser = commands.add_parser(
+        "fetch",
+        formatter_class=_HelpFormatter,
+        help="fetch every page of a finished job as one JSON document",
+        description="Fetch every page of a finished segment detection job (MaxResults 1000, following "
+        "NextToken), check that the pages belong together, and write them as one GetSegmentDetection response "
+        "(or, with --raw-pages, the pages as sent). convert reads either.",
+    )
     fetch_parser.add_argument("job_id", metavar="JOB_ID")
     fetch_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
     fetch_parser.add_argument("--raw-pages", action="store_true", help="write the pages as sent (a JSON array)")
@@ -439,6 +528,7 @@ def _parser() -> argparse.ArgumentParser:
 
     detect_parser = commands.add_parser(
         "detect",
+        formatter_class=_HelpFormatter,
         help="find shots, black frames and colour bars in a local video, without AWS",
         description="Write a GetSegmentDetection response (JSON) for a local video: SHOT segments (dissolves and "
         "fades left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
@@ -467,7 +557,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
     parser.add_argument("--format", choices=tuple(FORMATS), help="output format, when the suffix does not say")
-    reading = parser.add_argument_group("reading the job (see the README's adapter argument table)")
+    reading = parser.add_argument_group("reading the job")
     reading.add_argument(
         "--start-timecode",
         help="record start (default 01:00:00:00; 01:00:00;00 when counting drop frame); quote a ';' in a shell",
@@ -520,6 +610,32 @@ def _add_aws_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--endpoint-url", help="Rekognition endpoint (a VPC endpoint or a test server)")
     connection.add_argument("--retry-mode", choices=("standard", "adaptive"), help="botocore retry mode (standard)")
     connection.add_argument("--max-attempts", type=int, help="attempts per call, retries included (10)")
+
+
+_FLAGS = {"version": "--fcpxml-version", "flavor": "--edl-flavor"}
+_ARGUMENT = re.compile(r"\bargument ([a-z_]+):")
+
+
+def _in_flags(message: str) -> str:
+    """An adapter's message in the command line's words: ``argument rate:``
+    becomes ``--rate:``, ``argument version:`` ``--fcpxml-version:``."""
+    return _ARGUMENT.sub(lambda match: _FLAGS.get(match[1], "--" + match[1].replace("_", "-")) + ":", message)
+
+
+class _Parser(argparse.ArgumentParser):
+    """One error line and a pointer to --help, not argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{PROGRAM}: error: {message} (see {self.prog} --help)\n")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Every option's default in --help, where it has one worth saying."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and "default" not in text
+        return f"{text} (default: %(default)s)" if shown and action.option_strings else text
 
 
 def _fail(message: str, status: int) -> int:

@@ -1,41 +1,122 @@
 """Writing output files so that a failed or interrupted run never leaves a
-half-written file where the user expects the result."""
+half-written file where the user expects the result.
+
+A regular file is written beside the target and renamed over it once it is
+complete and on disk (``fsync``: some file systems report a full disk only
+then). A FIFO, a terminal or a device such as ``/dev/null`` is written to as
+it is, never replaced by a file; ``-`` is standard output.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+STANDARD_OUTPUT = "-"
+# The temporary folder's name, kept short: a target name of up to 255
+# characters must still leave room for it on the same file system.
+_PREFIX = ".otio-rek-"
+
+
+class OutputError(OSError):
+    """The output cannot be written: one line naming the file and why."""
+
 
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """A path that does not exist yet, beside ``path``, for a writer to create;
-    renamed over ``path`` when the block succeeds, removed when it fails.
+    """A path that does not exist yet, for a writer to create; moved to
+    ``path`` when the block succeeds, removed when it fails or is interrupted.
 
     It lies in a fresh hidden folder because some writers (otioz, AAF) refuse
     to open a file that already exists."""
     target = Path(path)
+    stream_to = _stream_target(target)
+    folder = _temporary_folder(target if stream_to is None else Path(tempfile.gettempdir()) / "x")
+    temporary = folder / f"out{target.suffix[:16]}"
     try:
-        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    except OSError as error:
-        raise OSError(error.errno, f"cannot write there: {error.strerror}", str(target)) from None
-    temporary = folder / target.name
-    try:
-        yield temporary
+        try:
+            yield temporary
+        except OSError as error:  # a writer's own (temporary) file name means nothing to the user
+            reason = error.strerror if isinstance(error, OutputError) else f"cannot write it: {error.strerror or error}"
+            raise OutputError(error.errno, reason, str(target)) from None
+        if stream_to is not None:
+            _copy_to_stream(temporary, stream_to, target)
+            return
+        _sync(temporary, target)
         os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError as error:
+            raise OutputError(error.errno, f"cannot write it: {error.strerror}", str(target)) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` through :func:`atomic_path`."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     with atomic_path(path) as temporary:
-        temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        try:
+            temporary.write_bytes(data)
+        except OSError as error:
+            raise OutputError(error.errno, f"cannot write it: {error.strerror}", str(path)) from None
+
+
+def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one existing file."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def _stream_target(target: Path) -> int | None:
+    """The file descriptor kind of target that is written to in place: 1 for
+    ``-``, 0 for a FIFO, terminal or device; None for a regular file."""
+    if str(target) == STANDARD_OUTPUT:
+        return 1
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode):
+        raise OutputError(21, "is a folder: give a file name", str(target))
+    return None if stat.S_ISREG(mode) else 0
+
+
+def _temporary_folder(target: Path) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(prefix=_PREFIX, suffix=".partial", dir=target.parent))
+    except OSError as error:
+        raise OutputError(error.errno, f"cannot write there: {error.strerror}", str(target)) from None
+
+
+def _copy_to_stream(temporary: Path, stream_to: int, target: Path) -> None:
+    try:
+        data = temporary.read_bytes()
+        if stream_to == 1:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            with open(target, "wb") as stream:
+                stream.write(data)
+    except OSError as error:
+        raise OutputError(error.errno, f"cannot write it: {error.strerror}", str(target)) from None
+
+
+def _sync(temporary: Path, target: Path) -> None:
+    try:
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+    except OSError as error:
+        raise OutputError(error.errno, f"cannot write it: {error.strerror}", str(target)) from None
 
 
 def _mode_for(target: Path) -> int:

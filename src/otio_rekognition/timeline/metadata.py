@@ -201,7 +201,13 @@ def _to_any(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+        found = {}
+        for key in list(value.keys()):
+            try:  # a key with a NUL comes back cut short, and then cannot be looked up
+                found[key] = _plain(value[key])
+            except KeyError:
+                continue
+        return found
     if isinstance(value, Sequence) and not isinstance(value, str):
         return [_plain(item) for item in value]
     if isinstance(value, float):

@@ -14,6 +14,7 @@ MasterMob that every SourceClip of the sequence references.
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Mapping
@@ -98,6 +99,20 @@ class _Master:
 
 
 def _build(cuts: CutList, path: Path) -> None:
+    failure: OSError | None = None
+    try:
+        _write_file(cuts, path)
+    except OSError as error:
+        # Raised again without its traceback, which holds pyaaf2's half-written
+        # file open in reference cycles (a full disk): collected here, the file
+        # closes, or the disk stays busy.
+        failure = OSError(error.errno, error.strerror)
+    if failure is not None:
+        gc.collect()
+        raise failure
+
+
+def _write_file(cuts: CutList, path: Path) -> None:
     import aaf2
 
     with aaf2.open(str(path), "w") as aaf:
