@@ -17,6 +17,7 @@ import copy
 import hashlib
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +53,17 @@ class Fault:
     with_token: bool = False
     # The request takes effect, then its answer is lost (a start whose reply never arrived).
     after_processing: bool = False
+
+
+@dataclass
+class RawAnswer:
+    """Answer the next request with these bytes instead of the service's JSON:
+    a proxy's HTML page, a cut-off body, a server that hangs or trickles."""
+
+    body: bytes
+    status: int = 200
+    delay: float = 0.0  # seconds of silence before the answer
+    trickle: float = 0.0  # seconds between the body's bytes
 
 
 @dataclass
@@ -93,6 +105,7 @@ class FakeRekognition:
         self.jobs: dict[str, FakeJob] = {}
         self.faults: list[Fault] = []
         self.requests: list[Request] = []
+        self.raw_answers: list[RawAnswer] = []
         # What StartSegmentDetection jobs produce, and the statuses their polls see.
         self.start_result: dict[str, Any] = merged_response([DEFAULT_RESULT])
         self.start_statuses: list[str] = ["SUCCEEDED"]
@@ -101,6 +114,7 @@ class FakeRekognition:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
+        self._server.block_on_close = False  # a hanging answer must not hold the test's teardown
         self._server.fake = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.01,), name="fake-rekognition", daemon=True
@@ -233,6 +247,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         fake: FakeRekognition = self.server.fake  # type: ignore[attr-defined]
+        with fake._lock:
+            raw = fake.raw_answers.pop(0) if fake.raw_answers else None
+        if raw is not None:
+            self._answer_raw(raw)
+            return
         status, payload = fake.handle(self.headers.get("X-Amz-Target", ""), dict(self.headers.items()), body)
         data = json.dumps(payload).encode()
         self.send_response(status)
@@ -241,6 +260,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         self.end_headers()
         self.wfile.write(data)
+
+    def _answer_raw(self, raw: RawAnswer) -> None:
+        time.sleep(raw.delay)
+        self.send_response(raw.status)
+        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(raw.body)))
+        self.end_headers()
+        try:
+            for index in range(len(raw.body)):
+                self.wfile.write(raw.body[index : index + 1])
+                self.wfile.flush()
+                time.sleep(raw.trickle)
+        except OSError:  # the client gave up, as it should
+            pass
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: pytest shows the failing assertion, not an access log."""

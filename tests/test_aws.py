@@ -331,9 +331,12 @@ def test_settings_are_checked(settings: Callable[[], object], phrase: str) -> No
 
 
 def test_a_malformed_endpoint_is_one_error() -> None:
-    with pytest.raises(aws.AwsError) as error:
+    """Refused before any request: a typo is one line, not a connection error later."""
+    with pytest.raises(aws.InvalidRequestError) as error:
         aws.fetch("job", aws.Connection(region=REGION, endpoint_url="localhost 9000"))
-    assert_one_line(error, 10, "Invalid endpoint: localhost 9000")
+    message = str(error.value)
+    assert "\n" not in message and error.value.exit_status == 14
+    assert message.startswith("endpoint URL 'localhost 9000': expected http(s)://HOST[:PORT]")
 
 
 def test_credentials_never_travel_in_a_body_or_land_in_a_result(

@@ -225,3 +225,32 @@ def test_metadata_keys_otio_cannot_look_up_do_not_break_an_export(tmp_path: Path
 
     for name in ("rekognition", "edl", "fcpxml"):
         write_timeline(timeline, str(tmp_path / f"x.{name}"), FORMATS[name])
+
+
+# -- output correctness -------------------------------------------------------------
+
+
+def test_any_text_in_the_job_makes_well_formed_files(tmp_path: Path) -> None:
+    """U+FFFE, U+FFFF, C0 controls and a 40,000-character tag in the JobTag, a
+    cue type and the S3 key: every XML parses without lxml's huge-tree option
+    and validates, the AAF writes, the EDL stays one event per line."""
+    from helpers import apple_dtd
+    from lxml import etree
+
+    response = json.loads(sample("25").read_text())
+    response["JobTag"] = "tag\ufffe\uffff\x01\x1b[31m" + "x" * 40000
+    response["Video"] = {"S3Object": {"Bucket": "b", "Name": "shows/\x07Episode\ufffe #1%.mov"}}
+    cue = next(s for s in response["Segments"] if s["Type"] == "TECHNICAL_CUE")
+    cue["TechnicalCueSegment"]["Type"] = "Future\uffffCue\x00" + "y" * 40000
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps(response))
+    for suffix, dtd in ((".fcpxml", "FCPXMLv1_10.dtd"), (".xml", "xmeml_v5.dtd")):
+        output = tmp_path / f"out{suffix}"
+        assert main(["convert", str(job), "-o", str(output)]) == 0
+        document = etree.parse(str(output), etree.XMLParser(huge_tree=False))
+        assert apple_dtd(dtd).validate(document), dtd
+        assert "\ufffe" not in output.read_text() and len(max(output.read_text().split('"'), key=len)) < 9000
+    assert main(["convert", str(job), "-o", str(tmp_path / "out.aaf")]) == 0
+    edl = tmp_path / "out.edl"
+    assert main(["convert", str(job), "-o", str(edl)]) == 0
+    assert "* SOURCE FILE: Episode #1%.mov" in edl.read_text()

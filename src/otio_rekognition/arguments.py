@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any
+from urllib.parse import urlsplit
 
 from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning
@@ -130,7 +131,12 @@ def timecode_frame(name: str, timecode: Any, rate: Fraction, drop_frame: bool) -
 def _media_url(name: str, value: Any) -> str:
     """A URL as given; a local path as an absolute file:// URL (a relative
     one from the working folder), as editors need it."""
-    return names.media_url(_text(name, value), os.getcwd())
+    text = _text(name, value)
+    try:
+        urlsplit(text).port  # noqa: B018 - urlsplit checks brackets and ports only when asked
+    except ValueError as error:
+        raise AdapterArgumentError(f"argument {name}: not a URL or path ({error}): {text!r}") from None
+    return names.media_url(text, os.getcwd())
 
 
 def _rate(name: str, value: Any) -> Fraction:

@@ -345,8 +345,8 @@ def _connection(arguments: argparse.Namespace, base: Any = None) -> Any:
     """The AWS connection: the command line's options over ``base`` (a job URL's)."""
     from otio_rekognition import aws
 
-    given = {name: getattr(arguments, name, None) for name in ("region", "profile", "endpoint_url", "retry_mode",
-                                                                "max_attempts")}  # fmt: skip
+    names = ("region", "profile", "endpoint_url", "retry_mode", "max_attempts", "connect_timeout", "read_timeout")
+    given = {name: getattr(arguments, name, None) for name in names}
     return dataclasses.replace(base or aws.Connection(), **{k: v for k, v in given.items() if v is not None})
 
 
@@ -358,7 +358,10 @@ def _page_reporter(job_id: str) -> Callable[[int, int], None]:
 
 
 def _s3_location(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY ({error})") from None
     if parts.scheme != "s3" or not parts.netloc or not parts.path.strip("/"):
         raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY")
     return parts.netloc, unquote(parts.path.lstrip("/"))
@@ -610,6 +613,8 @@ def _add_aws_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--endpoint-url", help="Rekognition endpoint (a VPC endpoint or a test server)")
     connection.add_argument("--retry-mode", choices=("standard", "adaptive"), help="botocore retry mode (standard)")
     connection.add_argument("--max-attempts", type=int, help="attempts per call, retries included (10)")
+    connection.add_argument("--connect-timeout", type=float, help="seconds to wait for a connection (10)")
+    connection.add_argument("--read-timeout", type=float, help="seconds to wait for an answer (30)")
 
 
 _FLAGS = {"version": "--fcpxml-version", "flavor": "--edl-flavor"}
@@ -638,8 +643,36 @@ class _HelpFormatter(argparse.HelpFormatter):
         return f"{text} (default: %(default)s)" if shown and action.option_strings else text
 
 
+# What a line on a terminal must not carry: escape sequences and other
+# control characters (a server's text could redraw the screen), credentials
+# (a proxy may echo the request's headers), passwords in URLs.
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SECRETS = (
+    (re.compile(r"\b((?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{4})[A-Z0-9]{12}\b"), r"\1************"),
+    (
+        re.compile(
+            r"(?i)((?:x-amz-security-token|aws_session_token|aws_secret_access_key|signature|credential)[\"']?\s*[:=]\s*[\"']?)[^\s,;\"']+"
+        ),
+        r"\1***",
+    ),
+    (re.compile(r"(://[^/@\s:]*:)[^/@\s]*@"), r"\1***@"),
+)
+_LONGEST_LINE = 1000
+
+
+def printable(message: str) -> str:
+    """One line fit for a terminal and a log: no control characters or
+    escape sequences, no credentials or URL passwords, at most 1,000 characters."""
+    text = " ".join(_ESCAPES.sub(" ", message).split())
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    if len(text) > _LONGEST_LINE:
+        text = f"{text[:_LONGEST_LINE]}... ({len(text) - _LONGEST_LINE} more characters)"
+    return text
+
+
 def _fail(message: str, status: int) -> int:
-    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
+    print(f"{PROGRAM}: error: {printable(message)}", file=sys.stderr)
     return status
 
 
@@ -651,7 +684,7 @@ def _show_warning(
     file: TextIO | None = None,
     line: str | None = None,
 ) -> None:
-    print(f"{PROGRAM}: warning: {message}", file=sys.stderr)
+    print(f"{PROGRAM}: warning: {printable(str(message))}", file=sys.stderr)
 
 
 if __name__ == "__main__":

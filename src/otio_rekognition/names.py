@@ -7,7 +7,12 @@ import re
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import quote, unquote, urlsplit
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Control characters, and what XML 1.0 cannot carry (U+FFFE, U+FFFF, lone surrogates).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+")
+# Longer names are cut: an AAF string holds at most 32,767 UTF-16 units, and
+# XML readers refuse attributes of megabytes unless told otherwise.
+NAME_LENGTH = 1000
+URL_LENGTH = 8000
 _NOT_REEL = re.compile(r"[^A-Z0-9]+")
 REEL_LENGTH = 8
 
@@ -31,7 +36,7 @@ def media_url(url: str, folder: str | None = None) -> str:
     encoded (Final Cut Pro and Premiere relink only that form; a relative
     path is taken from ``folder``); s3:// and other URLs stay as they are,
     for the editor to relink by file name."""
-    text = safe_name(url)
+    text = safe_name(url, URL_LENGTH)
     if _WINDOWS_PATH.match(text):
         return PureWindowsPath(text).as_uri()
     if "://" in text:
@@ -48,9 +53,11 @@ def s3_url(bucket: str, key: str) -> str:
     return f"s3://{bucket}/{quote(key, safe='/')}"
 
 
-def safe_name(name: str) -> str:
-    """One line of printable text: control characters become spaces."""
-    return " ".join(_CONTROL.sub(" ", name).split())
+def safe_name(name: str, length: int = NAME_LENGTH) -> str:
+    """One line of printable text that XML can carry, at most ``length``
+    characters: control characters become spaces."""
+    text = " ".join(_CONTROL.sub(" ", name).split())
+    return text if len(text) <= length else text[: length - 1] + "\u2026"
 
 
 def reel_name(name: str) -> str:

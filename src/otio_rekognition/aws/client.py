@@ -9,10 +9,12 @@ from botocore's default chain (environment, profile, SSO, instance role).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from otio_rekognition.aws.errors import (
     AccessDeniedError,
@@ -60,8 +62,21 @@ class Connection:
     endpoint_url: str | None = None
     retry_mode: RetryMode = "standard"
     max_attempts: int = 10
+    # Seconds: botocore's own defaults (60 s a read, 10 attempts) let one
+    # silent server hold a command for ten minutes.
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
 
     def __post_init__(self) -> None:
+        for name in ("connect_timeout", "read_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
+                raise InvalidRequestError(
+                    f"{name.replace('_', ' ')} {value!r}: expected seconds, more than 0 and at most 3600",
+                    "InvalidTimeout",
+                )
+        if self.endpoint_url is not None:
+            _check_endpoint(self.endpoint_url)
         if self.retry_mode not in RETRY_MODES:
             raise InvalidRequestError(
                 f"retry mode {self.retry_mode!r}: expected {' or '.join(RETRY_MODES)}", "InvalidRetryMode"
@@ -82,7 +97,11 @@ class Connection:
                 return session.client(
                     service,
                     endpoint_url=self.endpoint_url if service == "rekognition" else None,
-                    config=Config(retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts}),
+                    config=Config(
+                        retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts},
+                        connect_timeout=self.connect_timeout,
+                        read_timeout=self.read_timeout,
+                    ),
                 )
             except ValueError as error:  # botocore's "Invalid endpoint: ..."
                 raise AwsError(f"{subject}: {one_line(str(error))}", "InvalidEndpoint") from error
@@ -92,6 +111,7 @@ class Connection:
 def translated(subject: str, operation: str, connection: Connection, client: Any = None) -> Iterator[None]:
     """botocore's exceptions as one-line :class:`AwsError` subclasses; ``client`` tells the region used."""
     from botocore import exceptions
+    from botocore.parsers import ResponseParserError
 
     try:
         yield
@@ -124,6 +144,13 @@ def translated(subject: str, operation: str, connection: Connection, client: Any
         raise AwsError(f"{subject}: {operation}: {one_line(str(error))}", type(error).__name__) from error
     except exceptions.BotoCoreError as error:
         raise AwsError(f"{subject}: {operation}: {one_line(str(error))}", type(error).__name__) from error
+    except (ResponseParserError, AttributeError, TypeError, KeyError, ValueError) as error:
+        # botocore's parser fails this way on a 200 answer that is not the service's JSON.
+        raise AwsError(
+            f"{subject}: {operation}: an answer that is not Rekognition's ({type(error).__name__}): the endpoint "
+            "is not Rekognition, or something between answers for it (check --endpoint-url and proxies)",
+            "MalformedAnswer",
+        ) from error
 
 
 def client_error(response: Mapping[str, Any], subject: str, operation: str, region: str | None) -> AwsError:
@@ -182,3 +209,24 @@ def client_error(response: Mapping[str, Any], subject: str, operation: str, regi
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def redacted_url(url: str) -> str:
+    """A URL as messages show it: without a password."""
+    return re.sub(r"(://[^/@\s:]*:)[^/@\s]*@", r"\1***@", url)
+
+
+def _check_endpoint(url: str) -> None:
+    shown = redacted_url(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise InvalidRequestError(f"endpoint URL {shown!r}: {error}", "InvalidEndpoint") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidRequestError(
+            f"endpoint URL {shown!r}: expected http(s)://HOST[:PORT], e.g. https://rekognition.us-east-1.amazonaws.com",
+            "InvalidEndpoint",
+        )
+    if port == 0:
+        raise InvalidRequestError(f"endpoint URL {shown!r}: port 0 cannot be connected to", "InvalidEndpoint")

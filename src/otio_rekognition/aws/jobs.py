@@ -9,6 +9,7 @@ whose ``exit_status`` the command line exits with.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -38,6 +39,10 @@ URL_OPTIONS = ("region", "profile", "endpoint_url")
 # Rekognition's own pattern (JobId, ClientRequestToken): checked here so a
 # typo is one line before any request, not a round trip to the service.
 _JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+# A six-hour video has a few hundred pages of 1,000 segments: more means a
+# server handing out fresh NextTokens forever.
+MAX_PAGES = 10_000
+MAX_POLL_DELAY = 3600.0
 # SQS long polling waits at most 20 seconds per ReceiveMessage.
 _SQS_LONGEST_POLL = 20
 
@@ -154,10 +159,10 @@ class Backoff:
     factor: float = 1.5
 
     def __post_init__(self) -> None:
-        if not 0 < self.initial <= self.maximum or self.factor < 1:
+        if not 0 < self.initial <= self.maximum <= MAX_POLL_DELAY or not 1 <= self.factor <= MAX_POLL_DELAY:
             raise InvalidRequestError(
                 f"poll backoff {self.initial:g} s to {self.maximum:g} s by {self.factor:g}: expected "
-                "0 < initial <= maximum and a factor of 1 or more",
+                f"0 < initial <= maximum <= {MAX_POLL_DELAY} s and a factor from 1 to {MAX_POLL_DELAY}",
                 "InvalidBackoff",
             )
 
@@ -222,7 +227,10 @@ def start(request: StartRequest, connection: Connection | None = None) -> str:
     client = connection.client("rekognition", request.subject, START)
     with translated(request.subject, START, connection, client):
         response = client.start_segment_detection(**request.parameters(uuid.uuid4().hex))
-    return str(response["JobId"])
+    job_id = response.get("JobId") if isinstance(response, dict) else None
+    if not isinstance(job_id, str) or not _JOB_ID.fullmatch(job_id):
+        raise AwsError(f"{request.subject}: {START}: the answer has no JobId: {_answer_trouble()}", "NoJobId")
+    return job_id
 
 
 def wait(
@@ -251,7 +259,18 @@ def wait(
     started = time.monotonic()
     checks = 0
     while True:
-        status = _job_status(rekognition, job_id, connection)
+        client, calls = rekognition, connection
+        if timeout is not None and timeout - (time.monotonic() - started) < connection.read_timeout:
+            # The last poll must not outlast the deadline: one attempt, cut off at it.
+            left = max(timeout - (time.monotonic() - started), 0.5)
+            calls = dataclasses.replace(connection, connect_timeout=left, read_timeout=left, max_attempts=1)
+            client = calls.client("rekognition", subject, GET)
+        try:
+            status = _job_status(client, job_id, calls)
+        except AwsError as error:
+            if client is rekognition or error.code not in ("ReadTimeoutError", "ConnectTimeoutError"):
+                raise
+            raise _timed_out(job_id, time.monotonic() - started) from None
         checks += 1
         elapsed = time.monotonic() - started
         if status == SUCCEEDED:
@@ -313,7 +332,11 @@ def is_job_url(path: str) -> bool:
 
 def parse_job_url(url: str) -> tuple[str, Connection]:
     """``rekognition://JOB_ID?region=...&profile=...&endpoint_url=...`` as (JobId, Connection)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - urlsplit checks a port only when asked
+    except ValueError as error:
+        raise InvalidRequestError(f"{url}: not a {URL_SCHEME}:// URL ({error})", "InvalidJobUrl") from None
     if parts.scheme.lower() != URL_SCHEME or not parts.netloc:
         raise InvalidRequestError(
             f"{url}: expected {URL_SCHEME}://JOB_ID, optionally with ?region=...&profile=...&endpoint_url=...",
@@ -353,17 +376,11 @@ def fetch_url(url: str, on_page: Callable[[int, int], None] | None = None) -> Fe
 def _job_status(client: Any, job_id: str, connection: Connection) -> str:
     """The job's status from a one-segment page; FAILED raises with Rekognition's StatusMessage."""
     with translated(_subject(job_id), GET, connection, client):
-        page = client.get_segment_detection(JobId=job_id, MaxResults=1)
-    status = page.get("JobStatus")
-    if status not in vocabulary.JOB_STATUSES:
-        raise AwsError(
-            f"{_subject(job_id)}: {GET}: unexpected JobStatus {status!r}: "
-            f"expected {', '.join(vocabulary.JOB_STATUSES)}",
-            "UnexpectedJobStatus",
-        )
-    if status != IN_PROGRESS:
+        answer = client.get_segment_detection(JobId=job_id, MaxResults=1)
+    page = _page(answer, _subject(job_id), 1)
+    if page["JobStatus"] != IN_PROGRESS:
         _check_status(page, _subject(job_id))
-    return str(status)
+    return str(page["JobStatus"])
 
 
 def _wait_sqs(
@@ -429,8 +446,13 @@ def _all_pages(
     while True:
         with translated(subject, GET, connection, client):
             response = client.get_segment_detection(**request)
-        page = {key: value for key, value in response.items() if key != "ResponseMetadata"}
         number = len(pages) + 1
+        if number > MAX_PAGES:
+            raise PaginationError(
+                f"{subject}: {GET}: more than {MAX_PAGES} pages (a job has at most a few hundred): stopped",
+                "TooManyPages",
+            )
+        page = _page(response, subject, number)
         _check_page(page, pages[0] if pages else None, job_id, number, page_size)
         pages.append(page)
         on_page(number, len(page.get("Segments", [])))
@@ -444,6 +466,30 @@ def _all_pages(
             )
         tokens.add(token)
         request["NextToken"] = token
+
+
+def _page(response: object, subject: str, number: int) -> dict[str, Any]:
+    """An answer that is a GetSegmentDetection page, without botocore's ResponseMetadata."""
+    page = (
+        {key: value for key, value in response.items() if key != "ResponseMetadata"}
+        if isinstance(response, dict)
+        else None
+    )
+    if (
+        page is None
+        or page.get("JobStatus") not in vocabulary.JOB_STATUSES
+        or not isinstance(page.get("Segments", []), list)
+    ):
+        raise AwsError(
+            f"{subject}: {GET}: page {number} is not a GetSegmentDetection page (no JobStatus, or Segments not a "
+            f"list): {_answer_trouble()}",
+            "MalformedAnswer",
+        )
+    return page
+
+
+def _answer_trouble() -> str:
+    return "the endpoint is not Rekognition, or something between answers for it (check --endpoint-url and proxies)"
 
 
 def _check_page(

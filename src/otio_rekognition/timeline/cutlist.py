@@ -128,7 +128,8 @@ def job_cut_list(job: Job, options: ReadOptions) -> CutList:
     layout = lay_out(job, options)
     _require_timecode(layout.name, job.rate)
     rate, source_start = job.rate, layout.source_start
-    media = Media(layout.media_url, layout.media_name, names.reel_name(layout.reel), source_start, job.frame_count)
+    media_name = names.safe_name(layout.media_name)
+    media = Media(layout.media_url, media_name, names.reel_name(layout.reel), source_start, job.frame_count)
 
     def event(name: str, segment: Segment, kind: str, label: str) -> Event:
         first, length = segment.first_frame, segment.frame_count
@@ -247,7 +248,7 @@ def _locator(marker: otio.schema.Marker, record_first: int, rate: Fraction) -> L
         name=names.safe_name(marker.name) or label,
         record_first=record_first,
         length=max(frame_of(marker.marked_range.duration, rate), 1),
-        color=str(marker.color),
+        color=names.safe_name(str(marker.color)),
         kind=facts.kind or KIND_NOTE,
         confidence=facts.confidence,
         comment=names.safe_name(marker.comment),
@@ -268,7 +269,7 @@ def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], 
     reel = cmx.get("reel") if isinstance(cmx, Mapping) else None
     key = (url, start, length, reel)
     if key not in known:
-        media_name = names.media_name(url)
+        media_name = names.safe_name(names.media_name(url))
         # A reel someone set is kept, but made one that an EDL can carry.
         reel_source = reel if isinstance(reel, str) and reel.strip() else media_name
         known[key] = Media(url=url, name=media_name, reel=names.reel_name(reel_source), start=start, length=length)

@@ -139,7 +139,7 @@ def _resources(frame: Fraction, size: tuple[int, int], assets: Mapping[Media, st
             resources,
             "asset",
             id=asset_id,
-            name=media.name,
+            name=names.safe_name(media.name),
             start=_time(media.start, frame),
             duration=_time(media.length, frame),
             hasVideo="1",
