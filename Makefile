@@ -10,17 +10,26 @@ START ?=
 VIDEO ?= sample_media/demo_2997df.mp4
 SHARED ?= ../shared
 
-.PHONY: demo test lint samples clean
+# The oldest OpenTimelineIO pyproject.toml allows; `make test-oldest` runs the suite on it.
+OLDEST_OTIO ?= 0.18.1
+OLDEST ?= .venv-oldest
+
+.PHONY: demo test test-oldest lint samples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# The demo needs the runtime and the offline detector only; the tests add their tools.
+$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[detect]'
 	touch $@
 
-demo: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.demo-installed
+
+demo: $(VENV)/.demo-installed
 	mkdir -p $(OUT)
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.otio
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.edl $(if $(START),--start-timecode '$(START)')
@@ -43,10 +52,20 @@ lint: $(VENV)/.installed
 test: lint
 	SHARED=$(SHARED) $(BIN)/python -m pytest
 
+test-oldest: $(VENV)/.installed
+	@if [ "$$($(BIN)/python -c 'import opentimelineio; print(opentimelineio.__version__)')" = "$(OLDEST_OTIO)" ]; then \
+		echo "OpenTimelineIO $(OLDEST_OTIO), the oldest allowed, is also the newest: make test ran on it"; \
+	else \
+		set -e; test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST); \
+		$(OLDEST)/bin/python -m pip install --quiet --upgrade pip; \
+		$(OLDEST)/bin/python -m pip install --quiet -e '.[test]' 'opentimelineio==$(OLDEST_OTIO)'; \
+		SHARED=$(SHARED) $(OLDEST)/bin/python -m pytest -q -p no:cacheprovider; \
+	fi
+
 samples: $(VENV)/.installed
 	$(BIN)/python sample_media/make_samples.py
 	$(BIN)/python sample_media/make_video.py
 	$(BIN)/python sample_media/make_timecode_media.py
 
 clean:
-	rm -rf $(VENV) $(OUT)
+	rm -rf $(VENV) $(OLDEST) $(OUT) build dist src/*.egg-info

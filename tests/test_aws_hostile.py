@@ -119,3 +119,13 @@ def test_a_password_in_the_endpoint_is_never_printed(capsys: pytest.CaptureFixtu
     code, line = run(["fetch", "j1", "-o", "x.json", "--region", REGION, "--endpoint-url",
                       "http://admin:hunter2@127.0.0.1:1"], capsys)  # fmt: skip
     assert code == 10 and "hunter2" not in line, line
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_cut_off(fake: FakeRekognition, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    job_id = fake.add_job(merged_response([sample("25")]))
+    fake.raw_answers = [RawAnswer(b" " * 100 + b'{"JobStatus": "SUCCEEDED", "Segments": []}', trickle=0.2)]
+    started = time.monotonic()
+    code, line = run(["fetch", job_id, "-o", str(tmp_path / "j.json"), "--timeout", "2s", *aws(fake)], capsys)
+    assert code == 21 and "no complete answer within 0:00:02" in line, line
+    assert time.monotonic() - started < 4 and not (tmp_path / "j.json").exists()

@@ -112,13 +112,14 @@ def test_a_disk_that_reports_full_only_when_syncing(tmp_path: Path, monkeypatch:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_mid_export_leaves_nothing(stop: signal.Signals, tmp_path: Path) -> None:
-    job = big_job(tmp_path / "job.json", 6000)
+    job = big_job(tmp_path / "job.json", 20000)
     target = tmp_path / "cuts.aaf"
     process = subprocess.Popen([PROGRAM, "convert", str(job), "-o", str(target)], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while not leftovers(tmp_path) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)  # until the export has begun writing
     assert leftovers(tmp_path), "the export never started writing"
+    time.sleep(0.3)  # well into the write (20,000 shots of AAF take seconds)
     process.send_signal(stop)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 128 + stop
@@ -254,3 +255,26 @@ def test_any_text_in_the_job_makes_well_formed_files(tmp_path: Path) -> None:
     edl = tmp_path / "out.edl"
     assert main(["convert", str(job), "-o", str(edl)]) == 0
     assert "* SOURCE FILE: Episode #1%.mov" in edl.read_text()
+
+
+def test_a_terminal_sees_what_convert_is_doing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["convert", str(sample("25")), "-o", str(tmp_path / "x.edl")]) == 0
+    shown = terminal.getvalue()
+    assert "\r\x1b[Kotio-rekognition: reading " in shown and "\r\x1b[Kotio-rekognition: writing " in shown
+    assert shown.endswith(f"\r\x1b[Kotio-rekognition: wrote {tmp_path / 'x.edl'} (edl)\n")
+
+
+def test_json_nested_a_thousand_deep_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    response = sample("25").read_text().rstrip().removesuffix("}")
+    job = tmp_path / "job.json"
+    job.write_text(response + ', "Extra": ' + "[" * 985 + "1" + "]" * 985 + "}")
+    assert main(["convert", str(job), "-o", str(tmp_path / "x.edl")]) == 1
+    assert "nested" in one_error_line(capsys.readouterr().err)  # too deep for the decoder, or for us

@@ -13,6 +13,7 @@ import dataclasses
 import re
 import signal
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -120,7 +121,17 @@ def convert(arguments: argparse.Namespace) -> int:
             raise AdapterArgumentError(f"{arguments.output}: is also an input; write elsewhere, or pass --force")
     _warn_unused_writer_options(arguments, adapter)
     read_options = {name: getattr(arguments, name) for name in _READ_OPTIONS}
-    _export(_load(arguments, read_options), arguments, adapter, " + ".join(arguments.inputs))
+    source = " + ".join(arguments.inputs)
+    # A 10,000-shot AAF takes seconds: a terminal sees what is going on.
+    progress = _StatusLine(sys.stderr, quiet=True)
+    try:
+        progress.step(f"reading {source}")
+        read = _load(arguments, read_options)
+        progress.step(f"writing {arguments.output}")
+        _export(read, arguments, adapter, source)
+    finally:
+        progress.close(keep=False)
+    _wrote(arguments.output, adapter)
     return 0
 
 
@@ -152,6 +163,7 @@ def start(arguments: argparse.Namespace) -> int:
     result = aws.fetch(job_id, connection, on_page=_page_reporter(job_id))
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
     _export(_job(result.text(), result.source, read_options), arguments, adapter, result.source)
+    _wrote(arguments.output, adapter)
     return 0
 
 
@@ -163,7 +175,8 @@ def wait(arguments: argparse.Namespace) -> int:
 def fetch(arguments: argparse.Namespace) -> int:
     from otio_rekognition import aws
 
-    result = aws.fetch(arguments.job_id, _connection(arguments), on_page=_page_reporter(arguments.job_id))
+    with _deadline(arguments.timeout, f"{aws.URL_SCHEME}://{arguments.job_id}: fetch"):
+        result = aws.fetch(arguments.job_id, _connection(arguments), on_page=_page_reporter(arguments.job_id))
     write_atomically(arguments.output, result.text(raw_pages=arguments.raw_pages))
     restarted = f", restarted {result.restarts} time(s) after an expired NextToken" if result.restarts else ""
     print(
@@ -202,6 +215,31 @@ def detect_video(arguments: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+class _Expired(BaseException):
+    """Raised by SIGALRM: a BaseException, so that no library's ``except
+    Exception`` on the way (urllib3 reading a socket) can swallow it."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float, what: str) -> Iterator[None]:
+    """Stop the block after ``seconds`` in all, however the time goes (a
+    socket read only times out between bytes); in the main thread, by SIGALRM."""
+    from otio_rekognition.aws import WaitTimeoutError
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise WaitTimeoutError(f"{what}: no complete answer within {_clock(seconds)} (--timeout)", "Deadline") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager
@@ -269,8 +307,11 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
             write_timeline(read.as_timeline(), arguments.output, adapter, **given)
     except TimelineError as error:
         raise TimelineError(f"{source}: {error}") from None
+
+
+def _wrote(path: str, adapter: str) -> None:
     file_format = next(name for name, writer_name in FORMATS.items() if writer_name == adapter)
-    print(f"{PROGRAM}: wrote {arguments.output} ({file_format})", file=sys.stderr)
+    print(f"{PROGRAM}: wrote {path} ({file_format})", file=sys.stderr)
 
 
 def write_timeline(timeline: otio.schema.Timeline, path: str, adapter: str, **arguments: Any) -> None:
@@ -317,27 +358,37 @@ def _wait_for(job_id: str, arguments: argparse.Namespace, connection: Any) -> No
 
 
 class _StatusLine:
-    """One line redrawn in place on a terminal; a plain line per check in a log."""
+    """One line redrawn in place on a terminal; in a log, a plain line per
+    status, or (``quiet``) nothing."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, quiet: bool = False) -> None:
         self._stream = stream
         self._live = stream.isatty()
+        self._quiet = quiet
         self._drawn = False
+        self._started = time.monotonic()
 
     def show(self, status: Any) -> None:
-        text = f"{PROGRAM}: {status.job_id} {status.status}, {_clock(status.elapsed)} elapsed"
+        text = f"{status.job_id} {status.status}, {_clock(status.elapsed)} elapsed"
         if status.next_check is not None:
             text += f", next check in {status.next_check:.0f}s"
+        self.say(text)
+
+    def step(self, text: str) -> None:
+        """A step of a longer task, with the time since the line began."""
+        self.say(f"{text} ({_clock(time.monotonic() - self._started)})")
+
+    def say(self, text: str) -> None:
         if self._live:
-            self._stream.write(f"\r\x1b[K{text}")
+            self._stream.write(f"\r\x1b[K{PROGRAM}: {text}")
             self._drawn = True
-        else:
-            self._stream.write(text + "\n")
+        elif not self._quiet:
+            self._stream.write(f"{PROGRAM}: {text}\n")
         self._stream.flush()
 
-    def close(self) -> None:
+    def close(self, keep: bool = True) -> None:
         if self._drawn:
-            self._stream.write("\n")
+            self._stream.write("\n" if keep else "\r\x1b[K")
             self._stream.flush()
 
 
@@ -526,6 +577,12 @@ def _parser() -> argparse.ArgumentParser:
     fetch_parser.add_argument("job_id", metavar="JOB_ID")
     fetch_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
     fetch_parser.add_argument("--raw-pages", action="store_true", help="write the pages as sent (a JSON array)")
+    fetch_parser.add_argument(
+        "--timeout",
+        type=_duration,
+        default=_duration("15m"),
+        help="give up when every page has not arrived by then (a server that trickles its answer): 90s, 30m",
+    )
     _add_aws_options(fetch_parser)
     fetch_parser.set_defaults(run=fetch)
 

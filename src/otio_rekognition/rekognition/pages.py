@@ -43,6 +43,9 @@ _INT64 = range(-(2**63), 2**63)
 _WHITESPACE = re.compile(r"\s*")
 # A handful of examples says what went wrong; thousands would drown the user.
 _EXAMPLES = 3
+# Rekognition's responses nest four or five levels; OTIO's metadata and the
+# writers recurse, and Python's stack ends at about a thousand.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,12 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
         position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
     if not documents:
         raise ResponseFormatError(f"{source}: empty input: expected a GetSegmentDetection response in JSON")
+    for number, document in enumerate(documents, 1):
+        if _depth(document) > MAX_DEPTH:
+            raise ResponseFormatError(
+                f"{source}: document {number} is nested more than {MAX_DEPTH} levels deep: "
+                "not a GetSegmentDetection response (a few levels at most)"
+            )
     if "\\u" in text and _UNSAFE_FOR_OTIO.search(text):
         documents = [_otio_safe(document) for document in documents]
     pages: list[Any] = []
@@ -400,6 +409,22 @@ def _otio_safe(value: Any) -> Any:
     if isinstance(value, str):
         return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\x00", "\ufffd")
     return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in ``value`` (without recursion:
+    Python's own limit is about a thousand)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if level + 1 > MAX_DEPTH:
+                    return level + 1
+                stack.append((child, level + 1))
+        deepest = max(deepest, level)
+    return deepest
 
 
 def _integer(digits: str) -> int | str:
