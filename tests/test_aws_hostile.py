@@ -129,3 +129,21 @@ def test_an_answer_trickled_a_byte_at_a_time_is_cut_off(fake: FakeRekognition, t
     code, line = run(["fetch", job_id, "-o", str(tmp_path / "j.json"), "--timeout", "2s", *aws(fake)], capsys)
     assert code == 21 and "no complete answer within 0:00:02" in line, line
     assert time.monotonic() - started < 4 and not (tmp_path / "j.json").exists()
+
+
+def test_fresh_next_tokens_forever_are_stopped(fake: FakeRekognition, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    import json
+
+    monkeypatch.setattr("otio_rekognition.aws.jobs.MAX_PAGES", 5)
+    page = {"JobStatus": "SUCCEEDED", "VideoMetadata": [{"FrameRate": 25.0}], "Segments": []}
+    fake.raw_answers = [RawAnswer(json.dumps({**page, "NextToken": f"token-{n}"}).encode()) for n in range(10)]
+    code, line = run(["fetch", "job1", "-o", str(tmp_path / "j.json"), *aws(fake)], capsys)
+    assert code == 22 and "more than 5 pages" in line, line
+
+
+def test_wait_without_a_timeout_says_it_waits_for_ever(fake: FakeRekognition,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    job_id = fake.add_job({}, statuses=["IN_PROGRESS", "SUCCEEDED"])
+    assert main(["wait", job_id, "--poll-initial", "0.01", *aws(fake)]) == 0
+    assert f"waiting for {job_id} with no time limit (--timeout sets one)" in capsys.readouterr().err

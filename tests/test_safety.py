@@ -278,3 +278,25 @@ def test_json_nested_a_thousand_deep_is_one_line(tmp_path: Path, capsys: pytest.
     job.write_text(response + ', "Extra": ' + "[" * 985 + "1" + "]" * 985 + "}")
     assert main(["convert", str(job), "-o", str(tmp_path / "x.edl")]) == 1
     assert "nested" in one_error_line(capsys.readouterr().err)  # too deep for the decoder, or for us
+
+
+def test_a_cut_off_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    job = tmp_path / "job.json"
+    job.write_bytes(sample("25").read_bytes()[:300])  # cut inside a string
+    assert main(["convert", str(job), "-o", str(tmp_path / "x.edl")]) == 1
+    line = one_error_line(capsys.readouterr().err)
+    assert line.endswith(
+        "Unterminated string: the input ends inside a JSON document (a file cut off while saving or copying?)"
+    )
+
+
+def test_running_out_of_memory_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """A 3 GB job under a memory limit, by fault injection: reading raises MemoryError."""
+
+    def exhausted(_path: Path) -> bytes:
+        raise MemoryError
+
+    monkeypatch.setattr(Path, "read_bytes", exhausted)
+    assert main(["convert", str(sample("25")), "-o", str(tmp_path / "x.edl")]) == 1
+    assert one_error_line(capsys.readouterr().err).endswith("out of memory: the input is too large for this machine")

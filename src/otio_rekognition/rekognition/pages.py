@@ -141,9 +141,8 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
         try:
             document, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
-            raise ResponseFormatError(
-                f"{source}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
-            ) from None
+            raise ResponseFormatError(f"{source}: invalid JSON at line {error.lineno} column {error.colno}: "
+                                      f"{_json_problem(error, text)}") from None  # fmt: skip
         except RecursionError:
             raise ResponseFormatError(
                 f"{source}: JSON nested too deeply to be a GetSegmentDetection response"
@@ -409,6 +408,16 @@ def _otio_safe(value: Any) -> Any:
     if isinstance(value, str):
         return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\x00", "\ufffd")
     return value
+
+
+def _json_problem(error: json.JSONDecodeError, text: str) -> str:
+    """The decoder's complaint as a sentence ("Unterminated string starting
+    at" ends in the position it leaves out), and what a cut-off file looks like."""
+    problem = error.msg.removesuffix(" starting at").removesuffix(" at")
+    rest = text[error.pos :]
+    if "Unterminated string" in problem or not rest.strip() or rest.strip() in ("}", "]"):
+        problem += ": the input ends inside a JSON document (a file cut off while saving or copying?)"
+    return problem
 
 
 def _depth(value: Any) -> int:
