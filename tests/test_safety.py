@@ -245,9 +245,12 @@ def test_any_text_in_the_job_makes_well_formed_files(tmp_path: Path) -> None:
     cue["TechnicalCueSegment"]["Type"] = "Future\uffffCue\x00" + "y" * 40000
     job = tmp_path / "job.json"
     job.write_text(json.dumps(response))
-    for suffix, dtd in ((".fcpxml", "FCPXMLv1_10.dtd"), (".xml", "xmeml_v5.dtd")):
+    for suffix, dtd, url in (
+        (".fcpxml", "FCPXMLv1_10.dtd", []),
+        (".xml", "xmeml_v5.dtd", ["--media-url", "/m/a\ufffe\x01b.mov"]),
+    ):
         output = tmp_path / f"out{suffix}"
-        assert main(["convert", str(job), "-o", str(output)]) == 0
+        assert main(["convert", str(job), "-o", str(output), *url]) == 0
         document = etree.parse(str(output), etree.XMLParser(huge_tree=False))
         assert apple_dtd(dtd).validate(document), dtd
         assert "\ufffe" not in output.read_text() and len(max(output.read_text().split('"'), key=len)) < 9000
