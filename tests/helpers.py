@@ -160,3 +160,9 @@ def raw_segment(item: Any, rate: Fraction | None = None, timeline: otio.schema.T
     found = read_segment(item)
     assert found is not None, f"{item.name!r} carries no Rekognition segment"
     return found.raw
+
+
+def picture_events(edit_list: Any) -> list:
+    """The events of a pycmx edit list that cut picture, without the black
+    (``BL``) events that carry a locator in a gap."""
+    return [event for event in edit_list.events if not event.edits[0].black]

@@ -13,7 +13,7 @@ import opentimelineio as otio
 import pycmx
 import pytest
 from fake_rekognition import REGION, SECRET_KEY, FakeRekognition, merged_response
-from helpers import media_frames, sample, shot_clips
+from helpers import media_frames, picture_events, sample, shot_clips
 from timecode import Timecode
 
 from otio_rekognition.cli import main
@@ -42,7 +42,7 @@ def test_start_wait_and_convert_in_one_command(
     assert start["Filters"]["ShotFilter"]["MinSegmentConfidence"] == 80
     assert start["JobTag"] == "show-ep1" and start["ClientRequestToken"]
     with open(output) as stream:
-        edits = [edit for event in pycmx.parse_cmx3600(stream).events for edit in event.edits]
+        edits = [edit for event in picture_events(pycmx.parse_cmx3600(stream)) for edit in event.edits]
     assert [[Timecode("25", e.source_in).frames - 1, Timecode("25", e.source_out).frames - 2] for e in edits] == (
         cut_lists["25"]["shots"]
     )

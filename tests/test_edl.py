@@ -12,7 +12,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from helpers import CUE_COLOURS, SAMPLE_NAMES, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, picture_events, sample
 from timecode import Timecode
 
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
@@ -72,12 +72,13 @@ def test_samples_frame_exact(name: str, with_start: bool, cut_lists: dict) -> No
     assert lines[:2] == [f"TITLE: synthetic-{name}", "FCM: DROP FRAME" if RATES[name][1] else "FCM: NON-DROP FRAME"]
     edit_list = parsed(text)
     assert edit_list.format == "3600"
-    events = list(edit_list.events)
+    numbers = [event.number for event in edit_list.events]
+    assert numbers == sorted(set(numbers)), numbers
+    events = picture_events(edit_list)
     shots = cut_lists[name]["shots"]
     assert len(events) == len(shots)
     for number, (event, (first, last)) in enumerate(zip(events, shots, strict=True), start=1):
         [edit] = event.edits
-        assert event.number == number
         assert (edit.source, edit.channels.video, edit.transition.cut) == (f"DEMO{name.upper()}"[:8], True, True)
         assert edit.clip_name == f"Shot {number:04d}"
         assert edit.source_file == f"demo_{name}.mov"
@@ -90,14 +91,16 @@ def test_one_loc_per_cue_in_record_time_under_its_event(name: str, cut_lists: di
     text = write_to_string(otio.adapters.read_from_file(str(sample(name))), start_timecode=start_timecode(name))
     start = frame(name, start_timecode(name))
     events = list(parsed(text).events)
-    record_ins = [frame(name, event.edits[0].record_in) for event in events]
     locs = []
-    for index, event in enumerate(events):
+    for event in events:
+        [edit] = event.edits
         for remark in remarks(event, "LOC:"):
             timecode, colour, label, duration, confidence = LOC.match(remark).groups()
             at = frame(name, timecode)
-            # Under the event holding its first frame, or the one before the gap it starts in.
-            assert index == max(0, sum(record_in <= at for record_in in record_ins) - 1)
+            # Inside its event's record range: a gap where a cue starts is a black event carrying it.
+            assert frame(name, edit.record_in) <= at < frame(name, edit.record_out), remark
+            if edit.black:
+                assert edit.source_in == ("00:00:00;00" if RATES[name][1] else "00:00:00:00")
             assert 0 < float(confidence) <= 100
             locs.append([label, at - start, at - start + int(duration) - 1, colour])
     expected = [[cue, first, last, CUE_COLOURS[cue]] for cue, first, last in cut_lists[name]["cues"]]
@@ -106,7 +109,7 @@ def test_one_loc_per_cue_in_record_time_under_its_event(name: str, cut_lists: di
 
 def test_shot_markers_colour_and_placement() -> None:
     timeline = otio.adapters.read_from_file(str(sample("25")), shot_markers=True)
-    events = list(parsed(write_to_string(timeline)).events)
+    events = picture_events(parsed(write_to_string(timeline)))
     for event in events:
         shot_locs = [LOC.match(remark).groups() for remark in remarks(event, "LOC:") if "Shot " in remark]
         [(timecode, colour, label, duration, _)] = shot_locs
@@ -130,7 +133,10 @@ def test_stock_reader_reads_back_the_cuts(name: str, cut_lists: dict) -> None:
     rate = float(with_cue_track.global_start_time.rate)
     timeline = otio.adapters.read_from_string(text, "cmx_3600", rate=rate)
     assert len(timeline.video_tracks()) == 1, "cue tracks are not written: an EDL has one video track"
-    clips = list(timeline.video_tracks()[0].find_clips())
+    every_clip = list(timeline.video_tracks()[0].find_clips())
+    # A black event (reel BL, carrying a cue that starts in a gap) reads back as a generated clip.
+    clips = [clip for clip in every_clip if not isinstance(clip.media_reference, otio.schema.GeneratorReference)]
+    assert len(every_clip) - len(clips) == sum(1 for line in text.splitlines() if "  BL  " in line)
     shots = cut_lists[name]["shots"]
     got = [[round(c.source_range.start_time.value), round(c.source_range.end_time_exclusive().value)] for c in clips]
     assert got == [[first, last + 1] for first, last in shots]
@@ -139,7 +145,7 @@ def test_stock_reader_reads_back_the_cuts(name: str, cut_lists: dict) -> None:
     if not RATES[name][1]:  # the stock reader drops every `;` LOC line
         markers = sorted(
             [marker.name.split(" |D:")[0], round(marker.marked_range.start_time.value)]
-            for c in clips
+            for c in every_clip
             for marker in c.markers
         )
         hour = frame(name, "01:00:00:00")
@@ -220,7 +226,7 @@ def test_names_stay_on_one_line() -> None:
     assert first_marker.group(1).startswith("- 7 Slate / A"), "a note starting with a digit reads as an event"
 
 
-def test_locators_before_the_first_event_and_in_gaps_go_under_the_nearest_event_before() -> None:
+def test_locators_in_gaps_ride_on_black_events() -> None:
     rate = 25
     reference = otio.schema.ExternalReference(target_url="file:///media/reel.mov")
     track = otio.schema.Track(name="Shots")
@@ -250,7 +256,16 @@ def test_locators_before_the_first_event_and_in_gaps_go_under_the_nearest_event_
     events = list(parsed(write_to_string(timeline)).events)
     placed = [[remark.split()[1:3] for remark in remarks(event, "LOC:")] for event in events]
     # Record: gap 0-9, event 1 10-29, gap 30-34, event 2 35-54, gap 55-59; marker 60 lies past the end.
-    assert placed == [[["00:00:00:00", "YELLOW"], ["00:00:01:07", "MAGENTA"]], [["00:00:02:10", "MAGENTA"]]]
+    # Each gap a marker starts in becomes a black event carrying it, so every LOC lies inside its event.
+    assert placed == [[["00:00:00:00", "YELLOW"]], [], [["00:00:01:07", "MAGENTA"]], [], [["00:00:02:10", "MAGENTA"]]]
+    spans = [(event.edits[0].black, event.edits[0].record_in, event.edits[0].record_out) for event in events]
+    assert spans == [
+        (True, "00:00:00:00", "00:00:00:10"),
+        (False, "00:00:00:10", "00:00:01:05"),
+        (True, "00:00:01:05", "00:00:01:10"),
+        (False, "00:00:01:10", "00:00:02:05"),
+        (True, "00:00:02:05", "00:00:02:11"),
+    ]
     assert remarks(events[0], "LOC:")[0].endswith("note 0 |D:1")
 
 

@@ -16,7 +16,7 @@ import aaf2
 import opentimelineio as otio
 import pycmx
 import pytest
-from helpers import SAMPLES, apple_dtd, sample
+from helpers import SAMPLES, apple_dtd, picture_events, sample
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
@@ -164,7 +164,7 @@ def test_edl_events_in_both_counts(name: str, mode: str, start: str | None, sour
     assert text.splitlines()[1] == ("FCM: DROP FRAME" if drop_frame else "FCM: NON-DROP FRAME")
     record_start, source_start = expected_frames(name, drop_frame, start, source)
     tc_rate = NTSC[name][1]
-    events = list(pycmx.parse_cmx3600(io.StringIO(text)).events)
+    events = picture_events(pycmx.parse_cmx3600(io.StringIO(text)))
     assert len(events) == len(cut_lists[name]["shots"])
     for event, (first, last) in zip(events, cut_lists[name]["shots"], strict=True):
         [edit] = event.edits
@@ -267,7 +267,7 @@ def test_media_gives_its_own_timecode_to_every_export(name: str, tmp_path: Path)
 
     edl = convert(tmp_path, [job], ".edl", "--media", media).read_text()
     assert edl.splitlines()[1] == ("FCM: DROP FRAME" if drop_frame else "FCM: NON-DROP FRAME")
-    events = list(pycmx.parse_cmx3600(io.StringIO(edl)).events)
+    events = picture_events(pycmx.parse_cmx3600(io.StringIO(edl)))
     assert [
         Timecode(tc_rate, e.edits[0].source_in, force_non_drop_frame=not drop_frame).frames - 1 for e in events
     ] == [source_start + first for first, _ in shots]

@@ -343,15 +343,19 @@ def _wait_for(job_id: str, arguments: argparse.Namespace, connection: Any) -> No
     if arguments.timeout is None:
         print(f"{PROGRAM}: waiting for {job_id} with no time limit (--timeout sets one)", file=sys.stderr)
     status_line = _StatusLine(sys.stderr)
+    # A hard stop a moment after --timeout, whatever a poll in flight is doing.
+    what = f"{aws.URL_SCHEME}://{job_id}: wait"
+    hard_stop = _deadline(arguments.timeout + 2, what) if arguments.timeout else contextlib.nullcontext()
     try:
-        result = aws.wait(
-            job_id,
-            connection,
-            timeout=arguments.timeout,
-            backoff=backoff,
-            on_status=status_line.show,
-            queue_url=arguments.queue_url,
-        )
+        with hard_stop:
+            result = aws.wait(
+                job_id,
+                connection,
+                timeout=arguments.timeout,
+                backoff=backoff,
+                on_status=status_line.show,
+                queue_url=arguments.queue_url,
+            )
     finally:
         status_line.close()
     print(f"{PROGRAM}: {job_id} SUCCEEDED after {_clock(result.elapsed)} ({result.checks} check(s))", file=sys.stderr)

@@ -258,11 +258,12 @@ def wait(
     rekognition = connection.client("rekognition", subject, GET)
     started = time.monotonic()
     checks = 0
+    client, calls = rekognition, connection
     while True:
-        client, calls = rekognition, connection
-        if timeout is not None and timeout - (time.monotonic() - started) < connection.read_timeout:
-            # The last poll must not outlast the deadline: one attempt, cut off at it.
-            left = max(timeout - (time.monotonic() - started), 0.5)
+        left = None if timeout is None else timeout - (time.monotonic() - started)
+        if client is rekognition and left is not None and left < connection.read_timeout:
+            # Near the deadline a poll must not outlast it by a whole read timeout: one attempt, cut short.
+            left = max(left, 0.5)
             calls = dataclasses.replace(connection, connect_timeout=left, read_timeout=left, max_attempts=1)
             client = calls.client("rekognition", subject, GET)
         try:

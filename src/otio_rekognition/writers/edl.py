@@ -5,10 +5,10 @@ Flavour ``cmx3600`` (default): one video event per shot of the shot track (an
 EDL has one video track, so cue tracks are not written; gaps are left out and
 the record timecode jumps). Every locator is an Avid ``* LOC:`` line in
 *record* timecode (Avid reads LOC in record time) under the event whose record
-range holds its first frame; one that starts in a gap goes under the event
-before the gap, one before the first event under the first, one after the
-last under the last (as the reader puts cues on clips). The text keeps name,
-duration and confidence: ``BlackFrames |D:31 confidence 99.12%``.
+range holds its first frame. A gap where a locator starts (before the first
+shot, between shots, after the last) becomes a black event (reel ``BL``) that
+carries it: an importer may drop a LOC outside its event. The text keeps
+name, duration and confidence: ``BlackFrames |D:31 confidence 99.12%``.
 
 Flavour ``resolve-markers``: what DaVinci Resolve writes with Timelines >
 Export > Timeline Markers to EDL and reads back with Import > Timeline Markers
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
@@ -71,6 +72,8 @@ RESOLVE_MARKER_COLORS: Mapping[str, str] = {
 # A colour OTIO may add later is written like an unknown cue type's (white).
 DEFAULT_COLOR = "WHITE"
 RESOLVE_REEL = "001"
+# CMX3600's reel for black: what fills a gap that carries a locator.
+BLACK_REEL = "BL"
 
 
 def write_edl(cuts: CutList, flavor: str = CMX3600) -> str:
@@ -86,31 +89,64 @@ def parse_flavor(name: str, value: object) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """A stretch of the record: an event, or a gap filled with black (``BL``)."""
+
+    record_first: int
+    length: int
+    event: Event | None
+
+
 def _shot_events(cuts: CutList) -> Iterator[list[str]]:
     if not cuts.events:
         raise TimelineError(f"timeline {cuts.name!r} has no clip on its first video track: no event to write")
-    locators = _locators_by_event(cuts.events, cuts.locators)
-    for number, (event, under) in enumerate(zip(cuts.events, locators, strict=True), start=1):
-        record_first = cuts.record_start + event.record_first
-        yield [
-            _event_line(number, event.media.reel, cuts, event.source_first, record_first, event.length),
-            f"* FROM CLIP NAME: {_text(event.name)}",
-            f"* SOURCE FILE: {_text(event.media.name)}",
-            *(_loc_line(cuts, locator) for locator in under),
-        ]
+    slots, carried = _slots(cuts.events, cuts.locators)
+    for number, (slot, under) in enumerate(zip(slots, carried, strict=True), start=1):
+        record_first = cuts.record_start + slot.record_first
+        if slot.event is None:
+            lines = [_event_line(number, BLACK_REEL, cuts, 0, record_first, slot.length)]
+        else:
+            event = slot.event
+            lines = [
+                _event_line(number, event.media.reel, cuts, event.source_first, record_first, event.length),
+                f"* FROM CLIP NAME: {_text(event.name)}",
+                f"* SOURCE FILE: {_text(event.media.name)}",
+            ]
+        yield [*lines, *(_loc_line(cuts, locator) for locator in under)]
 
 
-def _locators_by_event(events: Sequence[Event], locators: Sequence[Locator]) -> list[list[Locator]]:
-    """Each event's locators: those starting in its record range, plus those
-    in the gap after it (before the first event: the first event's). One pass,
-    as both lists are in record order."""
-    by_event: list[list[Locator]] = [[] for _ in events]
-    index = 0
-    for locator in locators:
-        while index + 1 < len(events) and events[index + 1].record_first <= locator.record_first:
-            index += 1
-        by_event[index].append(locator)
-    return by_event
+def _slots(events: Sequence[Event], locators: Sequence[Locator]) -> tuple[list[_Slot], list[list[Locator]]]:
+    """The events, and black events for the gaps where a locator starts, so
+    that every LOC line lies inside its event's record range (an importer
+    may drop one that does not); each slot's locators. One pass: both lists
+    are in record order."""
+    slots: list[_Slot] = []
+    carried: list[list[Locator]] = []
+    pending = list(reversed(locators))
+
+    def take(end: int) -> list[Locator]:
+        found = []
+        while pending and pending[-1].record_first < end:
+            found.append(pending.pop())
+        return found
+
+    position = 0
+    for event in events:
+        if event.record_first > position:
+            in_gap = take(event.record_first)
+            if in_gap:
+                slots.append(_Slot(position, event.record_first - position, None))
+                carried.append(in_gap)
+        end = event.record_first + event.length
+        slots.append(_Slot(event.record_first, event.length, event))
+        carried.append(take(end))
+        position = end
+    if pending:  # after the last event: black up to the end of the last locator
+        end = max(locator.record_first + locator.length for locator in pending)
+        slots.append(_Slot(position, end - position, None))
+        carried.append(take(end))
+    return slots, carried
 
 
 def _loc_line(cuts: CutList, locator: Locator) -> str:
