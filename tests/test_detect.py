@@ -4,6 +4,7 @@ through every format, each checked by an independent reader."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import io
 import json
@@ -280,6 +281,11 @@ def json_shots(path: Path, name: str) -> list[list[int]]:
     return shots_of(json.loads(path.read_text()))
 
 
+def csv_shots(path: Path, name: str) -> list[list[int]]:
+    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    return [[int(row["first_frame"]), int(row["last_frame"])] for row in rows if row["type"] == "shot"]
+
+
 READERS: dict[str, Callable[[Path, str], list[list[int]]]] = {
     ".edl": edl_shots,
     ".fcpxml": fcpxml_shots,
@@ -287,7 +293,10 @@ READERS: dict[str, Callable[[Path, str], list[list[int]]]] = {
     ".aaf": aaf_shots,
     ".otio": otio_shots,
     ".json": json_shots,
+    ".csv": csv_shots,
 }
+# Formats of markers only, with no cuts to compare: tested in test_marker_formats.py.
+MARKER_ONLY = {".txt", ".vtt", ".srt", ".ffmetadata"}
 
 
 @pytest.mark.parametrize("name", VARIANTS)
@@ -295,7 +304,7 @@ def test_converts_through_every_export_format(name: str, runs: dict, tmp_path: P
     response, _calls = runs[name]
     job = read_job(json.dumps(response), f"{name}.json", strict=True)
     timeline = build_timeline(job, ReadOptions(media_url=video(name)))
-    assert set(READERS) | {".otioz"} == set(FORMATS_BY_SUFFIX)
+    assert set(READERS) | {".otioz"} | MARKER_ONLY == set(FORMATS_BY_SUFFIX)
     for suffix, reader in READERS.items():
         path = tmp_path / f"demo{suffix}"
         write_timeline(timeline, str(path), FORMATS_BY_SUFFIX[suffix])

@@ -334,8 +334,8 @@ def test_stock_reader_real_job_cuts(real_job_file: Path) -> None:
     [
         (
             {"colour": "1"},
-            r"unknown rekognition_fcpxml adapter argument 'colour'; accepted: chapter_markers, start_timecode, "
-            r"timecode, version",
+            r"unknown rekognition_fcpxml adapter argument 'colour'; accepted: chapter_markers, keywords, reject, "
+            r"start_timecode, timecode, todo_below, version",
         ),
         ({"version": "1.8"}, r"argument version: expected one of 1\.9, 1\.10, 1\.11, 1\.12, 1\.13, 1\.14, got '1\.8'"),
         ({"version": 1.15}, r"argument version: .* got 1\.15"),

@@ -72,7 +72,9 @@ def test_otiopluginfo_lists_every_argument() -> None:
         "'rate', "
         "'segment_types', 'cue_types', 'min_confidence', 'cue_track', 'shot_markers', 'strict']",
         "write_to_file args: ['input_otio', 'filepath', 'flavor', 'start_timecode', 'timecode']",
-        "write_to_file args: ['input_otio', 'filepath', 'version', 'chapter_markers', 'start_timecode', 'timecode']",
+        "write_to_file args: ['input_otio', 'filepath', 'version', 'chapter_markers', 'keywords', 'reject', "
+        "'todo_below', 'start_timecode', 'timecode']",
+        "write_to_string args: ['input_otio', 'chapters', 'start_timecode', 'timecode']",
         "write_to_file args: ['input_otio', 'filepath', 'start_timecode', 'timecode']",
     ):
         assert line in listing

@@ -161,7 +161,7 @@ def _segment_types(name: str, value: Any) -> tuple[str, ...]:
         raise AdapterArgumentError(f"argument {name}: {error}") from None
 
 
-def _confidence(name: str, value: Any) -> float:
+def confidence(name: str, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -202,7 +202,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "rate": _rate,
     "segment_types": _segment_types,
     "cue_types": _choices(CUE_TYPES),
-    "min_confidence": _confidence,
+    "min_confidence": confidence,
     "cue_track": boolean,
     "shot_markers": boolean,
     "strict": boolean,

@@ -62,13 +62,28 @@ FORMATS_BY_SUFFIX = {
     ".otio": "otio_json",
     ".otioz": "otioz",
     ".json": "rekognition",
+    ".txt": "rekognition_avid_markers",
+    ".csv": "rekognition_csv",
+    ".vtt": "rekognition_webvtt",
+    ".srt": "rekognition_srt",
+    ".ffmetadata": "rekognition_ffmetadata",
 }
 FORMATS = {"edl": "rekognition_edl", "fcpxml": "rekognition_fcpxml", "fcp7_xml": "rekognition_fcp7_xml",
-           "aaf": "rekognition_aaf", "otio": "otio_json", "otioz": "otioz", "rekognition": "rekognition"}  # fmt: skip
+           "aaf": "rekognition_aaf", "otio": "otio_json", "otioz": "otioz", "rekognition": "rekognition",
+           "avid-markers": "rekognition_avid_markers", "csv": "rekognition_csv", "webvtt": "rekognition_webvtt",
+           "srt": "rekognition_srt", "webvtt-chapters": "rekognition_webvtt_chapters",
+           "ffmetadata": "rekognition_ffmetadata", "youtube-chapters": "rekognition_youtube_chapters",
+           "shot-changes": "rekognition_shot_changes"}  # fmt: skip
+_CHAPTERS = {"chapters": "chapters"}
 _WRITER_OPTIONS: dict[str, dict[str, str]] = {
     "rekognition_edl": {"edl_flavor": "flavor"},
-    "rekognition_fcpxml": {"fcpxml_version": "version", "chapter_markers": "chapter_markers"},
-}
+    "rekognition_fcpxml": {"fcpxml_version": "version", "chapter_markers": "chapter_markers",
+                           "fcpxml_keywords": "keywords", "fcpxml_reject": "reject", "fcpxml_todo_below": "todo_below"},
+    "rekognition_webvtt_chapters": _CHAPTERS,
+    "rekognition_ffmetadata": _CHAPTERS,
+    "rekognition_youtube_chapters": _CHAPTERS,
+    "rekognition_shot_changes": {"shot_change_unit": "unit"},
+}  # fmt: skip
 # Reader options that only mean something for Rekognition JSON input.
 _JSON_ONLY = ("source_timecode", "media", "media_url", "rate", "segment_types", "cue_types", "min_confidence",
               "cue_track", "shot_markers")  # fmt: skip
@@ -657,6 +672,21 @@ def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = 
     )
     writing.add_argument("--fcpxml-version", help="FCPXML version to declare (1.9 to 1.14)")
     writing.add_argument("--chapter-markers", action="store_true", default=None, help="FCPXML: write chapter markers")
+    writing.add_argument(
+        "--fcpxml-keywords", action="store_true", default=None, help="FCPXML: a keyword range per cue type"
+    )
+    writing.add_argument(
+        "--fcpxml-reject", action="store_true", default=None, help="FCPXML: reject colour bars, slates, black"
+    )
+    writing.add_argument("--fcpxml-todo-below", help="FCPXML: cues below this confidence become to-do markers")
+    writing.add_argument(
+        "--chapters",
+        choices=("cues", "shots"),
+        help="chapter formats: the technical cues but black (cues, the default) or every shot",
+    )
+    writing.add_argument(
+        "--shot-change-unit", choices=("seconds", "frames", "timecode"), help="shot-changes: how times are written"
+    )
 
 
 def _add_wait_options(parser: argparse.ArgumentParser) -> None:
@@ -678,7 +708,14 @@ def _add_aws_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--read-timeout", type=float, help="seconds to wait for an answer (30)")
 
 
-_FLAGS = {"version": "--fcpxml-version", "flavor": "--edl-flavor"}
+_FLAGS = {
+    "version": "--fcpxml-version",
+    "flavor": "--edl-flavor",
+    "keywords": "--fcpxml-keywords",
+    "reject": "--fcpxml-reject",
+    "todo_below": "--fcpxml-todo-below",
+    "unit": "--shot-change-unit",
+}
 _ARGUMENT = re.compile(r"\bargument ([a-z_]+):")
 
 

@@ -77,6 +77,14 @@ class Locator:
     confidence: float | None
     comment: str
 
+    @property
+    def text(self) -> str:
+        """What a one-line list says of it: ``BlackFrames, confidence 99.12%``,
+        or the comment (else the name) of a marker not read from Rekognition."""
+        if self.confidence is not None:
+            return f"{self.name}, confidence {self.confidence:.2f}%"
+        return self.comment or self.name
+
 
 @dataclass(frozen=True)
 class CutList:

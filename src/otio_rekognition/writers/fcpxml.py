@@ -33,6 +33,8 @@ from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
 from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media
 
+# Cues that are not programme: a "reject" rating hides them in Final Cut Pro's browser.
+REJECTED_CUES = frozenset({"ColorBars", "Slate", "BlackFrames"})
 VERSIONS = ("1.9", "1.10", "1.11", "1.12", "1.13", "1.14")
 DEFAULT_VERSION = "1.10"
 DEFAULT_FRAME_SIZE = (1920, 1080)
@@ -69,7 +71,18 @@ def parse_version(name: str, value: object) -> str:
     return version
 
 
-def write_fcpxml(cuts: CutList, version: str | None = DEFAULT_VERSION, chapter_markers: bool = False) -> str:
+@dataclass(frozen=True)
+class Extras:
+    """What Final Cut Pro can do with cues beyond markers, each opt-in."""
+
+    keywords: bool = False  # a keyword range per cue, named after its type: Keyword Collections
+    reject: bool = False  # a "reject" rating over colour bars, slates and black
+    todo_below: float | None = None  # cues less confident than this: to-do markers
+
+
+def write_fcpxml(
+    cuts: CutList, version: str | None = DEFAULT_VERSION, chapter_markers: bool = False, extras: Extras = Extras()
+) -> str:
     """FCPXML text of ``cuts``; the format is the video's size, else 1920x1080."""
     declared = parse_version("version", version)
     frame = 1 / cuts.rate
@@ -105,7 +118,9 @@ def write_fcpxml(cuts: CutList, version: str | None = DEFAULT_VERSION, chapter_m
         for lane, cue in item_connected:
             element.append(_asset_clip(cue, item.local(cue.record_first), cuts, frame, assets, lane))
         for locator in item_markers:
-            element.append(_marker(marker_tag, locator, item, frame))
+            element.append(_marker(marker_tag, locator, item, frame, extras))
+        for locator in item_markers:
+            element.extend(_extras(locator, item, frame, extras))
         spine.append(element)
     ET.indent(root, space="    ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -211,12 +226,31 @@ def _asset_clip(
     return clip
 
 
-def _marker(tag: str, locator: Locator, parent: _SpineItem, frame: Fraction) -> ET.Element:
+def _marker(tag: str, locator: Locator, parent: _SpineItem, frame: Fraction, extras: Extras) -> ET.Element:
     note = ", ".join(part for part in (locator.comment, f"colour {locator.color}") if part)
-    return ET.Element(
+    marker = ET.Element(
         tag,
         start=_time(parent.local(locator.record_first), frame),
         duration=_time(locator.length, frame),
         value=locator.name,
         note=note,
     )
+    below = extras.todo_below
+    if tag == "marker" and locator.kind == "cue" and below is not None and (locator.confidence or 0) < below:
+        marker.set("completed", "0")  # a to-do marker: someone should look
+    return marker
+
+
+def _extras(locator: Locator, parent: _SpineItem, frame: Fraction, extras: Extras) -> list[ET.Element]:
+    if locator.kind != "cue":
+        return []
+    start, duration = _time(parent.local(locator.record_first), frame), _time(locator.length, frame)
+    found = []
+    if extras.keywords:
+        value = locator.name.replace(",", " ")  # a keyword's value is a comma list
+        found.append(ET.Element("keyword", start=start, duration=duration, value=value, note=locator.text))
+    if extras.reject and locator.name in REJECTED_CUES:
+        found.append(
+            ET.Element("rating", name=locator.name, start=start, duration=duration, value="reject", note=locator.text)
+        )
+    return found

@@ -1,0 +1,67 @@
+"""Marker lists from a cut list: Avid Media Composer's marker list (the
+Markers window's Import) and a CSV of every shot and cue for a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from otio_rekognition import names
+from otio_rekognition.timeline.cutlist import CutList
+from otio_rekognition.writers.edl import AVID_LOCATOR_COLORS, DEFAULT_COLOR
+
+# The user Avid shows in the Markers window for every marker we write.
+MARKER_USER = "Rekognition"
+AVID_TRACK = "V1"
+CSV_COLUMNS = (
+    "type", "name", "confidence", "record_in", "record_out", "source_in", "source_out",
+    "first_frame", "last_frame", "frames",
+)  # fmt: skip
+
+
+def avid_markers(cuts: CutList) -> str:
+    """One marker a line, tab separated, as Media Composer exports them: user,
+    record timecode, track, colour (Avid's eight, lower case), comment (type
+    and confidence), duration in frames."""
+    lines = []
+    for locator in cuts.locators:
+        colour = AVID_LOCATOR_COLORS.get(locator.color.upper(), DEFAULT_COLOR).lower()
+        comment = _field(locator.text)
+        timecode = cuts.timecode(cuts.record_start + locator.record_first)
+        lines.append("\t".join((MARKER_USER, timecode, AVID_TRACK, colour, comment, str(locator.length))))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def csv_list(cuts: CutList) -> str:
+    """A row per shot and per cue, in time order: record and source in and
+    out timecodes (out exclusive, as in an EDL), the inclusive first and last
+    frames of the media, the frame count and the confidence. With a byte
+    order mark, so that spreadsheets open it as UTF-8."""
+    rows = []
+    for event in cuts.events:
+        media_first = event.source_first - event.media.start
+        rows.append((event.record_first, "shot", event.name, event.confidence, event.record_first,
+                     event.source_first, media_first, event.length))  # fmt: skip
+    for locator in cuts.locators:
+        if locator.kind == "cue":
+            source_first = cuts.events[0].media.start + locator.record_first if cuts.events else locator.record_first
+            rows.append((locator.record_first, "cue", locator.name, locator.confidence, locator.record_first,
+                         source_first, locator.record_first, locator.length))  # fmt: skip
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    rows.sort(key=lambda row: (row[0], row[1] != "shot"))  # in time order, a shot before a cue on its frame
+    for _, kind, name, confidence, record_first, source_first, media_first, length in rows:
+        record = cuts.record_start + record_first
+        writer.writerow((
+            kind, name, "" if confidence is None else f"{confidence:.2f}",
+            cuts.timecode(record), cuts.timecode(record + length),
+            cuts.timecode(source_first), cuts.timecode(source_first + length),
+            media_first, media_first + length - 1, length,
+        ))  # fmt: skip
+    return "\ufeff" + text.getvalue()
+
+
+def _field(text: str) -> str:
+    """One field of a tab-separated line."""
+    return names.safe_name(text).replace("\t", " ")
