@@ -520,7 +520,6 @@ def _read_input(name: str) -> bytes:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROGRAM,
-        formatter_class=_HelpFormatter,
         description="Amazon Rekognition Video segment detection results as frame-exact editing timelines.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -528,7 +527,6 @@ def _parser() -> argparse.ArgumentParser:
 
     convert_parser = commands.add_parser(
         "convert",
-        formatter_class=_HelpFormatter,
         help="convert a saved Rekognition job (or an OTIO timeline) to EDL, FCPXML, FCP7 XML, AAF or OTIO",
         description="Convert a GetSegmentDetection job saved as JSON (one response, an array of pages, or "
         "several pages one after the other; several files are merged as pages; - reads standard input), a job "
@@ -548,7 +546,6 @@ def _parser() -> argparse.ArgumentParser:
 
     start_parser = commands.add_parser(
         "start",
-        formatter_class=_HelpFormatter,
         help="start Rekognition segment detection on a video in S3 (and with --wait, convert the result)",
         description="StartSegmentDetection on s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for "
         "the job, fetches every page and converts the result like the convert command.",
@@ -574,7 +571,6 @@ def _parser() -> argparse.ArgumentParser:
 
     wait_parser = commands.add_parser(
         "wait",
-        formatter_class=_HelpFormatter,
         help="wait until a Rekognition job has finished",
         description="Wait until a segment detection job has finished: poll GetSegmentDetection with growing, "
         "jittered delays (or, with --queue-url, wait for Rekognition's SNS completion message on an SQS queue). "
@@ -587,7 +583,6 @@ def _parser() -> argparse.ArgumentParser:
 
     fetch_parser = commands.add_parser(
         "fetch",
-        formatter_class=_HelpFormatter,
         help="fetch every page of a finished job as one JSON document",
         description="Fetch every page of a finished segment detection job (MaxResults 1000, following "
         "NextToken), check that the pages belong together, and write them as one GetSegmentDetection response "
@@ -607,7 +602,6 @@ def _parser() -> argparse.ArgumentParser:
 
     detect_parser = commands.add_parser(
         "detect",
-        formatter_class=_HelpFormatter,
         help="find shots, black frames and colour bars in a local video, without AWS",
         description="Write a GetSegmentDetection response (JSON) for a local video: SHOT segments (dissolves and "
         "fades left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
@@ -726,7 +720,12 @@ def _in_flags(message: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    """One error line and a pointer to --help, not argparse's usage block."""
+    """One error line and a pointer to --help, not argparse's usage block;
+    every option's default in --help (subcommands' parsers are of this class too)."""
+
+    def __init__(self, *args: Any, **keywords: Any) -> None:
+        keywords.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **keywords)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{PROGRAM}: error: {message} (see {self.prog} --help)\n")
