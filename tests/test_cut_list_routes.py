@@ -1,6 +1,7 @@
-"""The command line writes edit lists from a cut list made straight from the
-job; OTIO's adapters flatten the timeline the reader built. Both must give
-the same cut list, field for field, for every job and every reading option."""
+"""The command line writes edit lists from a cut list, and a job's JSON from
+the job, made straight from it; OTIO's adapters start from the timeline the
+reader built. Both must give the same cut list, field for field, and the same
+response text, for every job and every reading option."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ from otio_rekognition.rekognition.pages import read_job
 from otio_rekognition.rekognition.segments import build_segment
 from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SHOT, TECHNICAL_CUE
 from otio_rekognition.timeline.build import build_timeline
-from otio_rekognition.timeline.cutlist import CutList, cut_list, job_cut_list
+from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
+from otio_rekognition.timeline.response import job_response_text, response_text
 
 START_TIMECODES = [None, "00:00:00:00", "01:00:00:00", "10:00:00:00", "23:59:00:00"]
 
 
-def outcome(make: Any) -> CutList | str:
+def outcome(make: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -46,6 +48,9 @@ def assert_same_routes(data: bytes | str, options: ReadOptions) -> None:
     direct = outcome(lambda: job_cut_list(job, options))
     through_timeline = outcome(lambda: cut_list(build_timeline(job, options)))
     assert direct == through_timeline
+    # The same JSON; OTIO's metadata keeps the job's fields in key order, the job in Rekognition's.
+    response = outcome(lambda: json.loads(job_response_text(job, options)))
+    assert response == outcome(lambda: json.loads(response_text(build_timeline(job, options))))
 
 
 @st.composite

@@ -318,6 +318,9 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
             cuts = job_cut_list(read.job, read.options)
             with atomic_path(arguments.output) as temporary:
                 writer.write_cut_list(cuts, str(temporary), **given)
+        elif read.job is not None and hasattr(writer, "write_job"):
+            with atomic_path(arguments.output) as temporary:
+                writer.write_job(read.job, read.options, str(temporary))
         else:
             write_timeline(read.as_timeline(), arguments.output, adapter, **given)
     except TimelineError as error:

@@ -20,7 +20,7 @@ from otio_rekognition.errors import AdapterArgumentError, RekognitionError, Resp
 from otio_rekognition.output import write_atomically
 from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, job_media_mismatch, read_job
 from otio_rekognition.timeline.build import build_timeline
-from otio_rekognition.timeline.response import response_text
+from otio_rekognition.timeline.response import job_response_text, response_text
 
 ADAPTER_NAME = "rekognition"
 
@@ -151,6 +151,11 @@ def write_to_string(input_otio: otio.schema.Timeline, **unknown: Any) -> str:
 def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **unknown: Any) -> None:
     """write_to_string, to a file that is replaced only when complete."""
     write_atomically(filepath, write_to_string(input_otio, **unknown))
+
+
+def write_job(job: Job, options: ReadOptions, filepath: str) -> None:
+    """The command line's way in: the response its timeline would give, made straight from the job."""
+    write_atomically(filepath, job_response_text(job, options))
 
 
 READER_ARGUMENTS = (
