@@ -8,7 +8,7 @@ by hand, a marker added) becomes a segment computed from its ranges.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -21,7 +21,7 @@ from otio_rekognition.rekognition.pages import Job, read_job
 from otio_rekognition.rekognition.pages import response_text as written_text
 from otio_rekognition.rekognition.segments import Segment, build_segment, segment_details
 from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, SHOT, SUCCEEDED, TECHNICAL_CUE
-from otio_rekognition.timeline.layout import lay_out
+from otio_rekognition.timeline.layout import Layout, lay_out
 from otio_rekognition.timeline.metadata import (
     KIND_CUE,
     KIND_SHOT,
@@ -57,14 +57,24 @@ class _Found:
 
 def response_text(timeline: otio.schema.Timeline) -> str:
     """The response as JSON, checked by this package's own reader: never a
-    file that cannot be read back."""
-    return _checked_text(lambda: timeline_to_response(timeline), timeline.name)
+    file that cannot be read back (an edited timeline can make anything)."""
+    text = _json_text(timeline_to_response(timeline), timeline.name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RekognitionWarning)
+        try:
+            read_job(text, "the written response")
+        except RekognitionError as error:
+            raise TimelineError(f"timeline {timeline.name!r} makes no valid response: {error}") from None
+    return text
 
 
 def job_response_text(job: Job, options: ReadOptions) -> str:
     """``response_text`` of the timeline :func:`build_timeline` would make of
-    ``job``, made without it (what the command line writes a job's JSON with)."""
-    return _checked_text(lambda: job_to_response(job, options), lay_out(job, options).name)
+    ``job``, made without it (what the command line writes a job's JSON with).
+    Not read back: every segment in it was just read, and the property test of
+    the two routes holds them to the same text and the same errors."""
+    layout = lay_out(job, options)
+    return _json_text(_layout_response(layout), layout.name)
 
 
 def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
@@ -77,12 +87,15 @@ def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
 def job_to_response(job: Job, options: ReadOptions) -> dict[str, Any]:
     """``timeline_to_response`` of the timeline of ``job``: every kept segment
     as Rekognition wrote it, cues once per type and frames."""
-    layout = lay_out(job, options)
+    return _layout_response(lay_out(job, options))
+
+
+def _layout_response(layout: Layout) -> dict[str, Any]:
     shots = [_unchanged(shot, shot.segment_type) for shot in layout.shots]
     cues: dict[tuple[str, int, int], _Found] = {}
     for cue in (*layout.cues, *(cue for lane in layout.cue_lanes for cue in lane)):
         cues.setdefault((cue.label, cue.first_frame, cue.last_frame), _unchanged(cue, cue.label))
-    return _response(dict(job.info), job.rate, shots, list(cues.values()))
+    return _response(dict(layout.job.info), layout.rate, shots, list(cues.values()))
 
 
 def _unchanged(segment: Segment, label: str) -> _Found:
@@ -92,18 +105,11 @@ def _unchanged(segment: Segment, label: str) -> _Found:
     return _Found(segment.segment_type, label, first, last, original)
 
 
-def _checked_text(make: Callable[[], dict[str, Any]], name: str) -> str:
+def _json_text(response: dict[str, Any], name: str) -> str:
     try:
-        text = written_text(make())
+        return written_text(response)
     except ValueError as error:
         raise TimelineError(f"timeline {name!r}: not writable as JSON: {error}") from None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RekognitionWarning)
-        try:
-            read_job(text, "the written response")
-        except RekognitionError as error:
-            raise TimelineError(f"timeline {name!r} makes no valid response: {error}") from None
-    return text
 
 
 def _response(job_info: dict[str, Any], rate: Fraction, shots: list[_Found], cues: list[_Found]) -> dict[str, Any]:
