@@ -256,20 +256,25 @@ def wait(
     report = on_status or _ignore
     subject = _subject(job_id)
     rekognition = connection.client("rekognition", subject, GET)
+    # Near the deadline a poll must not outlast it by retries of whole read
+    # timeouts: one attempt, cut short. Made before the clock starts, as
+    # making a client takes a moment.
+    last_polls, last_calls = rekognition, connection
+    if timeout is not None:
+        short = min(connection.read_timeout, max(timeout, 0.5))
+        last_calls = dataclasses.replace(
+            connection, connect_timeout=min(connection.connect_timeout, short), read_timeout=short, max_attempts=1
+        )
+        last_polls = last_calls.client("rekognition", subject, GET)
     started = time.monotonic()
     checks = 0
-    client, calls = rekognition, connection
     while True:
-        left = None if timeout is None else timeout - (time.monotonic() - started)
-        if client is rekognition and left is not None and left < connection.read_timeout:
-            # Near the deadline a poll must not outlast it by a whole read timeout: one attempt, cut short.
-            left = max(left, 0.5)
-            calls = dataclasses.replace(connection, connect_timeout=left, read_timeout=left, max_attempts=1)
-            client = calls.client("rekognition", subject, GET)
+        near_the_end = timeout is not None and timeout - (time.monotonic() - started) < connection.read_timeout
+        client, calls = (last_polls, last_calls) if near_the_end else (rekognition, connection)
         try:
             status = _job_status(client, job_id, calls)
         except AwsError as error:
-            if client is rekognition or error.code not in ("ReadTimeoutError", "ConnectTimeoutError"):
+            if not near_the_end or error.code not in ("ReadTimeoutError", "ConnectTimeoutError"):
                 raise
             raise _timed_out(job_id, time.monotonic() - started) from None
         checks += 1
