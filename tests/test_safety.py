@@ -302,3 +302,14 @@ def test_running_out_of_memory_is_one_line(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(Path, "read_bytes", exhausted)
     assert main(["convert", str(sample("25")), "-o", str(tmp_path / "x.edl")]) == 1
     assert one_error_line(capsys.readouterr().err).endswith("out of memory: the input is too large for this machine")
+
+
+def test_the_command_line_runs_outside_the_main_thread(tmp_path: Path) -> None:
+    """A program may call main() from a worker thread, where signals cannot be handled."""
+    results: list[int] = []
+    worker = threading.Thread(
+        target=lambda: results.append(main(["convert", str(sample("25")), "-o", str(tmp_path / "x.edl")]))
+    )
+    worker.start()
+    worker.join(30)
+    assert results == [0] and (tmp_path / "x.edl").read_text().startswith("TITLE:")

@@ -13,6 +13,7 @@ import dataclasses
 import re
 import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -104,7 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
     warnings.showwarning = _show_warning
-    previous = {number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    # Signals reach the main thread only (main() may also be called from another, by a program).
+    in_main = threading.current_thread() is threading.main_thread()
+    stopping = (signal.SIGTERM, signal.SIGHUP) if in_main else ()
+    previous = {number: signal.signal(number, _stop) for number in stopping}
     try:
         return int(arguments.run(arguments))
     except RekognitionError as error:
@@ -242,6 +246,10 @@ def _deadline(seconds: float, what: str) -> Iterator[None]:
     """Stop the block after ``seconds`` in all, however the time goes (a
     socket read only times out between bytes); in the main thread, by SIGALRM."""
     from otio_rekognition.aws import WaitTimeoutError
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # no SIGALRM outside the main thread: the read timeouts still apply
+        return
 
     def expire(_signum: int, _frame: object) -> None:
         raise _Expired
