@@ -4,7 +4,6 @@ are, and small readers of timelines. Fixtures live in conftest.py."""
 from __future__ import annotations
 
 import os
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +154,7 @@ def plain(value: object) -> object:
     return value
 
 
-def raw_segment(item: Any, rate: Fraction | None = None, timeline: otio.schema.Timeline | None = None) -> dict:
+def raw_segment(item: Any) -> dict:
     """The segment, exactly as Rekognition wrote it, that a clip or marker was read from."""
     found = read_segment(item)
     assert found is not None, f"{item.name!r} carries no Rekognition segment"

@@ -64,7 +64,7 @@ def test_drop_frame_cuts_land_on_the_minute_labels(name: str) -> None:
     assert ("00:01:00;02" if name == "2997df" else "00:01:00;04") in starts
     assert "00:10:00;00" in starts
     for clip in shot_clips(timeline):
-        segment = raw_segment(clip, timeline=timeline)
+        segment = raw_segment(clip)
         independent = Timecode(TC_RATES[name], segment["StartTimecodeSMPTE"]).frames - 1
         assert round(clip.source_range.start_time.value) == independent
 
@@ -81,7 +81,7 @@ def test_real_job(real_job_file: Path, no_warnings: None) -> None:
     assert sorted(round(gap.duration().value) for gap in gaps) == [1] * 13 + [2] * 3
     for clip in clips:
         assert clip.range_in_parent() == clip.source_range
-        segment = raw_segment(clip, timeline=timeline)
+        segment = raw_segment(clip)
         first = Timecode("25", segment["StartTimecodeSMPTE"]).frames - 1
         last = Timecode("25", segment["EndTimecodeSMPTE"]).frames - 1
         assert media_frames(clip.source_range) == [first, last]
@@ -106,7 +106,7 @@ def test_markers_carry_type_colour_range_and_confidence(no_warnings: None) -> No
     assert (content.name, media_frames(content.marked_range)) == ("Content", [299, 449])
     assert black.comment == "BlackFrames, confidence 99.99%"
     assert black.metadata["rekognition"]["confidence"] == 99.99
-    assert raw_segment(black, timeline=timeline)["TechnicalCueSegment"]["Confidence"] == 99.99
+    assert raw_segment(black)["TechnicalCueSegment"]["Confidence"] == 99.99
 
 
 def test_cue_colours_are_distinct_per_type() -> None:
@@ -158,7 +158,7 @@ def test_shots_only_and_filters(cut_lists: dict) -> None:
     timeline = read(sample("24"), cue_types="BlackFrames,slate")
     assert sorted({name for name, *_ in clip_markers(timeline)}) == ["BlackFrames", "Slate"]
     timeline = read(sample("24"), min_confidence=90)
-    kept = [raw_segment(clip, timeline=timeline)["ShotSegment"]["Confidence"] for clip in shot_clips(timeline)]
+    kept = [raw_segment(clip)["ShotSegment"]["Confidence"] for clip in shot_clips(timeline)]
     assert kept and min(kept) >= 90
     assert timeline.metadata["rekognition"]["segments_filtered_out"] == 21 - len(kept) - len(clip_markers(timeline))
 
