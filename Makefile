@@ -14,7 +14,7 @@ SHARED ?= ../shared
 OLDEST_OTIO ?= 0.18.1
 OLDEST ?= .venv-oldest
 
-.PHONY: demo test test-oldest lint samples clean
+.PHONY: demo test test-oldest lint browser samples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,13 +43,20 @@ demo: $(VENV)/.demo-installed
 	# The same path without AWS: detect shots and cues in the sample video, then convert.
 	$(BIN)/otio-rekognition detect $(VIDEO) -o $(OUT)/detected.json
 	$(BIN)/otio-rekognition convert $(OUT)/detected.json -o $(OUT)/detected.fcpxml --media-url $(abspath $(VIDEO))
+	# A page to look at before importing: the detected shots and cues with thumbnails.
+	$(BIN)/otio-rekognition report $(OUT)/detected.json --media $(VIDEO) -o $(OUT)/report.html
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests sample_media benchmarks
 	$(BIN)/ruff format --check src tests sample_media benchmarks
 	$(BIN)/mypy
 
-test: lint
+# The review page's test renders it in headless Chromium, Debian's package (root installs it; CI runs as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "no Chromium (apt-get needs root): the browser test will be skipped"
+
+test: lint browser
 	SHARED=$(SHARED) $(BIN)/python -m pytest
 
 test-oldest: $(VENV)/.installed

@@ -43,9 +43,9 @@ from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import atomic_path, same_file, write_atomically
 from otio_rekognition.rekognition.pages import Job, response_text
 from otio_rekognition.timeline.build import build_timeline
-from otio_rekognition.timeline.cutlist import job_cut_list
+from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
 from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
-from otio_rekognition.timeline.metadata import set_counting
+from otio_rekognition.timeline.metadata import set_counting, timeline_values
 from otio_rekognition.timeline.ranges import timeline_rate
 
 PROGRAM = "otio-rekognition"
@@ -204,6 +204,69 @@ def fetch(arguments: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def report(arguments: argparse.Namespace) -> int:
+    """A review page of the job's shots and cues (see writers/report.py)."""
+    from otio_rekognition.writers.report import Summary, report_html
+
+    read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
+    from_timeline = len(arguments.inputs) == 1 and Path(arguments.inputs[0]).suffix.lower() in _OTIO_SUFFIXES
+    if from_timeline:  # the video gives thumbnails only: the timeline has its timecodes already
+        read_options["media"] = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RekognitionWarning)
+        read = _load(arguments, read_options)
+    said = [printable(str(warning.message)) for warning in caught]
+    for text in said:
+        print(f"{PROGRAM}: warning: {text}", file=sys.stderr)
+    if read.job is not None:
+        cuts = job_cut_list(read.job, read.options)
+        job = read.job
+        summary = Summary(job.source, job.page_count, job.duplicates_dropped, said, job.disagreements)
+    else:
+        timeline = read.as_timeline()
+        cuts = cut_list(timeline)
+        values = timeline_values(timeline)
+        summary = Summary(
+            arguments.inputs[0],
+            int(values.get("page_count", 1)),
+            int(values.get("duplicates_dropped", 0)),
+            said,
+            [str(text) for text in values.get("disagreements", [])],
+        )
+    write_atomically(arguments.output, report_html(cuts, summary, _report_thumbnails(arguments.media, cuts)))
+    print(
+        f"{PROGRAM}: wrote {arguments.output}: {len(cuts.events)} shots, {len(cuts.locators)} markers", file=sys.stderr
+    )
+    return 0
+
+
+# Thumbnails for at most this many shots (and cues): a 10,000-shot page stays a few megabytes.
+REPORT_SHOTS = 300
+
+
+def _report_thumbnails(video: str | None, cuts: Any) -> Any:
+    from otio_rekognition.writers.report import Thumbnails
+
+    if video is None:
+        return Thumbnails()
+    from otio_rekognition.detect.thumbnails import thumbnails
+
+    step = -(-len(cuts.events) // REPORT_SHOTS) or 1
+    wanted: set[int] = set()
+    for event in cuts.events[::step]:
+        first = event.source_first - event.media.start
+        wanted.update((first, first + event.length // 2, first + event.length - 1))
+    cues = [locator for locator in cuts.locators if locator.kind == "cue"]
+    wanted.update(locator.record_first for locator in cues[:: -(-len(cues) // REPORT_SHOTS) or 1])
+    try:
+        images = thumbnails(video, wanted)
+    except ImportError as error:
+        raise RekognitionError(
+            f"--media: thumbnails need {error.name}: pip install 'otio-rekognition[detect]'"
+        ) from None
+    return Thumbnails(images, step - 1)
 
 
 def detect_video(arguments: argparse.Namespace) -> int:
@@ -611,6 +674,19 @@ def _parser() -> argparse.ArgumentParser:
     _add_aws_options(fetch_parser)
     fetch_parser.set_defaults(run=fetch)
 
+    report_parser = commands.add_parser(
+        "report",
+        help="a review page (HTML) of a job's shots and cues, to look at before importing",
+        description="Write one self-contained HTML page (no network) of a saved job or an OTIO timeline this tool "
+        "wrote: a summary, a zoomable strip of shots and cue lanes, a sortable table of every segment; with "
+        "--media, thumbnails of the first, middle and last frame of each shot and of each cue.",
+    )
+    report_parser.add_argument("inputs", nargs="+", metavar="INPUT", help="job JSON file(s), - for stdin, or a .otio")
+    report_parser.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    _add_reading_options(report_parser)
+    _add_aws_options(report_parser)
+    report_parser.set_defaults(run=report)
+
     detect_parser = commands.add_parser(
         "detect",
         help="find shots, black frames and colour bars in a local video, without AWS",
@@ -641,6 +717,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
     parser.add_argument("--format", choices=tuple(FORMATS), help="output format, when the suffix does not say")
+    _add_reading_options(parser, json_input)
+    _add_writing_options(parser)
+
+
+def _add_reading_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
     reading = parser.add_argument_group("reading the job")
     reading.add_argument(
         "--start-timecode",
@@ -668,6 +749,9 @@ def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = 
     reading.add_argument("--cue-track", action="store_true", default=None, help="add a track with a clip per cue")
     reading.add_argument("--shot-markers", action="store_true", default=None, help="add a marker per shot")
     reading.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
+
+
+def _add_writing_options(parser: argparse.ArgumentParser) -> None:
     writing = parser.add_argument_group("writing")
     writing.add_argument(
         "--edl-flavor",

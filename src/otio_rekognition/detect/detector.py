@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from otio_rekognition import __version__, frames
+from otio_rekognition.detect.probe import reason, video_stream
 from otio_rekognition.errors import RekognitionError, RekognitionWarning
 from otio_rekognition.rekognition import vocabulary
 from otio_rekognition.rekognition.segments import build_segment
@@ -147,16 +148,7 @@ def detect(
 
     import av
 
-    try:
-        container = av.open(path)
-    except FileNotFoundError:
-        raise DetectError(f"{path}: no such file") from None
-    except (av.FFmpegError, OSError) as error:
-        raise DetectError(f"{path}: not a video ffmpeg can read ({_reason(error)})") from None
-    with container:
-        if not container.streams.video:
-            raise DetectError(f"{path}: no video stream")
-        stream = container.streams.video[0]
+    with video_stream(path, DetectError) as (container, stream):
         info = _media_info(path, container, stream)
         analysis = _Analysis(info.rate, types, settings, black_max_pixel_threshold, black_min_coverage)
         stream.thread_type = "AUTO"
@@ -170,7 +162,7 @@ def detect(
                 if progress is not None:
                     progress(count, info.expected_frames)
         except av.FFmpegError as error:
-            raise DetectError(f"{path}: cannot decode frame {count}: {_reason(error)}") from None
+            raise DetectError(f"{path}: cannot decode frame {count}: {reason(error)}") from None
     if count == 0:
         raise DetectError(f"{path}: the video stream has no frames that can be decoded")
     if info.indexed_frames is not None and count < info.indexed_frames:
@@ -592,7 +584,3 @@ def _check_shot_settings(settings: ShotSettings) -> None:
     _check_range("min_shot_frames", settings.min_shot_frames, 0, 10**6, whole=True)
     _check_range("dissolve_threshold", settings.dissolve_threshold, 0, 255)
     _check_range("max_dissolve_frames", settings.max_dissolve_frames, 1, 10**4, whole=True)
-
-
-def _reason(error: BaseException) -> str:
-    return getattr(error, "strerror", None) or str(error)

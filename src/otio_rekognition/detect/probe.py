@@ -9,9 +9,12 @@ own; a conform needs it back. PyAV is imported when a file is probed.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from otio_rekognition import frames
 from otio_rekognition.errors import RekognitionError
@@ -31,22 +34,31 @@ class MediaProbe:
     drop_frame: bool | None  # None when the file has no timecode
 
 
-def probe_media(path: str | os.PathLike[str]) -> MediaProbe:
+@contextmanager
+def video_stream(path: str | os.PathLike[str], error: type[RekognitionError] = ProbeError) -> Iterator[tuple[Any, Any]]:
+    """The open container and its first video stream; a file that is not a
+    video is one ``error`` naming it."""
     import av
 
-    location = Path(path)
     try:
-        container = av.open(str(location))
+        container = av.open(str(path))
     except FileNotFoundError:
-        raise ProbeError(f"{location}: no such file") from None
-    except (av.FFmpegError, OSError) as error:
-        raise ProbeError(
-            f"{location}: not a video ffmpeg can read ({getattr(error, 'strerror', None) or error})"
-        ) from None
+        raise error(f"{path}: no such file") from None
+    except (av.FFmpegError, OSError) as failure:
+        raise error(f"{path}: not a video ffmpeg can read ({reason(failure)})") from None
     with container:
         if not container.streams.video:
-            raise ProbeError(f"{location}: no video stream")
-        video = container.streams.video[0]
+            raise error(f"{path}: no video stream")
+        yield container, container.streams.video[0]
+
+
+def reason(error: BaseException) -> str:
+    return getattr(error, "strerror", None) or str(error)
+
+
+def probe_media(path: str | os.PathLike[str]) -> MediaProbe:
+    location = Path(path)
+    with video_stream(location) as (container, video):
         rate_value = video.average_rate or video.guessed_rate or video.base_rate
         if not rate_value:
             raise ProbeError(f"{location}: the video stream has no frame rate")

@@ -1,0 +1,252 @@
+"""A review page of shots and cues, to look at before importing: one HTML
+file that opens anywhere (inline CSS and script, thumbnails as data URIs, no
+network), written from a cut list.
+
+It holds a summary (duration, shots, a histogram of shot lengths, cue totals,
+what the reader warned about), a zoomable strip (shots, and a lane per cue
+type in its marker colour, over a ruler in record timecode) and a sortable
+table of every segment, low confidences highlighted.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+
+LOW_CONFIDENCE = 80.0
+RULER_TICKS = 10
+# Shot lengths in seconds: the histogram's bins, each up to (not including) the next.
+LENGTH_BINS = (0, 1, 2, 5, 10, 30)
+# OTIO's marker colours as a page shows them.
+COLOURS: Mapping[str, str] = {
+    "RED": "#e53935", "PINK": "#f06292", "ORANGE": "#fb8c00", "YELLOW": "#fdd835", "GREEN": "#43a047",
+    "CYAN": "#00acc1", "BLUE": "#1e88e5", "PURPLE": "#8e24aa", "MAGENTA": "#d81b60", "BLACK": "#212121",
+    "WHITE": "#fafafa",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the reader says of the job besides its segments."""
+
+    source: str
+    page_count: int = 1
+    duplicates_dropped: int = 0
+    warnings: Sequence[str] = ()
+    disagreements: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Thumbnails:
+    """JPEG bytes by media frame (0-based), and how many shots were left
+    without them (a long job keeps the page small: see ``REPORT_SHOTS``)."""
+
+    images: Mapping[int, bytes] = field(default_factory=dict)
+    shots_skipped: int = 0
+
+
+def report_html(cuts: CutList, summary: Summary, thumbnails: Thumbnails = Thumbnails()) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_text(cuts.name)}: shots and cues</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>{_text(cuts.name)}</h1>",
+        _summary(cuts, summary, thumbnails),
+        _strip(cuts),
+        _table(cuts, thumbnails),
+        f"<script>{_SCRIPT}</script>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
+    seconds = [float(event.length / cuts.rate) for event in cuts.events]
+    bins = Counter(max(i for i, low in enumerate(LENGTH_BINS) if length >= low) for length in seconds)
+    most = max(bins.values(), default=1)
+    bars = "".join(
+        f'<div class="bar"><span>{_bin_label(i)}</span><span><i style="width:{100 * bins[i] / most:.1f}%"></i></span>'
+        f"<b>{bins[i]}</b></div>"
+        for i in range(len(LENGTH_BINS))
+    )
+    cues = Counter(locator.name for locator in cuts.locators if locator.kind == "cue")
+    cue_frames: Counter[str] = Counter()
+    for locator in cuts.locators:
+        if locator.kind == "cue":
+            cue_frames[locator.name] += locator.length
+    cue_rows = "".join(
+        f"<tr><td>{_swatch(_cue_colour(cuts.locators, name))}{_text(name)}</td><td>{count}</td>"
+        f"<td>{cuts.timecode(cue_frames[name])}</td></tr>"
+        for name, count in sorted(cues.items())
+    )
+    notes = [*summary.warnings, *summary.disagreements[:20]]
+    if len(summary.disagreements) > 20:
+        notes.append(f"... and {len(summary.disagreements) - 20} more frame-source disagreements")
+    said = "".join(f"<li>{_text(note)}</li>" for note in notes) or "<li>nothing</li>"
+    skipped = (
+        f"<li>thumbnails for one shot in {thumbnails.shots_skipped + 1} (a long job)</li>"
+        if thumbnails.shots_skipped
+        else ""
+    )
+    return (
+        '<section id="summary"><h2>Summary</h2><ul>'
+        f"<li>source: {_text(summary.source)}</li>"
+        f"<li>duration: {cuts.timecode(cuts.duration)} ({float(cuts.duration / cuts.rate):.1f} s, {cuts.duration} "
+        f"frames at {float(cuts.rate):g} fps, {'drop frame' if cuts.drop_frame else 'non-drop'})</li>"
+        f"<li>record start: {cuts.timecode(cuts.record_start)}</li>"
+        f"<li>shots: {len(cuts.events)}</li>"
+        f"<li>pages merged: {summary.page_count}; duplicates dropped: {summary.duplicates_dropped}</li>{skipped}</ul>"
+        f'<h3>Shot lengths (seconds)</h3><div id="histogram">{bars}</div>'
+        f"<h3>Technical cues</h3><table><tr><th>type</th><th>cues</th><th>total</th></tr>{cue_rows}</table>"
+        f'<h3>The reader said</h3><ul id="notes">{said}</ul>'
+        "</section>"
+    )
+
+
+def _strip(cuts: CutList) -> str:
+    span = max(cuts.duration, 1)
+
+    def place(first: int, length: int) -> str:
+        return f"left:{100 * first / span:.4f}%;width:{max(100 * length / span, 0.02):.4f}%"
+
+    lanes = [
+        ("Shots", "".join(
+            f'<div class="block shot" style="{place(e.record_first, e.length)}" title="{_text(_title(cuts, e))}"></div>'
+            for e in cuts.events
+        ))
+    ]  # fmt: skip
+    by_type: dict[str, list[Locator]] = {}
+    for locator in cuts.locators:
+        if locator.kind == "cue":
+            by_type.setdefault(locator.name, []).append(locator)
+    for name, locators in sorted(by_type.items()):
+        colour = COLOURS.get(locators[0].color.upper(), COLOURS["WHITE"])
+        lanes.append((name, "".join(
+            f'<div class="block" style="{place(cue.record_first, cue.length)};background:{colour}" '
+            f'title="{_text(cue.text)} {cuts.timecode(cuts.record_start + cue.record_first)}"></div>'
+            for cue in locators
+        )))  # fmt: skip
+    at = [cuts.record_start + span * tick // RULER_TICKS for tick in range(RULER_TICKS)]
+    ticks = "".join(
+        f'<span style="left:{100 * tick / RULER_TICKS:.1f}%">{cuts.timecode(frame)}</span>'
+        for tick, frame in enumerate(at)
+    )
+    rows = "".join(f'<div class="lane"><label>{_text(name)}</label><div class="track">{blocks}</div></div>'
+                   for name, blocks in lanes)  # fmt: skip
+    return (
+        '<section><h2>Timeline</h2><label>zoom <input id="zoom" type="range" min="1" max="60" value="1"></label>'
+        f'<div id="strip"><div id="canvas"><div class="ruler">{ticks}</div>{rows}</div></div></section>'
+    )
+
+
+def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
+    rows = []
+    for number, event in enumerate(cuts.events, start=1):
+        media_first = event.source_first - event.media.start
+        frames = (media_first, media_first + event.length // 2, media_first + event.length - 1)
+        rows.append(_row(cuts, number, "shot", event.name, event.record_first, event.source_first, event.length,
+                         event.confidence, _images(thumbnails, frames)))  # fmt: skip
+    start = cuts.events[0].media.start if cuts.events else 0
+    cues = [locator for locator in cuts.locators if locator.kind == "cue"]
+    for number, locator in enumerate(cues, start=len(rows) + 1):
+        rows.append(_row(cuts, number, "cue", locator.name, locator.record_first, start + locator.record_first,
+                         locator.length, locator.confidence, _images(thumbnails, (locator.record_first,))))  # fmt: skip
+    headers = "".join(
+        f'<th data-type="{kind}">{label}</th>'
+        for label, kind in (("#", "n"), ("type", "s"), ("name", "s"), ("record in", "s"), ("record out", "s"),
+                            ("source in", "s"), ("source out", "s"), ("frames", "n"), ("confidence", "n"),
+                            ("frames seen", "s"))
+    )  # fmt: skip
+    return (
+        f"<section><h2>Segments</h2><p>Click a heading to sort. Confidence below {LOW_CONFIDENCE:g}% is marked.</p>"
+        f'<table id="segments"><thead><tr>{headers}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+    )
+
+
+def _row(cuts: CutList, number: int, kind: str, name: str, record_first: int, source_first: int, length: int,
+         confidence: float | None, images: str) -> str:  # fmt: skip
+    record = cuts.record_start + record_first
+    low = confidence is not None and confidence < LOW_CONFIDENCE
+    cells = (
+        str(number), kind, _text(name), cuts.timecode(record), cuts.timecode(record + length),
+        cuts.timecode(source_first), cuts.timecode(source_first + length), str(length),
+        "" if confidence is None else f"{confidence:.2f}", images,
+    )  # fmt: skip
+    return f'<tr class="{kind}{" low" if low else ""}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _images(thumbnails: Thumbnails, frames: Sequence[int]) -> str:
+    return "".join(
+        f'<img loading="lazy" alt="frame {frame}" src="data:image/jpeg;base64,'
+        f'{base64.b64encode(thumbnails.images[frame]).decode()}">'
+        for frame in dict.fromkeys(frames)
+        if frame in thumbnails.images
+    )
+
+
+def _title(cuts: CutList, event: Event) -> str:
+    confidence = "" if event.confidence is None else f", confidence {event.confidence:.2f}%"
+    return f"{event.name} {cuts.timecode(cuts.record_start + event.record_first)}{confidence}"
+
+
+def _cue_colour(locators: Sequence[Locator], name: str) -> str:
+    colour = next(locator.color for locator in locators if locator.name == name)
+    return COLOURS.get(colour.upper(), COLOURS["WHITE"])
+
+
+def _swatch(colour: str) -> str:
+    return f'<i class="swatch" style="background:{colour}"></i>'
+
+
+def _bin_label(index: int) -> str:
+    low = LENGTH_BINS[index]
+    return f"{low}+" if index == len(LENGTH_BINS) - 1 else f"{low}-{LENGTH_BINS[index + 1]}"
+
+
+def _text(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+_STYLE = """
+body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.4em}h2{font-size:1.15em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left;white-space:nowrap}
+th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}
+tr.low td{background:#fff3cd}td img{height:45px;margin-right:2px;vertical-align:middle}
+#strip{overflow-x:auto;border:1px solid #ccc;padding:4px}#canvas{width:100%;position:relative}
+.lane{display:flex;align-items:center;height:22px}.lane label{width:9em;flex:none;font-size:12px;overflow:hidden}
+.track{position:relative;flex:1;height:16px;background:#f7f7f7}
+.block{position:absolute;top:0;height:16px;box-sizing:border-box;border:1px solid rgba(0,0,0,.25)}
+.block.shot{background:#90a4ae}.ruler{position:relative;height:18px;margin-left:9em;font-size:11px;color:#666}
+.ruler span{position:absolute;top:0;border-left:1px solid #999;padding-left:2px}
+#histogram .bar{display:grid;grid-template-columns:4em 20em 4em;align-items:center;gap:6px}
+#histogram i{display:block;height:12px;background:#607d8b}#histogram b{font-weight:normal}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #999}
+"""
+
+_SCRIPT = """
+document.getElementById('zoom').addEventListener('input', function (e) {
+  document.getElementById('canvas').style.width = (100 * e.target.value) + '%';
+});
+document.querySelectorAll('#segments th').forEach(function (th, column) {
+  th.addEventListener('click', function () {
+    var body = document.querySelector('#segments tbody');
+    var rows = Array.prototype.slice.call(body.rows);
+    var numeric = th.dataset.type === 'n';
+    var down = th.dataset.down !== '1';
+    th.dataset.down = down ? '1' : '0';
+    rows.sort(function (a, b) {
+      var x = a.cells[column].textContent, y = b.cells[column].textContent;
+      var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+      return down ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
+});
+"""

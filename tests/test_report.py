@@ -1,0 +1,129 @@
+"""The review page (issue 13): one self-contained HTML file, with and without
+the video, for a job with no shots and for the real job, rendered by headless
+Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from helpers import SAMPLES, sample
+
+from otio_rekognition import cli
+from otio_rekognition.arguments import ReadOptions
+from otio_rekognition.cli import main
+from otio_rekognition.rekognition.pages import read_job
+from otio_rekognition.timeline.cutlist import job_cut_list
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def report(tmp_path: Path, inputs: list[str], *flags: str) -> str:
+    output = tmp_path / "report.html"
+    assert main(["report", *inputs, "-o", str(output), *flags]) == 0
+    return output.read_text()
+
+
+def assert_self_contained(page: str) -> None:
+    assert not re.search(r"""(?:src|href)\s*=\s*["'](?!data:|#)""", page), "an external reference"
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+    assert "<script src" not in page and "@import" not in page and "url(" not in page
+
+
+def test_page_of_a_sample(cut_lists: dict, tmp_path: Path) -> None:
+    page = report(tmp_path, [str(sample("2997df"))])
+    assert_self_contained(page)
+    shots, cues = cut_lists["2997df"]["shots"], cut_lists["2997df"]["cues"]
+    assert page.count('<tr class="shot') == len(shots) and page.count('<tr class="cue') == len(cues)
+    assert page.count('class="block shot"') == len(shots)
+    assert page.count('<div class="lane">') == 1 + len({cue for cue, _, _ in cues})
+    assert "01:00:00;00" in page and "record start: 01:00:00;00" in page
+    response = json.loads(sample("2997df").read_text())
+    details = response["Segments"][3].get("ShotSegment") or response["Segments"][3]["TechnicalCueSegment"]
+    details["Confidence"] = 55.5
+    doubtful = tmp_path / "doubtful.json"
+    doubtful.write_text(json.dumps(response))
+    row = re.compile(r'<tr class="(?:shot|cue)( low)?">(?:<td>[^<]*</td>){8}<td>([\d.]*)</td>')
+    rows = row.findall(report(tmp_path, [str(doubtful)]))
+    assert [confidence for low, confidence in rows if low] == ["55.50"]
+
+
+def test_page_of_a_timeline_a_cue_only_job_and_the_real_job(real_job_file: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "job.otio"
+    assert main(["convert", str(sample("25")), "-o", str(saved)]) == 0
+    assert "Shot 0013" in report(tmp_path, [str(saved)])
+    cues_only = report(tmp_path, [str(sample("25")), "--segment-types", "TECHNICAL_CUE"])
+    assert cues_only.count('<tr class="shot') == 1  # the one clip spanning the video
+    real = report(tmp_path, [str(real_job_file)])
+    assert real.count('<tr class="shot') == 1404 and "pages merged: 2" in real
+    assert_self_contained(real)
+
+
+def test_thumbnails_from_the_video(tmp_path: Path) -> None:
+    job = tmp_path / "detected.json"
+    video = SAMPLES / "demo_25.mp4"
+    assert main(["detect", str(video), "-o", str(job)]) == 0
+    page = report(tmp_path, [str(job)], "--media", str(video))
+    assert_self_contained(page)
+    shots = page.count('<tr class="shot')
+    images = re.findall(r'src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) >= 2 * shots  # first, middle and last frame of each (shorter shots share frames)
+
+
+def test_a_long_job_keeps_the_page_small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """10,000 shots: a page of a few megabytes, thumbnails for at most REPORT_SHOTS shots and cues."""
+    segments = [
+        {"Type": "SHOT", "StartFrameNumber": index * 20, "EndFrameNumber": index * 20 + 19,
+         "ShotSegment": {"Index": index, "Confidence": 90.0}}
+        for index in range(10_000)
+    ]  # fmt: skip
+    job = tmp_path / "long.json"
+    job.write_text(json.dumps({"JobStatus": "SUCCEEDED", "VideoMetadata": [{"FrameRate": 25.0}], "Segments": segments}))
+    page = report(tmp_path, [str(job)])
+    assert page.count('<tr class="shot') == 10_000 and len(page) < 8_000_000, len(page)
+    asked: list[set[int]] = []
+
+    def fake_thumbnails(_video: str, wanted: set[int]) -> dict[int, bytes]:
+        asked.append(wanted)
+        return {}
+
+    monkeypatch.setattr("otio_rekognition.detect.thumbnails.thumbnails", fake_thumbnails)
+    cuts = job_cut_list(read_job(job.read_bytes(), "long.json"), ReadOptions())
+    skipped = cli._report_thumbnails("video.mp4", cuts).shots_skipped
+    assert len(asked[0]) <= 3 * cli.REPORT_SHOTS and skipped == 10_000 // cli.REPORT_SHOTS
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="headless Chromium comes from the Debian package `make browser` installs (required in CI)",
+)
+def test_chromium_renders_the_strip_and_the_table(tmp_path: Path) -> None:
+    assert CHROMIUM is not None, "CI needs headless Chromium: make browser"
+    job = tmp_path / "detected.json"
+    video = SAMPLES / "demo_2997df.mp4"
+    assert main(["detect", str(video), "-o", str(job)]) == 0
+    report(tmp_path, [str(job)], "--media", str(video))
+    page = (tmp_path / "report.html").as_uri()
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", page], capture_output=True, text=True,
+                         timeout=120, check=True).stdout  # fmt: skip
+    assert dom.count('class="block shot"') == 11 and dom.count("<tr class=") == 14
+    shot = tmp_path / "page.png"
+    subprocess.run([CHROMIUM, *FLAGS, *profile, "--hide-scrollbars", "--window-size=1280,1100",
+                    f"--screenshot={shot}", page], capture_output=True, timeout=120, check=True)  # fmt: skip
+    with av.open(str(shot)) as container:
+        pixels = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    assert pixels.shape[:2] == (1100, 1280)
+    assert pixels.std() > 20, "a blank page"
+    colours = {tuple(colour) for colour in pixels.reshape(-1, 3)[::97]}
+    assert len(colours) > 50, "the strip and thumbnails draw in colour"
+    assert np.any(np.all(pixels == (0x90, 0xA4, 0xAE), axis=-1)), "the shot blocks of the strip are drawn"
