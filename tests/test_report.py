@@ -117,6 +117,17 @@ def test_chromium_renders_the_strip_and_the_table(tmp_path: Path) -> None:
     dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", page], capture_output=True, text=True,
                          timeout=120, check=True).stdout  # fmt: skip
     assert dom.count('class="block shot"') == 11 and dom.count("<tr class=") == 14
+    clicked = tmp_path / "clicked.html"  # the page as a user leaves it after sorting by frames, longest first
+    frames_header = "var th = document.querySelectorAll('#segments th')[7]; th.click(); th.click();"
+    clicked.write_text(
+        (tmp_path / "report.html").read_text().replace("</body>", f"<script>{frames_header}</script></body>")
+    )
+    sorted_dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", clicked.as_uri()], capture_output=True,
+                                text=True, timeout=120, check=True).stdout  # fmt: skip
+    lengths = [
+        int(n) for n in re.findall(r'<tr class="(?:shot|cue)[^"]*">(?:<td>[^<]*</td>){7}<td>(\d+)</td>', sorted_dom)
+    ]
+    assert len(lengths) == 14 and lengths == sorted(lengths, reverse=True)
     shot = tmp_path / "page.png"
     subprocess.run([CHROMIUM, *FLAGS, *profile, "--hide-scrollbars", "--window-size=1280,1100",
                     f"--screenshot={shot}", page], capture_output=True, timeout=120, check=True)  # fmt: skip
