@@ -14,7 +14,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from helpers import SAMPLES, sample
+from helpers import SAMPLE_NAMES, SAMPLES, TC_RATES, sample
+from timecode import Timecode
 
 from otio_rekognition import cli
 from otio_rekognition.arguments import ReadOptions
@@ -55,6 +56,20 @@ def test_page_of_a_sample(cut_lists: dict, tmp_path: Path) -> None:
     row = re.compile(r'<tr class="(?:shot|cue)( low)?">(?:<td>[^<]*</td>){8}<td>([\d.]*)</td>')
     rows = row.findall(report(tmp_path, [str(doubtful)]))
     assert [confidence for low, confidence in rows if low] == ["55.50"]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_table_timecodes_agree_with_the_timecode_package(name: str, cut_lists: dict, tmp_path: Path) -> None:
+    """Record from 10:00:00:00 (gaps kept), source from Rekognition's 00:00:00:00; outs exclusive, as in an EDL."""
+    rate = TC_RATES[name]
+    page = report(tmp_path, [str(sample(name)), "--start", "10:00:00:00"])
+    cells = re.compile(r'<tr class="shot[^"]*"><td>\d+</td><td>shot</td><td>[^<]*</td>' + r"<td>([^<]*)</td>" * 5)
+    rows = [(*(Timecode(rate, text).frames - 1 for text in row[:4]), int(row[4])) for row in cells.findall(page)]
+    start = Timecode(rate, "10:00:00:00").frames - 1
+    shots = cut_lists[name]["shots"]
+    for (record_in, record_out, source_in, source_out, frames), (first, last) in zip(rows, shots, strict=True):
+        assert (source_in, source_out, frames) == (first, last + 1, last - first + 1)
+        assert (record_in - start, record_out - record_in) == (first, frames)  # gaps stay gaps
 
 
 def test_page_of_a_timeline_a_cue_only_job_and_the_real_job(real_job_file: Path, tmp_path: Path) -> None:
