@@ -51,11 +51,14 @@ def test_page_of_a_sample(cut_lists: dict, tmp_path: Path) -> None:
     response = json.loads(sample("2997df").read_text())
     details = response["Segments"][3].get("ShotSegment") or response["Segments"][3]["TechnicalCueSegment"]
     details["Confidence"] = 55.5
+    response["Segments"][5]["EndTimestampMillis"] += 5000  # the frame numbers win; the reader says so
     doubtful = tmp_path / "doubtful.json"
     doubtful.write_text(json.dumps(response))
+    page = report(tmp_path, [str(doubtful)])
     row = re.compile(r'<tr class="(?:shot|cue)( low)?">(?:<td>[^<]*</td>){8}<td>([\d.]*)</td>')
-    rows = row.findall(report(tmp_path, [str(doubtful)]))
-    assert [confidence for low, confidence in rows if low] == ["55.50"]
+    assert [confidence for low, confidence in row.findall(page) if low] == ["55.50"]
+    notes = re.search(r'<ul id="notes">(.*?)</ul>', page, re.S)
+    assert notes and "disagree" in notes.group(1) and "Segments[5] milliseconds give frames 600-1079" in notes.group(1)
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -80,6 +83,7 @@ def test_page_of_a_timeline_a_cue_only_job_and_the_real_job(real_job_file: Path,
     assert cues_only.count('<tr class="shot') == 1  # the one clip spanning the video
     real = report(tmp_path, [str(real_job_file)])
     assert real.count('<tr class="shot') == 1404 and "pages merged: 2" in real
+    assert "<h3>Technical cues</h3><p>none</p>" in real
     assert_self_contained(real)
 
 

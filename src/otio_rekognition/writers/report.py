@@ -94,6 +94,9 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
         if thumbnails.shots_skipped
         else ""
     )
+    cue_table = (
+        f"<table><tr><th>type</th><th>cues</th><th>total</th></tr>{cue_rows}</table>" if cue_rows else "<p>none</p>"
+    )
     return (
         '<section id="summary"><h2>Summary</h2><ul>'
         f"<li>source: {_text(summary.source)}</li>"
@@ -103,7 +106,7 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
         f"<li>shots: {len(cuts.events)}</li>"
         f"<li>pages merged: {summary.page_count}; duplicates dropped: {summary.duplicates_dropped}</li>{skipped}</ul>"
         f'<h3>Shot lengths (seconds)</h3><div id="histogram">{bars}</div>'
-        f"<h3>Technical cues</h3><table><tr><th>type</th><th>cues</th><th>total</th></tr>{cue_rows}</table>"
+        f"<h3>Technical cues</h3>{cue_table}"
         f'<h3>The reader said</h3><ul id="notes">{said}</ul>'
         "</section>"
     )
