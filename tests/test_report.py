@@ -65,7 +65,7 @@ def test_page_of_a_sample(cut_lists: dict, tmp_path: Path) -> None:
 def test_table_timecodes_agree_with_the_timecode_package(name: str, cut_lists: dict, tmp_path: Path) -> None:
     """Record from 10:00:00:00 (gaps kept), source from Rekognition's 00:00:00:00; outs exclusive, as in an EDL."""
     rate = TC_RATES[name]
-    page = report(tmp_path, [str(sample(name)), "--start", "10:00:00:00"])
+    page = report(tmp_path, [str(sample(name)), "--start-timecode", "10:00:00:00"])
     cells = re.compile(r'<tr class="shot[^"]*"><td>\d+</td><td>shot</td><td>[^<]*</td>' + r"<td>([^<]*)</td>" * 5)
     rows = [(*(Timecode(rate, text).frames - 1 for text in row[:4]), int(row[4])) for row in cells.findall(page)]
     start = Timecode(rate, "10:00:00:00").frames - 1
