@@ -210,6 +210,10 @@ def report(arguments: argparse.Namespace) -> int:
     """A review page of the job's shots and cues (see writers/report.py)."""
     from otio_rekognition.writers.report import Summary, report_html
 
+    if Path(arguments.output).suffix.lower() not in (".html", ".htm") and arguments.output != "-":
+        raise AdapterArgumentError(
+            f"{arguments.output}: report writes a web page: use -o NAME.html (convert writes the other formats)"
+        )
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
     from_timeline = len(arguments.inputs) == 1 and Path(arguments.inputs[0]).suffix.lower() in _OTIO_SUFFIXES
     if from_timeline:  # the video gives thumbnails only: the timeline has its timecodes already
