@@ -90,9 +90,8 @@ def test_page_of_a_timeline_a_cue_only_job_and_the_real_job(real_job_file: Path,
 def test_a_page_goes_only_into_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     edl = tmp_path / "cut.edl"
     assert main(["report", str(sample("25")), "-o", str(edl)]) == 1 and not edl.exists()
-    assert capsys.readouterr().err == (
-        f"otio-rekognition: error: {edl}: report writes a web page: use -o NAME.html (convert writes the other formats)\n"
-    )
+    said = f"{edl}: report writes a web page: use -o NAME.html (convert writes the other formats)"
+    assert capsys.readouterr().err == f"otio-rekognition: error: {said}\n"
 
 
 def test_thumbnails_from_the_video(tmp_path: Path) -> None:
