@@ -80,11 +80,45 @@ def test_page_of_a_timeline_a_cue_only_job_and_the_real_job(real_job_file: Path,
     assert main(["convert", str(sample("25")), "-o", str(saved)]) == 0
     assert "Shot 0013" in report(tmp_path, [str(saved)])
     cues_only = report(tmp_path, [str(sample("25")), "--segment-types", "TECHNICAL_CUE"])
-    assert cues_only.count('<tr class="shot') == 1  # the one clip spanning the video
+    assert cues_only.count('<tr class="video">') == 1 and '<tr class="shot' not in cues_only  # the clip spanning it
+    assert "<li>shots: 0</li>" in cues_only and 'class="block shot"' not in cues_only
     real = report(tmp_path, [str(real_job_file)])
     assert real.count('<tr class="shot') == 1404 and "pages merged: 2" in real
     assert "<h3>Technical cues</h3><p>none</p>" in real
     assert_self_contained(real)
+
+
+def test_cues_after_the_last_shot_stay_on_the_strip(tmp_path: Path) -> None:
+    """Shots below --min-confidence are dropped; the cues after them are still drawn inside the strip."""
+    page = report(tmp_path, [str(sample("25")), "--min-confidence", "95"])
+    places = [float(left) + float(width) for left, width in re.findall(r"left:([\d.]+)%;width:([\d.]+)%", page)]
+    assert places and max(places) <= 100.0001
+    last_cue_end = max(locator[2] for locator in json.loads((SAMPLES / "cutlists.json").read_text())["25"]["cues"])
+    assert f"{last_cue_end + 1} frames at 25 fps" in page
+
+
+def test_stdin_options_and_their_warnings_reach_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "report.html"
+    with sample("2997df").open() as job:
+        monkeypatch.setattr("sys.stdin", job)
+        flags = ["--timecode", "ndf", "--start-timecode", "00:01:00;02"]
+        assert main(["report", "-", "-o", str(output), *flags]) == 0
+    notes = re.search(r'<ul id="notes">(.*?)</ul>', output.read_text(), re.S)
+    warned = capsys.readouterr().err
+    assert notes and "start_timecode" in notes.group(1) and "start_timecode" in warned
+
+
+def test_a_timelines_video_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "job.otio"
+    assert main(["convert", str(sample("2997df")), "-o", str(saved)]) == 0
+    output = tmp_path / "report.html"
+    assert main(["report", str(saved), "--media", str(SAMPLES / "demo_25.mp4"), "-o", str(output)]) == 1
+    assert not output.exists()
+    assert capsys.readouterr().err.endswith(
+        f"is not the video {saved} was made from: it is 25 fps, the job's video 30000/1001 fps\n"
+    )
 
 
 def test_a_page_goes_only_into_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

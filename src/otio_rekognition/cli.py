@@ -221,17 +221,15 @@ def report(arguments: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RekognitionWarning)
         read = _load(arguments, read_options)
+        cuts = job_cut_list(read.job, read.options) if read.job is not None else cut_list(read.as_timeline())
     said = [printable(str(warning.message)) for warning in caught]
     for text in said:
         print(f"{PROGRAM}: warning: {text}", file=sys.stderr)
     if read.job is not None:
-        cuts = job_cut_list(read.job, read.options)
         job = read.job
         summary = Summary(job.source, job.page_count, job.duplicates_dropped, said, job.disagreements)
     else:
-        timeline = read.as_timeline()
-        cuts = cut_list(timeline)
-        values = timeline_values(timeline)
+        values = timeline_values(read.as_timeline())
         summary = Summary(
             arguments.inputs[0],
             int(values.get("page_count", 1)),
@@ -239,11 +237,33 @@ def report(arguments: argparse.Namespace) -> int:
             said,
             [str(text) for text in values.get("disagreements", [])],
         )
+        if arguments.media is not None:
+            _check_timeline_media(arguments.media, arguments.inputs[0], cuts)
     write_atomically(arguments.output, report_html(cuts, summary, _report_thumbnails(arguments.media, cuts)))
-    print(
-        f"{PROGRAM}: wrote {arguments.output}: {len(cuts.events)} shots, {len(cuts.locators)} markers", file=sys.stderr
-    )
+    shots = sum(event.kind == "shot" for event in cuts.events)
+    print(f"{PROGRAM}: wrote {arguments.output}: {shots} shots, {len(cuts.locators)} markers", file=sys.stderr)
     return 0
+
+
+def _check_timeline_media(video: str, timeline_file: str, cuts: Any) -> None:
+    """A timeline read from a file keeps no probe of its video: the thumbnails
+    must come from one of its rate, size and length."""
+    from otio_rekognition.detect.probe import probe_media
+    from otio_rekognition.rekognition.pages import video_mismatch
+
+    try:
+        media = probe_media(video)
+    except ImportError as error:
+        raise _thumbnails_need(error) from None
+    except RekognitionError as error:
+        raise AdapterArgumentError(f"--media: {error}") from None
+    # A timeline need not know its video's length, only where its last frame is.
+    mismatch = video_mismatch((cuts.rate, None, cuts.frame_size), (media.rate, None, media.frame_size))
+    last = max((event.source_first - event.media.start + event.length for event in cuts.events), default=0)
+    if not mismatch and media.frame_count is not None and media.frame_count < last:
+        mismatch = f"it has {media.frame_count} frames, the timeline reaches frame {last}"
+    if mismatch:
+        raise AdapterArgumentError(f"--media: {video} is not the video {timeline_file} was made from: {mismatch}")
 
 
 # Thumbnails for at most this many shots (and cues): a 10,000-shot page stays a few megabytes.
@@ -267,10 +287,12 @@ def _report_thumbnails(video: str | None, cuts: Any) -> Any:
     try:
         images = thumbnails(video, wanted)
     except ImportError as error:
-        raise RekognitionError(
-            f"--media: thumbnails need {error.name}: pip install 'otio-rekognition[detect]'"
-        ) from None
+        raise _thumbnails_need(error) from None
     return Thumbnails(images, step - 1)
+
+
+def _thumbnails_need(error: ImportError) -> RekognitionError:
+    return RekognitionError(f"--media: thumbnails need {error.name}: pip install 'otio-rekognition[detect]'")
 
 
 def detect_video(arguments: argparse.Namespace) -> int:
@@ -689,7 +711,7 @@ def _parser() -> argparse.ArgumentParser:
     report_parser.add_argument("-o", "--output", required=True, help="the HTML file to write")
     _add_reading_options(report_parser)
     _add_aws_options(report_parser)
-    report_parser.set_defaults(run=report)
+    report_parser.set_defaults(run=report, stdin=sys.stdin)
 
     detect_parser = commands.add_parser(
         "detect",

@@ -91,12 +91,21 @@ def job_media_mismatch(
     """How a video differs from the one the job analysed (None when it does
     not): another rate or size, or another length (a frame of slack, as
     ``DurationMillis`` is rounded down)."""
-    if rate != job.rate:
-        return f"it is {frames.rate_text(rate)} fps, the job's video {frames.rate_text(job.rate)} fps"
-    if frame_size is not None and job.frame_size is not None and frame_size != job.frame_size:
-        return f"it is {frame_size[0]}x{frame_size[1]}, the job's video {job.frame_size[0]}x{job.frame_size[1]}"
-    if frame_count is not None and job.frame_count and abs(frame_count - job.frame_count) > 1:
-        return f"it has {frame_count} frames, the job's video {job.frame_count}"
+    return video_mismatch((job.rate, job.frame_count, job.frame_size), (rate, frame_count, frame_size))
+
+
+VideoShape = tuple[Fraction, "int | None", "tuple[int, int] | None"]  # rate, frame count, width and height
+
+
+def video_mismatch(analysed: VideoShape, video: VideoShape) -> str | None:
+    """How ``video`` differs from the ``analysed`` one; what either does not know is not compared."""
+    (rate, frame_count, frame_size), (own_rate, own_count, own_size) = video, analysed
+    if rate != own_rate:
+        return f"it is {frames.rate_text(rate)} fps, the job's video {frames.rate_text(own_rate)} fps"
+    if frame_size is not None and own_size is not None and frame_size != own_size:
+        return f"it is {frame_size[0]}x{frame_size[1]}, the job's video {own_size[0]}x{own_size[1]}"
+    if frame_count is not None and own_count and abs(frame_count - own_count) > 1:
+        return f"it has {frame_count} frames, the job's video {own_count}"
     return None
 
 

@@ -67,7 +67,7 @@ def report_html(cuts: CutList, summary: Summary, thumbnails: Thumbnails = Thumbn
 
 
 def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
-    seconds = [float(event.length / cuts.rate) for event in cuts.events]
+    seconds = [float(event.length / cuts.rate) for event in _shots(cuts)]
     bins = Counter(max(i for i, low in enumerate(LENGTH_BINS) if length >= low) for length in seconds)
     most = max(bins.values(), default=1)
     bars = "".join(
@@ -94,16 +94,17 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
         if thumbnails.shots_skipped
         else ""
     )
+    extent = _extent(cuts)
     cue_table = (
         f"<table><tr><th>type</th><th>cues</th><th>total</th></tr>{cue_rows}</table>" if cue_rows else "<p>none</p>"
     )
     return (
         '<section id="summary"><h2>Summary</h2><ul>'
         f"<li>source: {_text(summary.source)}</li>"
-        f"<li>duration: {cuts.timecode(cuts.duration)} ({float(cuts.duration / cuts.rate):.1f} s, {cuts.duration} "
+        f"<li>duration: {cuts.timecode(extent)} ({float(extent / cuts.rate):.1f} s, {extent} "
         f"frames at {float(cuts.rate):g} fps, {'drop frame' if cuts.drop_frame else 'non-drop'})</li>"
         f"<li>record start: {cuts.timecode(cuts.record_start)}</li>"
-        f"<li>shots: {len(cuts.events)}</li>"
+        f"<li>shots: {len(seconds)}</li>"
         f"<li>pages merged: {summary.page_count}; duplicates dropped: {summary.duplicates_dropped}</li>{skipped}</ul>"
         f'<h3>Shot lengths (seconds)</h3><div id="histogram">{bars}</div>'
         f"<h3>Technical cues</h3>{cue_table}"
@@ -113,7 +114,7 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
 
 
 def _strip(cuts: CutList) -> str:
-    span = max(cuts.duration, 1)
+    span = max(_extent(cuts), 1)
 
     def place(first: int, length: int) -> str:
         return f"left:{100 * first / span:.4f}%;width:{max(100 * length / span, 0.02):.4f}%"
@@ -121,7 +122,7 @@ def _strip(cuts: CutList) -> str:
     lanes = [
         ("Shots", "".join(
             f'<div class="block shot" style="{place(e.record_first, e.length)}" title="{_text(_title(cuts, e))}"></div>'
-            for e in cuts.events
+            for e in _shots(cuts)
         ))
     ]  # fmt: skip
     by_type: dict[str, list[Locator]] = {}
@@ -153,7 +154,8 @@ def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
     for number, event in enumerate(cuts.events, start=1):
         media_first = event.source_first - event.media.start
         frames = (media_first, media_first + event.length // 2, media_first + event.length - 1)
-        rows.append(_row(cuts, number, "shot", event.name, event.record_first, event.source_first, event.length,
+        kind = "video" if event.kind == "media" else event.kind  # the clip a job without shots is laid on
+        rows.append(_row(cuts, number, kind, event.name, event.record_first, event.source_first, event.length,
                          event.confidence, _images(thumbnails, frames)))  # fmt: skip
     start = cuts.events[0].media.start if cuts.events else 0
     cues = [locator for locator in cuts.locators if locator.kind == "cue"]
@@ -172,10 +174,20 @@ def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
     )
 
 
+def _shots(cuts: CutList) -> list[Event]:
+    """The shot track's shots: a job without shots has one clip spanning its video instead."""
+    return [event for event in cuts.events if event.kind == "shot"]
+
+
+def _extent(cuts: CutList) -> int:
+    """Frames from the record start to the last thing on the page: a cue can outlast the last shot."""
+    return max([cuts.duration, *(locator.record_first + locator.length for locator in cuts.locators)])
+
+
 def _row(cuts: CutList, number: int, kind: str, name: str, record_first: int, source_first: int, length: int,
          confidence: float | None, images: str) -> str:  # fmt: skip
     record = cuts.record_start + record_first
-    low = confidence is not None and confidence < LOW_CONFIDENCE
+    low = confidence is not None and round(confidence, 2) < LOW_CONFIDENCE  # as the page shows it
     cells = (
         str(number), kind, _text(name), cuts.timecode(record), cuts.timecode(record + length),
         cuts.timecode(source_first), cuts.timecode(source_first + length), str(length),
