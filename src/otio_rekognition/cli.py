@@ -215,8 +215,7 @@ def report(arguments: argparse.Namespace) -> int:
             f"{arguments.output}: report writes a web page: use -o NAME.html (convert writes the other formats)"
         )
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
-    from_timeline = len(arguments.inputs) == 1 and Path(arguments.inputs[0]).suffix.lower() in _OTIO_SUFFIXES
-    if from_timeline:  # the video gives thumbnails only: the timeline has its timecodes already
+    if _is_timeline(arguments.inputs):  # the video gives thumbnails only: the timeline has its timecodes already
         read_options["media"] = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RekognitionWarning)
@@ -271,18 +270,15 @@ REPORT_SHOTS = 300
 
 
 def _report_thumbnails(video: str | None, cuts: Any) -> Any:
-    from otio_rekognition.writers.report import Thumbnails
+    from otio_rekognition.writers.report import Thumbnails, cue_locators, shot_frames
 
     if video is None:
         return Thumbnails()
     from otio_rekognition.detect.thumbnails import thumbnails
 
     step = -(-len(cuts.events) // REPORT_SHOTS) or 1
-    wanted: set[int] = set()
-    for event in cuts.events[::step]:
-        first = event.source_first - event.media.start
-        wanted.update((first, first + event.length // 2, first + event.length - 1))
-    cues = [locator for locator in cuts.locators if locator.kind == "cue"]
+    wanted = {frame for event in cuts.events[::step] for frame in shot_frames(event)}
+    cues = cue_locators(cuts)
     wanted.update(locator.record_first for locator in cues[:: -(-len(cues) // REPORT_SHOTS) or 1])
     try:
         images = thumbnails(video, wanted)
@@ -557,7 +553,7 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
     input), a job fetched from AWS (``rekognition://JOB_ID``), or one OTIO
     timeline this tool wrote."""
     inputs: list[str] = arguments.inputs
-    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in _OTIO_SUFFIXES:
+    if _is_timeline(inputs):
         given = [name for name in _JSON_ONLY if read_options.get(name) not in (None, False)]
         if given:
             raise RekognitionError(
@@ -585,6 +581,10 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
     parts = [arguments.stdin.buffer.read() if name == "-" else _read_input(name) for name in inputs]
     source = " + ".join("<stdin>" if name == "-" else name for name in inputs)
     return _job(b"\n".join(parts), source, read_options)
+
+
+def _is_timeline(inputs: list[str]) -> bool:
+    return len(inputs) == 1 and Path(inputs[0]).suffix.lower() in _OTIO_SUFFIXES
 
 
 def _job(data: str | bytes, source: str, read_options: dict[str, Any]) -> _Input:

@@ -75,11 +75,10 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
         f"<b>{bins[i]}</b></div>"
         for i in range(len(LENGTH_BINS))
     )
-    cues = Counter(locator.name for locator in cuts.locators if locator.kind == "cue")
+    cues = Counter(locator.name for locator in cue_locators(cuts))
     cue_frames: Counter[str] = Counter()
-    for locator in cuts.locators:
-        if locator.kind == "cue":
-            cue_frames[locator.name] += locator.length
+    for locator in cue_locators(cuts):
+        cue_frames[locator.name] += locator.length
     cue_rows = "".join(
         f"<tr><td>{_swatch(_cue_colour(cuts.locators, name))}{_text(name)}</td><td>{count}</td>"
         f"<td>{cuts.timecode(cue_frames[name])}</td></tr>"
@@ -126,9 +125,8 @@ def _strip(cuts: CutList) -> str:
         ))
     ]  # fmt: skip
     by_type: dict[str, list[Locator]] = {}
-    for locator in cuts.locators:
-        if locator.kind == "cue":
-            by_type.setdefault(locator.name, []).append(locator)
+    for locator in cue_locators(cuts):
+        by_type.setdefault(locator.name, []).append(locator)
     for name, locators in sorted(by_type.items()):
         colour = COLOURS.get(locators[0].color.upper(), COLOURS["WHITE"])
         lanes.append((name, "".join(
@@ -152,14 +150,11 @@ def _strip(cuts: CutList) -> str:
 def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
     rows = []
     for number, event in enumerate(cuts.events, start=1):
-        media_first = event.source_first - event.media.start
-        frames = (media_first, media_first + event.length // 2, media_first + event.length - 1)
         kind = "video" if event.kind == "media" else event.kind  # the clip a job without shots is laid on
         rows.append(_row(cuts, number, kind, event.name, event.record_first, event.source_first, event.length,
-                         event.confidence, _images(thumbnails, frames)))  # fmt: skip
+                         event.confidence, _images(thumbnails, shot_frames(event))))  # fmt: skip
     start = cuts.events[0].media.start if cuts.events else 0
-    cues = [locator for locator in cuts.locators if locator.kind == "cue"]
-    for number, locator in enumerate(cues, start=len(rows) + 1):
+    for number, locator in enumerate(cue_locators(cuts), start=len(rows) + 1):
         rows.append(_row(cuts, number, "cue", locator.name, locator.record_first, start + locator.record_first,
                          locator.length, locator.confidence, _images(thumbnails, (locator.record_first,))))  # fmt: skip
     headers = "".join(
@@ -172,6 +167,17 @@ def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
         f"<section><h2>Segments</h2><p>Click a heading to sort. Confidence below {LOW_CONFIDENCE:g}% is marked.</p>"
         f'<table id="segments"><thead><tr>{headers}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
     )
+
+
+def shot_frames(event: Event) -> tuple[int, int, int]:
+    """The frames of the video (0-based) a shot's thumbnails show: its first, middle and last.
+    A cue's thumbnail is its first frame, ``record_first``: clips sit where their source frames are."""
+    first = event.source_first - event.media.start
+    return first, first + event.length // 2, first + event.length - 1
+
+
+def cue_locators(cuts: CutList) -> list[Locator]:
+    return [locator for locator in cuts.locators if locator.kind == "cue"]
 
 
 def _shots(cuts: CutList) -> list[Event]:
