@@ -44,7 +44,7 @@ class Summary:
 @dataclass(frozen=True)
 class Thumbnails:
     """JPEG bytes by media frame (0-based), and how many shots were left
-    without them (a long job keeps the page small: see ``REPORT_SHOTS``)."""
+    without them between two that have them (a long job keeps the page small)."""
 
     images: Mapping[int, bytes] = field(default_factory=dict)
     shots_skipped: int = 0
@@ -75,14 +75,10 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
         f"<b>{bins[i]}</b></div>"
         for i in range(len(LENGTH_BINS))
     )
-    cues = Counter(locator.name for locator in cue_locators(cuts))
-    cue_frames: Counter[str] = Counter()
-    for locator in cue_locators(cuts):
-        cue_frames[locator.name] += locator.length
     cue_rows = "".join(
-        f"<tr><td>{_swatch(_cue_colour(cuts.locators, name))}{_text(name)}</td><td>{count}</td>"
-        f"<td>{cuts.timecode(cue_frames[name])}</td></tr>"
-        for name, count in sorted(cues.items())
+        f"<tr><td>{_swatch(_colour(locators[0]))}{_text(name)}</td><td>{len(locators)}</td>"
+        f"<td>{cuts.timecode(sum(locator.length for locator in locators))}</td></tr>"
+        for name, locators in _cues_by_type(cuts).items()
     )
     notes = [*summary.warnings, *summary.disagreements[:20]]
     if len(summary.disagreements) > 20:
@@ -124,11 +120,8 @@ def _strip(cuts: CutList) -> str:
             for e in _shots(cuts)
         ))
     ]  # fmt: skip
-    by_type: dict[str, list[Locator]] = {}
-    for locator in cue_locators(cuts):
-        by_type.setdefault(locator.name, []).append(locator)
-    for name, locators in sorted(by_type.items()):
-        colour = COLOURS.get(locators[0].color.upper(), COLOURS["WHITE"])
+    for name, locators in _cues_by_type(cuts).items():
+        colour = _colour(locators[0])
         lanes.append((name, "".join(
             f'<div class="block" style="{place(cue.record_first, cue.length)};background:{colour}" '
             f'title="{_text(cue.text)} {cuts.timecode(cuts.record_start + cue.record_first)}"></div>'
@@ -180,6 +173,13 @@ def cue_locators(cuts: CutList) -> list[Locator]:
     return [locator for locator in cuts.locators if locator.kind == "cue"]
 
 
+def _cues_by_type(cuts: CutList) -> dict[str, list[Locator]]:
+    by_type: dict[str, list[Locator]] = {}
+    for locator in cue_locators(cuts):
+        by_type.setdefault(locator.name, []).append(locator)
+    return dict(sorted(by_type.items()))
+
+
 def _shots(cuts: CutList) -> list[Event]:
     """The shot track's shots: a job without shots has one clip spanning its video instead."""
     return [event for event in cuts.events if event.kind == "shot"]
@@ -216,9 +216,8 @@ def _title(cuts: CutList, event: Event) -> str:
     return f"{event.name} {cuts.timecode(cuts.record_start + event.record_first)}{confidence}"
 
 
-def _cue_colour(locators: Sequence[Locator], name: str) -> str:
-    colour = next(locator.color for locator in locators if locator.name == name)
-    return COLOURS.get(colour.upper(), COLOURS["WHITE"])
+def _colour(locator: Locator) -> str:
+    return COLOURS.get(locator.color.upper(), COLOURS["WHITE"])
 
 
 def _swatch(colour: str) -> str:
