@@ -974,7 +974,7 @@ def shape_cases() -> list[Case]:
         case("top-level-true", lambda: b"true", bad("expected a JSON object")),
         case("empty-array", lambda: b"[]", bad("empty array")),
         case("array-with-a-number", lambda: b"[" + _base() + b", 1]", bad("page 2")),
-        case("empty-object", lambda: b"{}", bad("not a GetSegmentDetection response")),
+        case("empty-object", lambda: b"{}", bad("not a Rekognition Video response")),
         case("whitespace-only", lambda: b" \n\t\r\n ", bad("empty input")),
         case("trailing-garbage", lambda: _base() + b"\nxyz", bad("invalid JSON")),
         case(

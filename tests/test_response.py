@@ -164,7 +164,7 @@ BAD_INPUTS = [
     ),
     pytest.param("", ResponseFormatError, "empty input", id="empty"),
     pytest.param("[1, 2]", ResponseFormatError, r"page 1: expected a JSON object.*got a number", id="array-of-numbers"),
-    pytest.param('{"Hello": 1}', ResponseFormatError, "not a GetSegmentDetection response", id="wrong-shape"),
+    pytest.param('{"Hello": 1}', ResponseFormatError, "not a Rekognition Video response", id="wrong-shape"),
     pytest.param(
         '{"JobStatus": "SUCCEEDED", "Segments": [], "VideoMetadata": [{"FrameRate": NaN}]}',
         ResponseFormatError,

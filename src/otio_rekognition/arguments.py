@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning
-from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, segment_types
+from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, TEXT_TYPES, segment_types
 
 AUTO, DF, NDF = "auto", "df", "ndf"
 TIMECODE_MODES = (AUTO, DF, NDF)
@@ -39,6 +39,16 @@ class ReadOptions:
     cue_track: bool = False
     shot_markers: bool = False
     strict: bool = False
+    # The other analyses (see rekognition.analyses): seconds within which point
+    # detections of one name join (None: twice the job's sampling interval),
+    # names kept or dropped (a label's parents count), categories, text types.
+    merge_window: float | None = None
+    labels: tuple[str, ...] | None = None
+    exclude_labels: tuple[str, ...] = ()
+    label_categories: tuple[str, ...] | None = None
+    moderation_categories: tuple[str, ...] | None = None
+    text_types: tuple[str, ...] = ("LINE",)
+    analysis_tracks: bool = False
 
     @classmethod
     def from_arguments(cls, arguments: Mapping[str, Any]) -> ReadOptions:
@@ -171,6 +181,34 @@ def confidence(name: str, value: Any) -> float:
     return number
 
 
+# Longer than any thing stays on screen and still one appearance.
+LONGEST_MERGE_WINDOW = 3600.0
+
+
+def _seconds(name: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not 0 <= number <= LONGEST_MERGE_WINDOW:
+        raise AdapterArgumentError(
+            f"argument {name}: expected seconds from 0 to {LONGEST_MERGE_WINDOW:g}, got {value!r}"
+        )
+    return number
+
+
+def _names(name: str, value: Any) -> tuple[str, ...]:
+    """Names as Rekognition writes them (labels, celebrities, categories), as
+    a comma list or a sequence; matched without regard to case."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise AdapterArgumentError(f"argument {name}: expected a comma list of names, got {value!r}")
+    chosen = tuple(dict.fromkeys(text for text in (str(item).strip() for item in items) if text))
+    if not chosen:
+        raise AdapterArgumentError(f"argument {name}: expected at least one name, got {value!r}")
+    return chosen
+
+
 def _choices(accepted: tuple[str, ...]) -> Callable[[str, Any], tuple[str, ...]]:
     by_folded_name = {choice.lower(): choice for choice in accepted}
 
@@ -206,4 +244,11 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "cue_track": boolean,
     "shot_markers": boolean,
     "strict": boolean,
+    "merge_window": _seconds,
+    "labels": _names,
+    "exclude_labels": _names,
+    "label_categories": _names,
+    "moderation_categories": _names,
+    "text_types": _choices(TEXT_TYPES),
+    "analysis_tracks": boolean,
 }

@@ -87,7 +87,8 @@ _WRITER_OPTIONS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 # Reader options that only mean something for Rekognition JSON input.
 _JSON_ONLY = ("source_timecode", "media", "media_url", "rate", "segment_types", "cue_types", "min_confidence",
-              "cue_track", "shot_markers")  # fmt: skip
+              "cue_track", "shot_markers", "merge_window", "labels", "exclude_labels", "label_categories",
+              "moderation_categories", "text_types", "analysis_tracks")  # fmt: skip
 _READ_OPTIONS = ("start_timecode", "timecode", *_JSON_ONLY, "strict")
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
 
@@ -181,7 +182,7 @@ def start(arguments: argparse.Namespace) -> int:
     _wait_for(job_id, arguments, connection)
     result = aws.fetch(job_id, connection, on_page=_page_reporter(job_id))
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
-    _export(_job(result.text(), result.source, read_options), arguments, adapter, result.source)
+    _export(_job([(result.source, result.text())], read_options), arguments, adapter, result.source)
     _wrote(arguments.output, adapter)
     return 0
 
@@ -577,19 +578,20 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
 
         job_id, connection = aws.parse_job_url(inputs[0])
         result = aws.fetch(job_id, _connection(arguments, connection), on_page=_page_reporter(job_id))
-        return _job(result.text(), result.source, read_options)
-    parts = [arguments.stdin.buffer.read() if name == "-" else _read_input(name) for name in inputs]
-    source = " + ".join("<stdin>" if name == "-" else name for name in inputs)
-    return _job(b"\n".join(parts), source, read_options)
+        return _job([(result.source, result.text())], read_options)
+    return _job(
+        [("<stdin>", arguments.stdin.buffer.read()) if name == "-" else (name, _read_input(name)) for name in inputs],
+        read_options,
+    )
 
 
 def _is_timeline(inputs: list[str]) -> bool:
     return len(inputs) == 1 and Path(inputs[0]).suffix.lower() in _OTIO_SUFFIXES
 
 
-def _job(data: str | bytes, source: str, read_options: dict[str, Any]) -> _Input:
+def _job(inputs: list[tuple[str, bytes | str]], read_options: dict[str, Any]) -> _Input:
     options = ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
-    job, options = load_job(data, source, options)
+    job, options = load_job(inputs, options)
     return _Input(job=job, options=options)
 
 
@@ -775,6 +777,23 @@ def _add_reading_options(parser: argparse.ArgumentParser, json_input: bool = Tru
     reading.add_argument("--cue-track", action="store_true", default=None, help="add a track with a clip per cue")
     reading.add_argument("--shot-markers", action="store_true", default=None, help="add a marker per shot")
     reading.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
+    analyses = parser.add_argument_group(
+        "the other analyses (labels, moderation, celebrities, faces, face search, text)",
+        "Read with the segment job (pass each job's JSON) or alone; --min-confidence applies to them too.",
+    )
+    analyses.add_argument(
+        "--merge-window",
+        help="seconds within which detections of one name become one marker (default: twice the job's "
+        "sampling interval; 0 keeps every detection apart)",
+    )
+    analyses.add_argument("--labels", help="comma list of names to keep (a label's parents count); case ignored")
+    analyses.add_argument("--exclude-labels", help="comma list of names to drop (a label's parents count)")
+    analyses.add_argument("--label-categories", help="comma list of label categories to keep")
+    analyses.add_argument("--moderation-categories", help="comma list of top-level moderation categories to keep")
+    analyses.add_argument("--text-types", help="LINE, WORD or both (default: LINE)")
+    analyses.add_argument(
+        "--analysis-tracks", action="store_true", default=None, help="add a track per analysis, a clip per marker"
+    )
 
 
 def _add_writing_options(parser: argparse.ArgumentParser) -> None:

@@ -19,6 +19,10 @@ class ResponseFormatError(RekognitionError):
     field of the wrong type or range, pages that do not belong together."""
 
 
+class DifferentVideoError(ResponseFormatError):
+    """Jobs read together (segments and other analyses) analysed different videos."""
+
+
 class JobStatusError(RekognitionError):
     """The job has not succeeded: it is IN_PROGRESS or FAILED."""
 

@@ -9,6 +9,7 @@ The writer writes a timeline back as one GetSegmentDetection response.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from otio_rekognition import frames
 from otio_rekognition.arguments import AUTO, DF, NDF, ReadOptions, reject_unknown
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError
 from otio_rekognition.output import write_atomically
-from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, job_media_mismatch, read_job
+from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, job_media_mismatch, read_jobs
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.response import job_response_text, response_text
 
@@ -39,10 +40,20 @@ def read_from_file(
     cue_track: Any = None,
     shot_markers: Any = None,
     strict: Any = None,
+    merge_window: Any = None,
+    labels: Any = None,
+    exclude_labels: Any = None,
+    label_categories: Any = None,
+    moderation_categories: Any = None,
+    text_types: Any = None,
+    analysis_tracks: Any = None,
     **unknown: Any,
 ) -> otio.schema.Timeline:
-    """Read a Rekognition segment detection job into a timeline: a clip per
-    shot on track "Shots", a marker per technical cue.
+    """Read a Rekognition Video job into a timeline: a clip per shot on
+    track "Shots", a marker per technical cue and per appearance another
+    analysis found (labels, moderation, celebrities, faces, face search, text;
+    told apart by the response's shape). A file may hold the pages of several
+    jobs of one video, e.g. a JSON array of a segment and a labels response.
 
     start_timecode: record start (default 01:00:00:00, or 01:00:00;00 in drop frame).
     source_timecode: the media's embedded start timecode; offsets source ranges.
@@ -58,6 +69,15 @@ def read_from_file(
     cue_track: also add a track with a clip per cue (true/false).
     shot_markers: also put a marker spanning each shot on its clip.
     strict: warnings (incomplete job, disagreeing frame sources) become errors.
+    merge_window: seconds within which detections of one name join into one
+        marker (default: twice the job's sampling interval; 0 joins none).
+    labels: comma list of names to keep (labels, celebrities, moderation labels,
+        text; a label's parents count), case ignored.
+    exclude_labels: comma list of names to drop, likewise.
+    label_categories: comma list of label categories to keep.
+    moderation_categories: comma list of top-level moderation categories to keep.
+    text_types: LINE, WORD or both (default LINE).
+    analysis_tracks: also add a track per analysis with a clip per appearance.
     """
     reject_unknown(ADAPTER_NAME, unknown, READER_ARGUMENTS)
     options = ReadOptions.from_arguments(
@@ -89,6 +109,13 @@ def read_from_string(
     cue_track: Any = None,
     shot_markers: Any = None,
     strict: Any = None,
+    merge_window: Any = None,
+    labels: Any = None,
+    exclude_labels: Any = None,
+    label_categories: Any = None,
+    moderation_categories: Any = None,
+    text_types: Any = None,
+    analysis_tracks: Any = None,
     **unknown: Any,
 ) -> otio.schema.Timeline:
     """Read a Rekognition segment detection job from JSON text; the
@@ -102,13 +129,14 @@ def read_from_string(
 
 def read_timeline(data: str | bytes, source: str, options: ReadOptions) -> otio.schema.Timeline:
     """The one way a job becomes a timeline."""
-    return build_timeline(*load_job(data, source, options))
+    return build_timeline(*load_job([(source, data)], options))
 
 
-def load_job(data: str | bytes, source: str, options: ReadOptions) -> tuple[Job, ReadOptions]:
-    """The one way saved or fetched results become a job, the adapter's and
-    the command line's; with the options a ``media`` file adds."""
-    job = read_job(data, source, options.rate, options.strict)
+def load_job(inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions) -> tuple[Job, ReadOptions]:
+    """The one way saved or fetched results (``(source, text)`` each) become a
+    job, the adapter's and the command line's; with the options a ``media``
+    file adds."""
+    job = read_jobs(inputs, options.rate, options.strict)
     return job, (options if options.media is None else with_media(job, options))
 
 
@@ -171,4 +199,11 @@ READER_ARGUMENTS = (
     "cue_track",
     "shot_markers",
     "strict",
+    "merge_window",
+    "labels",
+    "exclude_labels",
+    "label_categories",
+    "moderation_categories",
+    "text_types",
+    "analysis_tracks",
 )

@@ -1,13 +1,16 @@
 """Response pages into one job: the text decoded and split into pages, each
 page's status checked, pages checked to belong to one job, and merged.
 
-This and :mod:`segments` are the only modules that walk Rekognition's JSON.
-A saved job may be one response, a JSON array of response pages, or several
-documents one after the other (JSON Lines included).
+This, :mod:`segments` and :mod:`analyses` are the only modules that walk
+Rekognition's JSON. A saved job may be one response, a JSON array of response
+pages, or several documents one after the other (JSON Lines included). Pages
+of several jobs of one video (segment detection and the other analyses, told
+apart by their shape) make one :class:`Job`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import warnings
@@ -18,22 +21,32 @@ from typing import Any, TypeGuard
 
 from otio_rekognition import frames, names
 from otio_rekognition.errors import (
+    DifferentVideoError,
     IncompleteJobError,
     JobFailedError,
     JobInProgressError,
     RekognitionWarning,
     ResponseFormatError,
 )
+from otio_rekognition.rekognition.analyses import Detection, parse_detection, with_top_categories
 from otio_rekognition.rekognition.segments import DAY_MILLIS, Segment, is_millis, json_type, parse_segment, shown
 from otio_rekognition.rekognition.vocabulary import (
+    ANALYSES,
     FAILED,
     IN_PROGRESS,
     JOB_STATUSES,
-    PAGE_ONLY_FIELDS,
+    REPEATED_ANALYSIS_FIELDS,
     REPEATED_PAGE_FIELDS,
+    SEGMENTS,
     SUCCEEDED,
+    Analysis,
 )
 
+# A page of any of the APIs has at least one of these.
+_LIST_KEYS = ("Segments", *(analysis.list_key for analysis in ANALYSES.values()))
+_PAGE_KEYS = {"JobStatus", "VideoMetadata", *_LIST_KEYS}
+# What belongs to the paging rather than to the job.
+_PAGE_ONLY_KEYS = {"NextToken", *_LIST_KEYS}
 # The source name of text that did not come from a file.
 STRING_SOURCE = "<string>"
 # Text OTIO metadata cannot hold, found on the JSON text: an escaped lone
@@ -49,8 +62,25 @@ MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
+class AnalysisJob:
+    """A merged job of one of the other analyses (GetLabelDetection, ...)."""
+
+    source: str
+    analysis: Analysis
+    rate: Fraction
+    frame_count: int
+    detections: tuple[Detection, ...]  # as read: one per item, in page order
+    # Every top-level field of the response except the detections and NextToken.
+    info: Mapping[str, Any]
+    page_count: int = 1
+    duplicates_dropped: int = 0
+    next_token: str | None = None
+
+
+@dataclass(frozen=True)
 class Job:
-    """A merged GetSegmentDetection job."""
+    """What was read of one video: a merged GetSegmentDetection job (none
+    when ``page_count`` is 0) and the jobs of other analyses read with it."""
 
     source: str
     rate: Fraction
@@ -62,6 +92,18 @@ class Job:
     duplicates_dropped: int = 0
     next_token: str | None = None
     disagreements: tuple[str, ...] = field(default_factory=tuple)
+    analyses: tuple[AnalysisJob, ...] = ()
+
+    @property
+    def has_segment_job(self) -> bool:
+        return self.page_count > 0
+
+    @property
+    def naming_info(self) -> Mapping[str, Any]:
+        """The fields that name the job and its video: the segment job's, else the first analysis's."""
+        if self.has_segment_job or not self.analyses:
+            return self.info
+        return self.analyses[0].info
 
     @property
     def shots(self) -> list[Segment]:
@@ -74,7 +116,7 @@ class Job:
     @property
     def s3_url(self) -> str | None:
         """``s3://bucket/key`` of the analysed video, when the response names it."""
-        video = self.info.get("Video")
+        video = self.naming_info.get("Video")
         s3 = video.get("S3Object") if isinstance(video, dict) else None
         if isinstance(s3, dict) and isinstance(s3.get("Bucket"), str) and isinstance(s3.get("Name"), str):
             return names.s3_url(s3["Bucket"], s3["Name"])
@@ -82,7 +124,7 @@ class Job:
 
     @property
     def frame_size(self) -> tuple[int, int] | None:
-        return video_frame_size(self.info)
+        return video_frame_size(self.naming_info)
 
 
 def job_media_mismatch(
@@ -111,12 +153,19 @@ def video_mismatch(analysed: VideoShape, video: VideoShape) -> str | None:
 
 def video_frame_size(info: Mapping[str, Any]) -> tuple[int, int] | None:
     """Width and height of the video from a job's ``VideoMetadata``, when it gives them."""
-    videos = info.get("VideoMetadata")
-    video = videos[0] if isinstance(videos, list) and videos and isinstance(videos[0], dict) else {}
+    video = _video_metadata(info)
     width, height = video.get("FrameWidth"), video.get("FrameHeight")
     if _is_size(width) and _is_size(height):
         return width, height
     return None
+
+
+def _video_metadata(info: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The video's metadata: the first of a list (segment detection) or the object (the other analyses)."""
+    videos = info.get("VideoMetadata")
+    if isinstance(videos, list):
+        videos = videos[0] if videos else None
+    return videos if isinstance(videos, dict) else {}
 
 
 def _is_size(value: object) -> TypeGuard[int]:
@@ -129,12 +178,58 @@ def read_job(
     rate: Fraction | None = None,
     strict: bool = False,
 ) -> Job:
-    """Parse the text of one or more GetSegmentDetection pages into a Job.
+    """Parse the text of one or more response pages into a Job.
 
-    ``rate`` overrides ``VideoMetadata[0].FrameRate``. With ``strict``,
-    anything that would be a warning raises instead.
+    ``rate`` overrides the video's ``FrameRate``. With ``strict``, anything
+    that would be a warning raises instead.
     """
-    return merge_pages(load_pages(data, source), source, rate=rate, strict=strict)
+    return read_jobs([(source, data)], rate=rate, strict=strict)
+
+
+def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None = None, strict: bool = False) -> Job:
+    """The pages in several texts (``(source, text)`` each) as one Job: pages
+    of each API merged (a job may be split over files), each analysis job
+    checked to be of the video the first job analysed."""
+    groups: dict[str, tuple[list[str], list[Mapping[str, Any]]]] = {}
+    for source, data in inputs:
+        for number, page in enumerate(load_pages(data, source), 1):
+            sources, pages = groups.setdefault(page_analysis(page, f"{source}: page {number}"), ([], []))
+            if source not in sources:
+                sources.append(source)
+            pages.append(page)
+    segment_group = groups.pop(SEGMENTS, None)
+    analyses = tuple(
+        merge_analysis_pages(pages, ANALYSES[name], " + ".join(sources), rate=rate, strict=strict)
+        for name, (sources, pages) in sorted(groups.items(), key=lambda group: list(ANALYSES).index(group[0]))
+    )
+    if segment_group is None:
+        first = analyses[0]
+        job = Job(first.source, first.rate, first.frame_count, (), {}, page_count=0)
+    else:
+        job = merge_pages(segment_group[1], " + ".join(segment_group[0]), rate=rate, strict=strict)
+    for analysed in analyses:
+        _check_same_video(job if job.has_segment_job else analyses[0], analysed)
+    frame_count = max([job.frame_count, *(analysed.frame_count for analysed in analyses)])
+    return dataclasses.replace(job, frame_count=frame_count, analyses=analyses)
+
+
+def page_analysis(page: Mapping[str, Any], where: str) -> str:
+    """Which API a page came from: ``segments`` or an analysis name, told by
+    the list it carries (or, for a page without one, by its shape)."""
+    if "Segments" in page:
+        return SEGMENTS
+    for analysis in ANALYSES.values():
+        if analysis.list_key in page:
+            return analysis.name
+    for analysis in ANALYSES.values():
+        if analysis.model_version_key is not None and analysis.model_version_key in page:
+            return analysis.name
+    if isinstance(page.get("VideoMetadata"), dict):
+        raise ResponseFormatError(
+            f"{where}: a response of another analysis than segment detection, but with none of its lists "
+            f"({', '.join(analysis.list_key for analysis in ANALYSES.values())}): cannot tell which"
+        )
+    return SEGMENTS
 
 
 def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
@@ -179,10 +274,9 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
                 f"{source}: page {number}: expected a JSON object (a GetSegmentDetection response), "
                 f"got {json_type(page)}"
             )
-        if not {"Segments", "JobStatus", "VideoMetadata"} & page.keys():
+        if not _PAGE_KEYS & page.keys():
             raise ResponseFormatError(
-                f"{source}: page {number}: not a GetSegmentDetection response "
-                "(expected Segments, JobStatus or VideoMetadata)"
+                f"{source}: page {number}: not a Rekognition Video response (expected {', '.join(sorted(_PAGE_KEYS))})"
             )
     if not pages:
         raise ResponseFormatError(f"{source}: empty array: expected GetSegmentDetection response pages")
@@ -237,31 +331,13 @@ def merge_pages(
             strict,
             ResponseFormatError,
         )
-    final_pages = [page for page in pages if not page.get("NextToken")]
-    next_token = None
-    if not final_pages:
-        next_token = str(pages[-1]["NextToken"])
-        _report(
-            f"{source}: incomplete job: the last of {len(pages)} page(s) has a NextToken; "
-            "fetch the remaining pages with GetSegmentDetection(NextToken=...)",
-            strict,
-            IncompleteJobError,
-        )
-
+    next_token = _next_token(pages, source, strict, "GetSegmentDetection")
     last_frame = max((segment.last_frame for segment in segments), default=-1)
-    video_frames = _video_frame_count(first, job_rate, source)
-    # A frame of slack: DurationMillis is rounded down.
-    if video_frames and last_frame > video_frames:
-        _report(
-            f"{source}: segments run to frame {last_frame}, past the end of the video "
-            f"(VideoMetadata[0].DurationMillis gives {video_frames} frames); the timeline covers them",
-            strict,
-            ResponseFormatError,
-        )
+    video_frames = _video_frames(first, job_rate, source, last_frame, "segments", strict)
     return Job(
         source=source,
         rate=job_rate,
-        frame_count=max(video_frames, last_frame + 1),
+        frame_count=video_frames,
         segments=tuple(segments),
         info=job_fields(first),
         page_count=len(pages),
@@ -269,6 +345,112 @@ def merge_pages(
         next_token=next_token,
         disagreements=tuple(disagreements),
     )
+
+
+def merge_analysis_pages(
+    pages: Sequence[Mapping[str, Any]],
+    analysis: Analysis,
+    source: str,
+    rate: Fraction | None = None,
+    strict: bool = False,
+) -> AnalysisJob:
+    """Merge the pages of one analysis job (GetLabelDetection, ...), as
+    :func:`merge_pages` does a segment job's."""
+    first = pages[0]
+    for number, page in enumerate(pages, 1):
+        check_status(page, f"{source}: page {number}")
+        check_same_job(first, page, f"{source}: page {number}", REPEATED_ANALYSIS_FIELDS)
+    job_rate = rate if rate is not None else _video_rate(first, source)
+    detections: list[Detection] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for number, page in enumerate(pages, 1):
+        items = page.get(analysis.list_key, [])
+        if not isinstance(items, list):
+            raise ResponseFormatError(
+                f"{source}: page {number} field {analysis.list_key}: expected an array, got {json_type(items)}"
+            )
+        for position, raw in enumerate(items):
+            where = f"{source}: page {number} {analysis.list_key}[{position}]"
+            if not isinstance(raw, dict):
+                raise ResponseFormatError(f"{where}: expected a JSON object, got {json_type(raw)}")
+            detection = parse_detection(raw, analysis, job_rate, where)
+            # A page saved twice: the same item, field for field.
+            key = json.dumps(raw, sort_keys=True)
+            if key in seen:
+                duplicates += 1
+                continue
+            seen.add(key)
+            detections.append(detection)
+    next_token = _next_token(pages, source, strict, analysis.get_operation)
+    last_frame = max((detection.last_frame for detection in detections), default=-1)
+    return AnalysisJob(
+        source=source,
+        analysis=analysis,
+        rate=job_rate,
+        frame_count=_video_frames(first, job_rate, source, last_frame, analysis.list_key, strict),
+        detections=tuple(with_top_categories(detections)),
+        info=job_fields(first),
+        page_count=len(pages),
+        duplicates_dropped=duplicates,
+        next_token=next_token,
+    )
+
+
+def _next_token(pages: Sequence[Mapping[str, Any]], source: str, strict: bool, operation: str) -> str | None:
+    """The NextToken of a job whose pages do not reach its end (a warning, or with ``strict`` an error)."""
+    if any(not page.get("NextToken") for page in pages):
+        return None
+    _report(
+        f"{source}: incomplete job: the last of {len(pages)} page(s) has a NextToken; "
+        f"fetch the remaining pages with {operation}(NextToken=...)",
+        strict,
+        IncompleteJobError,
+    )
+    return str(pages[-1]["NextToken"])
+
+
+def _video_frames(
+    first: Mapping[str, Any], rate: Fraction, source: str, last_frame: int, what: str, strict: bool
+) -> int:
+    """Frames the timeline must cover: the video's, or up to the last thing found past its end (said)."""
+    video_frames = _video_frame_count(first, rate, source)
+    # A frame of slack: DurationMillis is rounded down.
+    if video_frames and last_frame > video_frames:
+        _report(
+            f"{source}: {what} run to frame {last_frame}, past the end of the video "
+            f"({_video_field(first)}.DurationMillis gives {video_frames} frames); the timeline covers them",
+            strict,
+            ResponseFormatError,
+        )
+    return max(video_frames, last_frame + 1)
+
+
+def _check_same_video(job: Job | AnalysisJob, other: AnalysisJob) -> None:
+    """Jobs read together must have analysed one video: the same S3 object
+    when both name it, the same rate, size and length (older responses name
+    no object; those are all that is left to compare)."""
+    named, other_named = _s3_object(job.info), _s3_object(other.info)
+    mismatch = None
+    if named and other_named and named != other_named:
+        mismatch = f"it analysed {names.s3_url(*other_named[:2])}, the other {names.s3_url(*named[:2])}"
+        if named[:2] == other_named[:2]:
+            mismatch = f"it analysed version {other_named[2]} of the object, the other version {named[2]}"
+    mismatch = mismatch or video_mismatch(
+        (job.rate, job.frame_count, video_frame_size(job.info)),
+        (other.rate, other.frame_count, video_frame_size(other.info)),
+    )
+    if mismatch:
+        raise DifferentVideoError(f"{other.source}: not the video {job.source} analysed: {mismatch}")
+
+
+def _s3_object(info: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
+    video = info.get("Video")
+    s3 = video.get("S3Object") if isinstance(video, dict) else None
+    if isinstance(s3, dict) and isinstance(s3.get("Bucket"), str) and isinstance(s3.get("Name"), str):
+        version = s3.get("Version")
+        return s3["Bucket"], s3["Name"], version if isinstance(version, str) else None
+    return None
 
 
 def check_status(page: Mapping[str, Any], where: str) -> None:
@@ -289,51 +471,69 @@ def check_status(page: Mapping[str, Any], where: str) -> None:
     raise ResponseFormatError(f"{where} field JobStatus: expected {', '.join(JOB_STATUSES)}, got {shown(status)}")
 
 
-def check_same_job(first: Mapping[str, Any], page: Mapping[str, Any], where: str) -> None:
+def check_same_job(
+    first: Mapping[str, Any], page: Mapping[str, Any], where: str, repeated: Sequence[str] = REPEATED_PAGE_FIELDS
+) -> None:
     """Pages of one job repeat the job's fields; a page that differs is of another job."""
-    for key in REPEATED_PAGE_FIELDS:
+    for key in repeated:
         if key in first and key in page and first[key] != page[key]:
             raise ResponseFormatError(f"{where} field {key} differs from page 1: the pages come from different jobs")
 
 
 def job_fields(page: Mapping[str, Any]) -> dict[str, Any]:
     """Every top-level field of a page that describes the job, not the paging."""
-    return {key: value for key, value in page.items() if key not in PAGE_ONLY_FIELDS}
+    return {key: value for key, value in page.items() if key not in _PAGE_ONLY_KEYS}
+
+
+def list_key(page: Mapping[str, Any]) -> str:
+    """The key of the list a page of this API carries: Segments, Labels, ..."""
+    analysis = page_analysis(page, "page")
+    return "Segments" if analysis == SEGMENTS else ANALYSES[analysis].list_key
 
 
 def merge_documents(pages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The pages as the one response Rekognition would send if a page had no
-    size limit: the job's fields, every page's segments in page order."""
+    size limit: the job's fields, every page's items in page order."""
     document = job_fields(pages[0])
-    document["Segments"] = [segment for page in pages for segment in page.get("Segments", [])]
+    key = list_key(pages[0])
+    document[key] = [item for page in pages for item in page.get(key, [])]
     return document
 
 
 def _first_video(page: Mapping[str, Any], source: str) -> Mapping[str, Any] | None:
+    """The video's metadata: segment detection lists it, the other analyses give one object."""
     videos = page.get("VideoMetadata")
     if videos is None or videos == []:
         return None
+    if isinstance(videos, dict):
+        return videos
     if not isinstance(videos, list) or not isinstance(videos[0], dict):
         raise ResponseFormatError(
-            f"{source} field VideoMetadata: expected an array of objects, got {json_type(videos)}"
+            f"{source} field VideoMetadata: expected an array of objects or an object, got {json_type(videos)}"
         )
     return videos[0]
+
+
+def _video_field(page: Mapping[str, Any]) -> str:
+    return "VideoMetadata" if isinstance(page.get("VideoMetadata"), dict) else "VideoMetadata[0]"
 
 
 def _video_rate(page: Mapping[str, Any], source: str) -> Fraction:
     video = _first_video(page, source)
     if video is None or "FrameRate" not in video:
         raise ResponseFormatError(
-            f"{source}: no VideoMetadata[0].FrameRate, so the frame rate is unknown; "
+            f"{source}: no {_video_field(page)}.FrameRate, so the frame rate is unknown; "
             "pass it as rate=... (e.g. 25 or 30000/1001)"
         )
     value = video["FrameRate"]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ResponseFormatError(f"{source} field VideoMetadata[0].FrameRate: expected a number, got {shown(value)}")
+        raise ResponseFormatError(
+            f"{source} field {_video_field(page)}.FrameRate: expected a number, got {shown(value)}"
+        )
     try:
         return frames.snap_rate(value)
     except ValueError as error:
-        raise ResponseFormatError(f"{source} field VideoMetadata[0].FrameRate: {error}") from None
+        raise ResponseFormatError(f"{source} field {_video_field(page)}.FrameRate: {error}") from None
 
 
 def _video_frame_count(page: Mapping[str, Any], rate: Fraction, source: str) -> int:
@@ -343,7 +543,7 @@ def _video_frame_count(page: Mapping[str, Any], rate: Fraction, source: str) -> 
         return 0
     if not is_millis(millis):
         raise ResponseFormatError(
-            f"{source} field VideoMetadata[0].DurationMillis: expected milliseconds from 0 to {DAY_MILLIS}, "
+            f"{source} field {_video_field(page)}.DurationMillis: expected milliseconds from 0 to {DAY_MILLIS}, "
             f"got {shown(millis)}"
         )
     return frames.millis_to_frame(millis, rate)
@@ -364,9 +564,9 @@ def _indented(page: Mapping[str, Any], margin: str) -> str:
 
     fields = []
     for key, value in page.items():
-        if key == "Segments" and isinstance(value, list) and value:
-            items = f",\n{margin}    ".join(line(segment) for segment in value)
-            fields.append(f'{margin}  "Segments": [\n{margin}    {items}\n{margin}  ]')
+        if key in _LIST_KEYS and isinstance(value, list) and value:
+            items = f",\n{margin}    ".join(line(item) for item in value)
+            fields.append(f"{margin}  {line(key)}: [\n{margin}    {items}\n{margin}  ]")
         else:
             fields.append(f"{margin}  {line(key)}: {line(value)}")
     return f"{margin}{{\n" + ",\n".join(fields) + f"\n{margin}}}"

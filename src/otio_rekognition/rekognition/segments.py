@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from otio_rekognition import frames
 from otio_rekognition.errors import ResponseFormatError
@@ -97,25 +97,25 @@ def parse_segment(
     segment_type = raw.get("Type")
     if not isinstance(segment_type, str) or not segment_type:
         raise ResponseFormatError(f"{where} field Type: expected SHOT or TECHNICAL_CUE, got {shown(segment_type)}")
-    first_frame, last_frame = _resolve_frames(raw, rate, where, disagreements)
+    first_frame, last_frame, _ = resolve_frames(raw, rate, where, disagreements)
     confidence = shot_index = cue_type = None
     if segment_type == SHOT:
-        details = _object(raw, "ShotSegment", where)
+        details = object_field(raw, "ShotSegment", where)
         shot_index = _integer(details, "Index", f"{where} ShotSegment") if "Index" in details else None
-        confidence = _confidence(details, f"{where} ShotSegment")
+        confidence = confidence_field(details, f"{where} ShotSegment")
     elif segment_type == TECHNICAL_CUE:
-        details = _object(raw, "TechnicalCueSegment", where)
+        details = object_field(raw, "TechnicalCueSegment", where)
         cue_type = details.get("Type")
         if not isinstance(cue_type, str) or not cue_type:
             raise ResponseFormatError(
                 f"{where} field TechnicalCueSegment.Type: expected a cue type such as "
                 f"{', '.join(CUE_TYPES)}, got {shown(cue_type)}"
             )
-        confidence = _confidence(details, f"{where} TechnicalCueSegment")
+        confidence = confidence_field(details, f"{where} TechnicalCueSegment")
     return Segment(segment_type, first_frame, last_frame, confidence, shot_index, cue_type, raw)
 
 
-def is_millis(value: object) -> bool:
+def is_millis(value: object) -> TypeGuard[float]:
     return (
         isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         and 0 <= value <= DAY_MILLIS
@@ -133,10 +133,12 @@ def json_type(value: object) -> str:
     return names.get(type(value), "a number")
 
 
-def _resolve_frames(
+def resolve_frames(
     raw: Mapping[str, Any], rate: Fraction, where: str, disagreements: list[str] | None
-) -> tuple[int, int]:
-    """(first, last) frame; the last is inclusive."""
+) -> tuple[int, int, str]:
+    """(first, last, source) of an item that has a range: the last frame is
+    inclusive; the source is "frame numbers", "SMPTE timecodes" or
+    "milliseconds", whichever was the best one present."""
     candidates: list[tuple[str, tuple[int | None, int | None]]] = []
     if "StartFrameNumber" in raw or "EndFrameNumber" in raw:
         candidates.append(
@@ -168,7 +170,10 @@ def _resolve_frames(
         candidates.append(
             (
                 "milliseconds",
-                (_millis(raw, "StartTimestampMillis", rate, where), _millis(raw, "EndTimestampMillis", rate, where)),
+                (
+                    millis_field(raw, "StartTimestampMillis", rate, where),
+                    millis_field(raw, "EndTimestampMillis", rate, where),
+                ),
             )
         )
     chosen = next((c for c in candidates if None not in c[1]), None)
@@ -191,7 +196,7 @@ def _resolve_frames(
                 disagreements.append(
                     f"{where} {name} give frames {values[0]}-{values[1]}, {chosen_name} {first}-{last}"
                 )
-    return first, last
+    return first, last, chosen_name
 
 
 def _agree(name: str, values: tuple[int | None, int | None], chosen: tuple[int, int]) -> bool:
@@ -226,7 +231,7 @@ def _timecode(raw: Mapping[str, Any], key: str, rate: Fraction, where: str, stri
         return None
 
 
-def _millis(raw: Mapping[str, Any], key: str, rate: Fraction, where: str) -> int | None:
+def millis_field(raw: Mapping[str, Any], key: str, rate: Fraction, where: str) -> int | None:
     value = raw.get(key)
     if value is None:
         return None
@@ -237,7 +242,7 @@ def _millis(raw: Mapping[str, Any], key: str, rate: Fraction, where: str) -> int
     return frames.millis_to_frame(value, rate)
 
 
-def _object(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+def object_field(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
         raise ResponseFormatError(f"{where} field {key}: expected an object, got {json_type(value)}")
@@ -251,7 +256,7 @@ def _integer(raw: Mapping[str, Any], key: str, where: str) -> int:
     return value
 
 
-def _confidence(raw: Mapping[str, Any], where: str) -> float | None:
+def confidence_field(raw: Mapping[str, Any], where: str) -> float | None:
     value = raw.get("Confidence")
     if value is None:
         return None

@@ -1,10 +1,12 @@
-"""The words and limits of Rekognition's segment detection API, written
-once for everything that reads, writes, requests or imitates it."""
+"""The words and limits of Rekognition Video's APIs (segment detection and
+the other stored-video analyses), written once for everything that reads,
+writes, requests or imitates them."""
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 SHOT = "SHOT"
 TECHNICAL_CUE = "TECHNICAL_CUE"
@@ -20,8 +22,6 @@ JOB_STATUSES = (SUCCEEDED, IN_PROGRESS, FAILED)
 
 # Rekognition repeats these on every page of one job.
 REPEATED_PAGE_FIELDS = ("JobId", "JobTag", "Video", "VideoMetadata", "AudioMetadata", "SelectedSegmentTypes")
-# What belongs to the paging rather than to the job.
-PAGE_ONLY_FIELDS = ("Segments", "NextToken")
 MAX_PAGE_SIZE = 1000
 
 # StartSegmentDetection's filters and the values it accepts (anything else is
@@ -57,3 +57,44 @@ def float32(value: float) -> float:
     """``value`` as Rekognition sends its numbers: a float32 printed as a
     double (29.97 is 29.970029830932617)."""
     return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One of Rekognition Video's other stored-video analyses, as its API
+    names things: what each page lists, which object in each item carries
+    the detection, and how often it samples a thing that stays in view."""
+
+    name: str  # as the command line and metadata say it: "labels"
+    title: str  # one detection, as a marker comment says it: "Label"
+    start_operation: str
+    get_operation: str
+    list_key: str  # the page's list of detections
+    item_key: str  # the object in each detection
+    model_version_key: str | None  # the top-level field only this analysis writes
+    sampling_millis: int  # the interval between point detections, when the job itself does not show it
+    aggregates: bool = False  # takes AggregateBy=TIMESTAMPS|SEGMENTS
+
+
+LABELS = Analysis("labels", "Label", "StartLabelDetection", "GetLabelDetection", "Labels", "Label",
+                  "LabelModelVersion", 500, aggregates=True)  # fmt: skip
+MODERATION = Analysis("moderation", "Moderation", "StartContentModeration", "GetContentModeration",
+                      "ModerationLabels", "ModerationLabel", "ModerationModelVersion", 500,
+                      aggregates=True)  # fmt: skip
+CELEBRITIES = Analysis("celebrities", "Celebrity", "StartCelebrityRecognition", "GetCelebrityRecognition",
+                       "Celebrities", "Celebrity", None, 200)  # fmt: skip
+FACES = Analysis("faces", "Face", "StartFaceDetection", "GetFaceDetection", "Faces", "Face", None, 200)
+FACE_SEARCH = Analysis("face-search", "Face match", "StartFaceSearch", "GetFaceSearch", "Persons", "Person", None, 200)
+TEXT = Analysis("text", "Text", "StartTextDetection", "GetTextDetection", "TextDetections", "TextDetection",
+                "TextModelVersion", 500)  # fmt: skip
+ANALYSES: Mapping[str, Analysis] = {analysis.name: analysis for analysis in (
+    LABELS, MODERATION, CELEBRITIES, FACES, FACE_SEARCH, TEXT)}  # fmt: skip
+# GetSegmentDetection itself, as ``rekognition://JOB?analysis=segments`` names it.
+SEGMENTS = "segments"
+# Every page of one analysis job repeats these (VideoMetadata is an object there).
+REPEATED_ANALYSIS_FIELDS = ("JobId", "JobTag", "Video", "VideoMetadata", "LabelModelVersion",
+                            "ModerationModelVersion", "TextModelVersion", "GetRequestMetadata")  # fmt: skip
+TEXT_TYPES = ("LINE", "WORD")
+AGGREGATE_BY = ("TIMESTAMPS", "SEGMENTS")
+FACE_MATCH_THRESHOLD = (0.0, 100.0)
+ANALYSIS_MIN_CONFIDENCE = (0.0, 100.0)

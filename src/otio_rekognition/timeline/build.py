@@ -2,8 +2,9 @@
 
 One video track ``Shots`` with a clip per shot and a Gap wherever
 Rekognition left frames out, so a clip's record position is its source
-position. Technical cues are markers on the clip where they start: the stock
-EDL, FCPXML and FCP7 writers keep only clip markers. A marker's range is in
+position. Technical cues, and the appearances the other analyses found, are
+markers on the clip where they start: the stock EDL, FCPXML and FCP7 writers
+keep only clip markers. A marker's range is in
 the clip's media time, so it stays exact even when it runs past that clip.
 """
 
@@ -15,6 +16,7 @@ import opentimelineio as otio
 
 from otio_rekognition import frames
 from otio_rekognition.arguments import ReadOptions
+from otio_rekognition.rekognition.analyses import Detection
 from otio_rekognition.rekognition.pages import Job
 from otio_rekognition.rekognition.segments import Segment
 from otio_rekognition.timeline.layout import (
@@ -22,9 +24,13 @@ from otio_rekognition.timeline.layout import (
     SHOT_MARKER_COLOR,
     SHOT_TRACK_NAME,
     Layout,
+    analysis_track_name,
     comment,
     cue_color,
     cue_name,
+    detection_color,
+    detection_comment,
+    detection_name,
     lay_out,
     shot_name,
 )
@@ -32,6 +38,7 @@ from otio_rekognition.timeline.metadata import (
     KIND_CUE,
     KIND_SHOT,
     METADATA_KEY,
+    detection_metadata,
     fcp_xml_metadata,
     item_metadata,
     media_metadata,
@@ -71,6 +78,16 @@ def build_timeline(job: Job, options: ReadOptions) -> otio.schema.Timeline:
         set_metadata(marker, {METADATA_KEY: item_metadata(kind, segment)})
         return marker
 
+    def detection_marker(detection: Detection) -> otio.schema.Marker:
+        marker = otio.schema.Marker(
+            name=detection_name(detection),
+            marked_range=media_range(detection.first_frame, detection.frame_count),
+            color=detection_color(detection),
+            comment=detection_comment(detection),
+        )
+        set_metadata(marker, {METADATA_KEY: detection_metadata(detection)})
+        return marker
+
     items: list[otio.core.Composable] = []
     carriers: list[otio.schema.Clip] = []
     position = 0
@@ -91,6 +108,9 @@ def build_timeline(job: Job, options: ReadOptions) -> otio.schema.Timeline:
     shot_track.extend(items)
     for cue, carrier in zip(layout.cues, layout.carriers, strict=True):
         carriers[carrier].markers.append(new_marker(cue_name(cue), cue, cue_color(cue), KIND_CUE))
+    for (_, detections), detection_carriers in zip(layout.detections, layout.detection_carriers, strict=True):
+        for detection, carrier in zip(detections, detection_carriers, strict=True):
+            carriers[carrier].markers.append(detection_marker(detection))
 
     timeline = otio.schema.Timeline(
         name=layout.name,
@@ -109,6 +129,18 @@ def build_timeline(job: Job, options: ReadOptions) -> otio.schema.Timeline:
             track.append(new_clip(cue_name(cue), cue.first_frame, cue.frame_count, item_metadata(KIND_CUE, cue)))
             position = cue.last_frame + 1
         timeline.tracks.append(track)
+    for analysis, lanes in layout.analysis_lanes:
+        for lane, lane_detections in enumerate(lanes):
+            track = otio.schema.Track(name=analysis_track_name(analysis, lane), kind=otio.schema.TrackKind.Video)
+            position = 0
+            for detection in lane_detections:
+                if detection.first_frame > position:
+                    track.append(_gap(detection.first_frame - position, rate))
+                metadata = detection_metadata(detection)
+                clip = new_clip(detection_name(detection), detection.first_frame, detection.frame_count, metadata)
+                track.append(clip)
+                position = detection.last_frame + 1
+            timeline.tracks.append(track)
     return timeline
 
 
@@ -123,7 +155,7 @@ def _gap(count: int, rate: float) -> otio.schema.Gap:
 def _timeline_metadata(layout: Layout) -> dict[str, Any]:
     job = layout.job
     metadata: dict[str, Any] = {
-        "job": dict(job.info),
+        "job": dict(job.info) if job.has_segment_job else None,
         "frame_rate": frames.rate_text(job.rate),
         **timecode_metadata(layout.drop_frame),
         "media_url": layout.media_url,
@@ -134,4 +166,19 @@ def _timeline_metadata(layout: Layout) -> dict[str, Any]:
     }
     if job.next_token is not None:
         metadata["incomplete"] = {"NextToken": job.next_token}
+    if job.analyses:
+        metadata["analyses"] = [
+            {
+                "analysis": analysed.analysis.name,
+                "source": analysed.source,
+                "job": dict(analysed.info),
+                "page_count": analysed.page_count,
+                "duplicates_dropped": analysed.duplicates_dropped,
+                "detections": len(analysed.detections),
+                "appearances": len(kept),
+                "merge_window_millis": window,
+                **({"incomplete": {"NextToken": analysed.next_token}} if analysed.next_token else {}),
+            }
+            for (analysed, kept), window in zip(layout.detections, layout.merge_windows, strict=True)
+        ]
     return metadata

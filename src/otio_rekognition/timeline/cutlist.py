@@ -20,6 +20,7 @@ import opentimelineio as otio
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import AUTO, ReadOptions, counted_drop_frame, timecode_frame
 from otio_rekognition.errors import TimelineError
+from otio_rekognition.rekognition.analyses import Detection
 from otio_rekognition.rekognition.pages import Job
 from otio_rekognition.rekognition.segments import Segment
 from otio_rekognition.timeline.layout import (
@@ -28,6 +29,9 @@ from otio_rekognition.timeline.layout import (
     comment,
     cue_color,
     cue_name,
+    detection_color,
+    detection_comment,
+    detection_name,
     lay_out,
     shot_name,
 )
@@ -73,17 +77,27 @@ class Locator:
     record_first: int
     length: int  # at least 1
     color: str  # an otio.schema.MarkerColor value
-    kind: str  # "cue", "shot", or "note" for a marker that is neither
+    kind: str  # "cue", "shot", an analysis ("labels", ...), or "note" for a marker that is none of these
     confidence: float | None
     comment: str
 
     @property
+    def details(self) -> str:
+        """What a line says of it beside its name: the confidence of a cue or
+        shot (its comment only restates name and confidence), the comment of
+        any other marker (a detection's says analysis, confidence, parents)."""
+        if self.kind in (KIND_SHOT, KIND_CUE) and self.confidence is not None:
+            return f"confidence {self.confidence:.2f}%"
+        return self.comment if self.comment != self.name else ""
+
+    @property
     def text(self) -> str:
         """What a one-line list says of it: ``BlackFrames, confidence 99.12%``,
-        or the comment (else the name) of a marker not read from Rekognition."""
-        if self.confidence is not None:
-            return f"{self.name}, confidence {self.confidence:.2f}%"
-        return self.comment or self.name
+        ``Car, Label, confidence 98.12%, approximate time``, or the comment
+        (else the name) of a marker not read from Rekognition."""
+        if self.kind == KIND_NOTE:
+            return self.comment or self.name
+        return f"{self.name}, {self.details}" if self.details else self.name
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ class CutList:
     rate: Fraction
     record_start: int  # frames: the timeline's start timecode
     events: tuple[Event, ...]  # the shot track, in record order, gaps left out
-    cue_tracks: tuple[tuple[Event, ...], ...]  # further video tracks
+    cue_tracks: tuple[tuple[Event, ...], ...]  # further video tracks: cues, then the analyses' lanes
     locators: tuple[Locator, ...]  # in record order
     duration: int  # frames from the record start to the end of the last event
     drop_frame: bool  # timecodes counted drop frame (only ever at 29.97 and 59.94)
@@ -159,9 +173,20 @@ def job_cut_list(job: Job, options: ReadOptions) -> CutList:
         name = safe(layout.media_name)
         events.append(Event(name, 0, source_start, layout.whole_media_length, media, KIND_MEDIA, name, None))
     locators.extend(locator(cue_name(cue), cue, cue_color(cue), KIND_CUE) for cue in layout.cues)
+
+    def detection_event(detection: Detection) -> Event:
+        first, name = detection.first_frame, detection_name(detection)
+        return Event(name, first, source_start + first, detection.frame_count, media, detection.analysis, name,
+                     detection.confidence)  # fmt: skip
+
+    def detection_locator(found: Detection) -> Locator:
+        return Locator(detection_name(found), found.first_frame, found.frame_count, detection_color(found),
+                       found.analysis, found.confidence, safe(detection_comment(found)))  # fmt: skip
+
+    locators.extend(detection_locator(found) for _, detections in layout.detections for found in detections)
     cue_tracks = tuple(
         tuple(event(cue_name(cue), cue, KIND_CUE, cue_name(cue)) for cue in lane) for lane in layout.cue_lanes
-    )
+    ) + tuple(tuple(detection_event(found) for found in lane) for _, lanes in layout.analysis_lanes for lane in lanes)
     return _checked(
         layout.name, rate, layout.drop_frame, layout.record_start, tuple(events), cue_tracks, locators, job.frame_size
     )

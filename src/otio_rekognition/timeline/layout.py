@@ -14,12 +14,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions, counted_drop_frame, timecode_frame
-from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.rekognition.analyses import Detection, appearances, sampling_interval
+from otio_rekognition.rekognition.pages import AnalysisJob, Job
 from otio_rekognition.rekognition.segments import Segment
-from otio_rekognition.rekognition.vocabulary import SHOT, TECHNICAL_CUE
+from otio_rekognition.rekognition.vocabulary import ANALYSES, FACE_SEARCH, SHOT, TECHNICAL_CUE, Analysis
 
 SHOT_TRACK_NAME = "Shots"
 CUE_TRACK_NAME = "Technical cues"
@@ -40,6 +42,20 @@ CUE_COLORS: Mapping[str, str] = {
 }
 UNKNOWN_CUE_COLOR = "WHITE"
 SHOT_MARKER_COLOR = "PINK"
+# The other analyses' markers. Eleven colours cannot keep thirteen kinds
+# apart; compliance editors look for red, and a marker's name and comment
+# say what it is.
+ANALYSIS_COLORS: Mapping[str, str] = {
+    "labels": "ORANGE",
+    "moderation": "RED",
+    "celebrities": "PURPLE",
+    "faces": "PINK",
+    "face-search": "PURPLE",
+    "text": "YELLOW",
+}
+
+
+_Ranged = TypeVar("_Ranged", Segment, Detection)
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,12 @@ class Layout:
     cue_lanes: tuple[tuple[Segment, ...], ...]  # with options.cue_track
     shot_markers: bool
     kept: int  # segments selected by the options
+    # The other analyses: each job's appearances (point detections joined) that
+    # the options keep, in time order; each one's carrier as for cues.
+    detections: tuple[tuple[AnalysisJob, tuple[Detection, ...]], ...] = ()
+    detection_carriers: tuple[tuple[int, ...], ...] = ()
+    analysis_lanes: tuple[tuple[Analysis, tuple[tuple[Detection, ...], ...]], ...] = ()  # with options.analysis_tracks
+    merge_windows: tuple[float, ...] = ()  # milliseconds, per analysis job
 
     @property
     def rate(self) -> Fraction:
@@ -85,6 +107,11 @@ def lay_out(job: Job, options: ReadOptions) -> Layout:
     starts = [shot.first_frame for shot in shots]
     media_url = _media_url(job, options)
     drop_frame = counted_drop_frame(options.timecode, job.rate)
+    windows = tuple(_merge_window(analysed, options) for analysed in job.analyses)
+    detections = tuple(
+        (analysed, tuple(appearances(_kept(analysed, options), window)))
+        for analysed, window in zip(job.analyses, windows, strict=True)
+    )
     return Layout(
         job=job,
         name=_timeline_name(job),
@@ -101,6 +128,15 @@ def lay_out(job: Job, options: ReadOptions) -> Layout:
         cue_lanes=_lanes(cues) if options.cue_track else (),
         shot_markers=options.shot_markers,
         kept=len(segments),
+        detections=detections,
+        detection_carriers=tuple(
+            tuple(max(bisect.bisect_right(starts, found.first_frame) - 1, 0) for found in kept)
+            for _, kept in detections
+        ),
+        analysis_lanes=tuple((analysed.analysis, _lanes(kept)) for analysed, kept in detections if kept)
+        if options.analysis_tracks
+        else (),
+        merge_windows=windows,
     )
 
 
@@ -131,12 +167,80 @@ def comment(segment: Segment) -> str:
     return f"{segment.label}, confidence {segment.confidence:.2f}%"
 
 
+def analysis_track_name(analysis: Analysis, lane: int) -> str:
+    """``Rekognition labels``, then ``Rekognition labels 2``... (a track cannot hold overlapping clips)."""
+    return f"Rekognition {analysis.name}" + (f" {lane + 1}" if lane else "")
+
+
+def detection_name(detection: Detection) -> str:
+    return names.safe_name(detection.name)
+
+
+def detection_color(detection: Detection) -> str:
+    return ANALYSIS_COLORS.get(detection.analysis, UNKNOWN_CUE_COLOR)
+
+
+def detection_comment(detection: Detection) -> str:
+    """``Label, confidence 98.12%, 12 detections, parents Vehicle / Transportation,
+    approximate time``: what an editor needs beside the name."""
+    analysis = ANALYSES[detection.analysis]
+    parts = [analysis.title]
+    if detection.confidence is not None:
+        measure = "similarity" if analysis is FACE_SEARCH else "confidence"
+        parts.append(f"{measure} {detection.confidence:.2f}%")
+    if len(detection.items) > 1:
+        parts.append(f"{len(detection.items)} detections")
+    if detection.parents:
+        parts.append(f"{'parents' if len(detection.parents) > 1 else 'parent'} {' / '.join(detection.parents)}")
+    if detection.categories and detection.categories != (detection.name,):
+        parts.append(f"{'categories' if len(detection.categories) > 1 else 'category'} "
+                     f"{' / '.join(detection.categories)}")  # fmt: skip
+    if detection.text_type:
+        parts.append(detection.text_type)
+    if detection.approximate:
+        parts.append("approximate time")
+    return ", ".join(parts)
+
+
+def _kept(analysed: AnalysisJob, options: ReadOptions) -> list[Detection]:
+    """The detections the options keep, before they are joined: a
+    low-confidence sample must not stretch an appearance."""
+
+    def folded(values: tuple[str, ...] | None) -> set[str] | None:
+        return None if values is None else {value.casefold() for value in values}
+
+    wanted, unwanted = folded(options.labels), folded(options.exclude_labels) or set()
+    # Categories filter the analyses that have them: label categories, moderation's top-level ones.
+    category_filters = {"labels": folded(options.label_categories), "moderation": folded(options.moderation_categories)}
+    kept = []
+    for detection in analysed.detections:
+        called = {name.casefold() for name in (detection.name, *detection.parents)}
+        categories = category_filters.get(detection.analysis)
+        if (
+            (detection.confidence is not None and detection.confidence < options.min_confidence)
+            or (wanted is not None and not called & wanted)
+            or called & unwanted
+            or (categories is not None and not {c.casefold() for c in detection.categories} & categories)
+            or (detection.text_type is not None and detection.text_type not in options.text_types)
+        ):
+            continue
+        kept.append(detection)
+    return kept
+
+
+def _merge_window(analysed: AnalysisJob, options: ReadOptions) -> float:
+    """Milliseconds: the option's, else twice the job's sampling interval."""
+    if options.merge_window is not None:
+        return options.merge_window * 1000
+    return 2 * sampling_interval(analysed.detections, analysed.analysis)
+
+
 def _media_url(job: Job, options: ReadOptions) -> str:
     if options.media_url:
         return options.media_url
     if job.s3_url:
         return job.s3_url
-    job_id = job.info.get("JobId")
+    job_id = job.naming_info.get("JobId")
     if isinstance(job_id, str) and job_id:
         return f"rekognition://{job_id}"
     return f"rekognition://{_source_stem(job) or 'job'}"
@@ -150,10 +254,11 @@ def _selected(segment: Segment, options: ReadOptions) -> bool:
     return segment.confidence is None or segment.confidence >= options.min_confidence
 
 
-def _lanes(cues: Sequence[Segment]) -> tuple[tuple[Segment, ...], ...]:
-    """Cues packed into as few tracks as possible: cues overlap (by a frame,
-    or a Content cue around credits) and a track cannot hold overlapping clips."""
-    lanes: list[list[Segment]] = []
+def _lanes(cues: Sequence[_Ranged]) -> tuple[tuple[_Ranged, ...], ...]:
+    """Cues (or detections) packed into as few tracks as possible: cues overlap
+    (by a frame, or a Content cue around credits) and a track cannot hold
+    overlapping clips."""
+    lanes: list[list[_Ranged]] = []
     for cue in sorted(cues, key=lambda c: (c.first_frame, c.last_frame)):
         lane = next((lane for lane in lanes if lane[-1].last_frame < cue.first_frame), None)
         if lane is None:
@@ -165,7 +270,7 @@ def _lanes(cues: Sequence[Segment]) -> tuple[tuple[Segment, ...], ...]:
 
 def _timeline_name(job: Job) -> str:
     for key in ("JobTag", "JobId"):
-        value = job.info.get(key)
+        value = job.naming_info.get(key)
         if isinstance(value, str) and value:
             return names.safe_name(value)
     return _source_stem(job) or DEFAULT_NAME

@@ -6,6 +6,10 @@ A clip or marker keeps its segment's facts as values an editor can read
 (``kind``, the cue ``type`` or shot ``index``, ``confidence``, and the
 ``first_frame``/``last_frame`` it was read with, inclusive) and the segment
 itself, exactly as Rekognition wrote it, as JSON text under ``segment``.
+A marker of another analysis has that analysis as its ``kind`` (``labels``,
+``moderation``, ...), its ``name``, ``confidence``, frames, ``approximate``,
+the ``millis`` it spans, ``parents`` and ``categories``, and under ``items``
+the detections it stands for, as Rekognition wrote them, as JSON text.
 Every key is always there (null when Rekognition gave no value): OTIO
 converts each metadata value on its own in Python, and looking up a missing
 key costs it a C++ exception, so a whole segment as nested values, or keys
@@ -23,15 +27,18 @@ from typing import Any, TypeGuard
 import opentimelineio as otio
 
 from otio_rekognition.errors import TimelineError
+from otio_rekognition.rekognition.analyses import Detection
 from otio_rekognition.rekognition.pages import video_frame_size as frame_size_of
 from otio_rekognition.rekognition.segments import Segment
-from otio_rekognition.rekognition.vocabulary import float32
+from otio_rekognition.rekognition.vocabulary import ANALYSES, float32
 
 METADATA_KEY = "rekognition"
 # Kinds of item in metadata["rekognition"]["kind"].
 KIND_SHOT = "shot"
 KIND_CUE = "cue"
 KIND_MEDIA = "media"  # the whole video, carrying the cues of a job without shots
+# A detection of another analysis has that analysis's name as its kind.
+ANALYSIS_KINDS = frozenset(ANALYSES)
 _FLOAT32_MAX = 3.4028234663852886e38
 
 try:  # OTIO's own conversion of metadata walks every value through isinstance checks in Python.
@@ -44,8 +51,8 @@ except ImportError:  # pragma: no cover - a future OTIO without them: the public
 class ItemFacts:
     """What a clip or marker says of itself, read without its segment."""
 
-    kind: str | None  # shot, cue, media, or None for an item not read from Rekognition
-    label: str | None  # the cue type of a cue
+    kind: str | None  # shot, cue, media, an analysis, or None for an item not read from Rekognition
+    label: str | None  # the cue type of a cue, the name of a detection
     confidence: float | None
 
 
@@ -80,6 +87,37 @@ def item_metadata(kind: str, segment: Segment) -> dict[str, Any]:
     return values
 
 
+def detection_metadata(detection: Detection) -> dict[str, Any]:
+    """The ``rekognition`` metadata of a marker or clip made from a detection of another analysis."""
+    return {
+        "kind": detection.analysis,
+        "name": detection.name,
+        "confidence": detection.confidence,
+        "first_frame": detection.first_frame,
+        "last_frame": detection.last_frame,
+        "approximate": detection.approximate,
+        "millis": list(detection.millis),
+        "parents": list(detection.parents),
+        "categories": list(detection.categories),
+        "items": json.dumps(list(detection.items), allow_nan=False),
+    }
+
+
+def read_detection_items(item: Any) -> tuple[str, list[dict[str, Any]]] | None:
+    """The analysis and the detections (as Rekognition wrote them) a marker
+    or clip stands for; None for any other item."""
+    facts = item_facts(item)
+    if facts.kind not in ANALYSIS_KINDS:
+        return None
+    try:
+        found = json.loads(item.metadata[METADATA_KEY]["items"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not isinstance(found, list) or not all(isinstance(value, dict) for value in found):
+        return None
+    return facts.kind, found
+
+
 def media_metadata() -> dict[str, Any]:
     return {"kind": KIND_MEDIA}
 
@@ -98,8 +136,8 @@ def item_facts(item: Any) -> ItemFacts:
     try:
         values = item.metadata[METADATA_KEY]
         kind = values["kind"]
-        label = values["type"] if kind == KIND_CUE else None
-        confidence = values["confidence"] if kind in (KIND_SHOT, KIND_CUE) else None
+        label = values["type"] if kind == KIND_CUE else values["name"] if kind in ANALYSIS_KINDS else None
+        confidence = values["confidence"] if kind in (KIND_SHOT, KIND_CUE) or kind in ANALYSIS_KINDS else None
     except (KeyError, TypeError):  # an item made otherwise, or metadata someone changed
         return _NOT_OURS
     return ItemFacts(

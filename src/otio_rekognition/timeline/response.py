@@ -1,14 +1,19 @@
-"""Writing a timeline back as one GetSegmentDetection response.
+"""Writing a timeline back as one GetSegmentDetection response (and, when it
+carries other analyses, theirs after it: a JSON array of responses, which the
+reader takes apart again by their shape).
 
 A segment whose item still covers the frames it was read with is written
 exactly as Rekognition gave it. Anything else (a clip moved, split or made
-by hand, a marker added) becomes a segment computed from its ranges.
+by hand, a marker added) becomes a segment computed from its ranges. The
+other analyses' detections are written as Rekognition gave them: their times
+are milliseconds a timeline only holds to the frame.
 """
 
 from __future__ import annotations
 
+import json
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -20,13 +25,14 @@ from otio_rekognition.errors import RekognitionError, RekognitionWarning, Timeli
 from otio_rekognition.rekognition.pages import Job, read_job
 from otio_rekognition.rekognition.pages import response_text as written_text
 from otio_rekognition.rekognition.segments import Segment, build_segment, segment_details
-from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, SHOT, SUCCEEDED, TECHNICAL_CUE
+from otio_rekognition.rekognition.vocabulary import ANALYSES, CUE_TYPES, SEGMENT_TYPES, SHOT, SUCCEEDED, TECHNICAL_CUE
 from otio_rekognition.timeline.layout import Layout, lay_out
 from otio_rekognition.timeline.metadata import (
     KIND_CUE,
     KIND_SHOT,
     ReadSegment,
     item_facts,
+    read_detection_items,
     read_segment,
     timeline_values,
 )
@@ -77,25 +83,68 @@ def job_response_text(job: Job, options: ReadOptions) -> str:
     return _json_text(_layout_response(layout), layout.name)
 
 
-def timeline_to_response(timeline: otio.schema.Timeline) -> dict[str, Any]:
-    job = timeline_values(timeline).get("job")
+Response = dict[str, Any] | list[dict[str, Any]]
+
+
+def timeline_to_response(timeline: otio.schema.Timeline) -> Response:
+    values = timeline_values(timeline)
+    job = values.get("job")
     rate = timeline_rate(timeline)
-    shots, cues = _collect(timeline, rate)
-    return _response(job if isinstance(job, dict) else {}, rate, shots, cues)
+    shots, cues, detections = _collect(timeline, rate)
+    analyses = [entry for entry in values.get("analyses", []) if isinstance(entry, dict)]
+    segments = _response(job if isinstance(job, dict) else {}, rate, shots, cues)
+    return _with_analyses(segments if shots or cues or not analyses else None, analyses, detections)
 
 
-def job_to_response(job: Job, options: ReadOptions) -> dict[str, Any]:
+def job_to_response(job: Job, options: ReadOptions) -> Response:
     """``timeline_to_response`` of the timeline of ``job``: every kept segment
-    as Rekognition wrote it, cues once per type and frames."""
+    as Rekognition wrote it, cues once per type and frames; every kept
+    detection of the other analyses."""
     return _layout_response(lay_out(job, options))
 
 
-def _layout_response(layout: Layout) -> dict[str, Any]:
+def _layout_response(layout: Layout) -> Response:
     shots = [_unchanged(shot, shot.segment_type) for shot in layout.shots]
     cues: dict[tuple[str, int, int], _Found] = {}
     for cue in (*layout.cues, *(cue for lane in layout.cue_lanes for cue in lane)):
         cues.setdefault((cue.label, cue.first_frame, cue.last_frame), _unchanged(cue, cue.label))
-    return _response(dict(layout.job.info), layout.rate, shots, list(cues.values()))
+    segments = _response(dict(layout.job.info), layout.rate, shots, list(cues.values()))
+    analyses = [{"analysis": analysed.analysis.name, "job": dict(analysed.info)} for analysed, _ in layout.detections]
+    detections: dict[str, dict[str, dict[str, Any]]] = {}
+    for analysed, kept in layout.detections:
+        found = detections.setdefault(analysed.analysis.name, {})
+        for detection in kept:
+            for item in detection.items:
+                found.setdefault(json.dumps(item, sort_keys=True), dict(item))
+    return _with_analyses(segments if layout.job.has_segment_job else None, analyses, detections)
+
+
+def _with_analyses(
+    segments: dict[str, Any] | None, analyses: list[dict[str, Any]], detections: dict[str, dict[str, dict[str, Any]]]
+) -> Response:
+    """The segment response alone, as ever, or an array: it (when there is a
+    segment job) and a response per analysis, with its detections in time order."""
+    if not analyses and segments is not None:
+        return segments
+    responses = [] if segments is None else [segments]
+    for entry in analyses:
+        analysis = ANALYSES.get(str(entry.get("analysis")))
+        if analysis is None:
+            continue
+        info = entry.get("job")
+        response = {"JobStatus": SUCCEEDED, **(info if isinstance(info, dict) else {})}
+        items = list(detections.get(analysis.name, {}).values())
+        response[analysis.list_key] = sorted(items, key=_item_time)
+        responses.append(response)
+    return responses
+
+
+def _item_time(item: Mapping[str, Any]) -> float:
+    for key in ("Timestamp", "StartTimestampMillis"):
+        value = item.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return 0.0
 
 
 def _unchanged(segment: Segment, label: str) -> _Found:
@@ -105,7 +154,7 @@ def _unchanged(segment: Segment, label: str) -> _Found:
     return _Found(segment.segment_type, label, first, last, original)
 
 
-def _json_text(response: dict[str, Any], name: str) -> str:
+def _json_text(response: Response, name: str) -> str:
     try:
         return written_text(response)
     except ValueError as error:
@@ -143,18 +192,39 @@ def _response(job_info: dict[str, Any], rate: Fraction, shots: list[_Found], cue
     return response
 
 
-def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Found], list[_Found]]:
+def _collect(
+    timeline: otio.schema.Timeline, rate: Fraction
+) -> tuple[list[_Found], list[_Found], dict[str, dict[str, dict[str, Any]]]]:
+    """Shots, cues, and each analysis's detections (by their JSON text, so a
+    detection on a marker and on an analysis track is written once)."""
     shots: list[_Found] = []
     cues: dict[tuple[str, int, int], _Found] = {}
+    detections: dict[str, dict[str, dict[str, Any]]] = {}
 
     def add_cue(found: _Found | None) -> None:
         if found is not None:
             cues.setdefault((found.label, found.first, found.last), found)
 
+    def add_detections(item: Any) -> bool:
+        read = read_detection_items(item)
+        if read is not None:
+            found = detections.setdefault(read[0], {})
+            for raw in read[1]:
+                found.setdefault(json.dumps(raw, sort_keys=True), raw)
+        return read is not None
+
+    def add_marker(marker: otio.schema.Marker, offset: int) -> None:
+        if not add_detections(marker):
+            add_cue(_cue_from_marker(marker, offset, rate))
+
     for track in timeline.video_tracks():
         for marker in track.markers:
-            add_cue(_cue_from_marker(marker, 0, rate))
+            add_marker(marker, 0)
         for clip in track.find_clips(shallow_search=True):
+            if add_detections(clip):
+                for marker in clip.markers:
+                    add_marker(marker, media_start(clip, rate))
+                continue
             kind = item_facts(clip).kind
             offset = media_start(clip, rate)
             clip_range = source_range(clip)
@@ -164,10 +234,10 @@ def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Foun
             elif count > 0 and kind == KIND_CUE:
                 add_cue(_found(clip, TECHNICAL_CUE, clip.name, first, count))
             for marker in clip.markers:
-                add_cue(_cue_from_marker(marker, offset, rate))
+                add_marker(marker, offset)
     for marker in timeline.tracks.markers:
-        add_cue(_cue_from_marker(marker, 0, rate))
-    return shots, list(cues.values())
+        add_marker(marker, 0)
+    return shots, list(cues.values()), detections
 
 
 def _cue_from_marker(marker: otio.schema.Marker, offset: int, rate: Fraction) -> _Found | None:

@@ -152,7 +152,7 @@ def _slots(events: Sequence[Event], locators: Sequence[Locator]) -> tuple[list[_
 def _loc_line(cuts: CutList, locator: Locator) -> str:
     color = AVID_LOCATOR_COLORS.get(locator.color.upper(), DEFAULT_COLOR)
     timecode = _timecode(cuts, cuts.record_start + locator.record_first)
-    details = _details(locator)
+    details = _text(locator.details)
     return f"* LOC: {timecode} {color:<7} {_text(locator.name)} |D:{locator.length}{' ' if details else ''}{details}"
 
 
@@ -174,16 +174,8 @@ def _marker_events(cuts: CutList) -> Iterator[list[str]]:
 
 
 def _summary(locator: Locator) -> str:
-    details = _details(locator)
+    details = _text(locator.details)
     return f"{_text(locator.name)}, {locator.length} frames{', ' if details else ''}{details}"
-
-
-def _details(locator: Locator) -> str:
-    """Confidence for a Rekognition cue or shot (its comment only restates
-    name and confidence), the comment of any other marker."""
-    if locator.confidence is not None:
-        return f"confidence {locator.confidence:.2f}%"
-    return _text(locator.comment) if locator.comment != locator.name else ""
 
 
 def _resolve_note(note: str) -> str:

@@ -1,0 +1,219 @@
+"""One detection of the other Rekognition Video analyses (labels,
+moderation, celebrities, faces, face search, text), read from Rekognition's
+JSON into a typed :class:`Detection`; and point detections joined into the
+appearances an editor marks.
+
+Detections carry milliseconds, which AWS does not promise to the frame: a
+``Timestamp`` is snapped to the nearest frame and the detection marked
+approximate. Items aggregated by segments carry a range, read as a
+segment's is (frame numbers, then SMPTE timecodes, then milliseconds).
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+from otio_rekognition import frames
+from otio_rekognition.errors import ResponseFormatError
+from otio_rekognition.rekognition.segments import (
+    DAY_MILLIS,
+    confidence_field,
+    is_millis,
+    json_type,
+    object_field,
+    resolve_frames,
+    shown,
+)
+from otio_rekognition.rekognition.vocabulary import CELEBRITIES, FACE_SEARCH, FACES, LABELS, MODERATION, TEXT, Analysis
+
+_RANGE_FIELDS = ("StartTimestampMillis", "EndTimestampMillis", "StartFrameNumber", "StartTimecodeSMPTE")
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A thing one analysis found, at one moment or (aggregated by segments,
+    or joined from point detections) over a range; ``last_frame`` is inclusive."""
+
+    analysis: str  # an Analysis name: "labels", "moderation", ...
+    name: str  # the label, moderation label, celebrity, matched face or text
+    first_frame: int
+    last_frame: int
+    confidence: float | None  # the highest of the items it stands for
+    approximate: bool  # frames snapped from milliseconds
+    millis: tuple[float, float]  # first and last Timestamp (or range ends) in milliseconds
+    parents: tuple[str, ...]  # label parents, a moderation label's parent
+    categories: tuple[str, ...]  # label categories; a moderation label's top-level category
+    text_type: str | None  # LINE or WORD, for text
+    items: tuple[Mapping[str, Any], ...]  # the items exactly as Rekognition wrote them
+    aggregated: bool = False  # a range Rekognition gave (AggregateBy=SEGMENTS)
+
+    @property
+    def frame_count(self) -> int:
+        return self.last_frame - self.first_frame + 1
+
+
+def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, where: str) -> Detection:
+    """One item of an analysis page."""
+    details = object_field(raw, analysis.item_key, where)
+    inner = f"{where} {analysis.item_key}"
+    name, confidence = _name_and_confidence(raw, details, analysis, where)
+    if any(key in raw for key in _RANGE_FIELDS):
+        first, last, source = resolve_frames(raw, rate, where, None)
+        ends = (_range_end(raw, "StartTimestampMillis", first, rate), _range_end(raw, "EndTimestampMillis", last, rate))
+        approximate, aggregated = source == "milliseconds", True
+    else:
+        timestamp = raw.get("Timestamp")
+        if not is_millis(timestamp):
+            raise ResponseFormatError(
+                f"{where} field Timestamp: expected milliseconds from 0 to {DAY_MILLIS}, got {shown(timestamp)}"
+            )
+        first = last = frames.millis_to_frame(timestamp, rate)
+        ends, approximate, aggregated = (float(timestamp), float(timestamp)), True, False
+    parents: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    text_type = None
+    if analysis is LABELS:
+        parents = _names(details, "Parents", inner)
+        categories = _names(details, "Categories", inner)
+    elif analysis is MODERATION:
+        parent = details.get("ParentName", "")
+        if not isinstance(parent, str):
+            raise ResponseFormatError(f"{inner} field ParentName: expected text, got {shown(parent)}")
+        parents = (parent,) if parent else ()
+    elif analysis is TEXT:
+        text_type = details.get("Type")
+        if text_type is not None and not isinstance(text_type, str):
+            raise ResponseFormatError(f"{inner} field Type: expected LINE or WORD, got {shown(text_type)}")
+    return Detection(
+        analysis.name, name, first, last, confidence, approximate, ends, parents, categories, text_type,
+        (raw,), aggregated,
+    )  # fmt: skip
+
+
+def sampling_interval(detections: Sequence[Detection], analysis: Analysis) -> float:
+    """Milliseconds between the samples of a job: the median step between
+    its successive distinct timestamps (most steps are one sample, while
+    something stays in view); the analysis's usual interval when it shows none."""
+    moments = sorted({detection.millis[0] for detection in detections if not detection.aggregated})
+    steps = [later - earlier for earlier, later in itertools.pairwise(moments)]
+    return statistics.median(steps) if steps else float(analysis.sampling_millis)
+
+
+def appearances(detections: Iterable[Detection], window_millis: float) -> list[Detection]:
+    """Point detections of one name no more than ``window_millis`` apart
+    joined into one range each, in time order; ranges Rekognition gave are
+    kept as they are."""
+    joined: list[Detection] = []
+    open_by_name: dict[tuple[str, str, str | None], int] = {}
+    for detection in sorted(detections, key=lambda d: (d.millis[0], d.first_frame)):
+        key = (detection.analysis, detection.name, detection.text_type)
+        if detection.aggregated:
+            joined.append(detection)
+            continue
+        index = open_by_name.get(key)
+        if index is not None and detection.millis[0] - joined[index].millis[1] <= window_millis:
+            joined[index] = _joined(joined[index], detection)
+        else:
+            open_by_name[key] = len(joined)
+            joined.append(detection)
+    return sorted(joined, key=lambda d: (d.first_frame, d.last_frame, d.analysis, d.name))
+
+
+def with_top_categories(detections: Sequence[Detection]) -> list[Detection]:
+    """Moderation labels with their top-level category: the ancestor the
+    job's own parent links lead to (Rekognition sends a parent beside each child)."""
+    parent_of = {d.name: d.parents[0] for d in detections if d.analysis == MODERATION.name and d.parents}
+
+    def top(name: str) -> str:
+        seen = {name}
+        while name in parent_of and parent_of[name] not in seen:
+            name = parent_of[name]
+            seen.add(name)
+        return name
+
+    return [
+        replace(d, categories=(top(d.parents[0] if d.parents else d.name),)) if d.analysis == MODERATION.name else d
+        for d in detections
+    ]
+
+
+def _joined(earlier: Detection, later: Detection) -> Detection:
+    confidences = [c for c in (earlier.confidence, later.confidence) if c is not None]
+    return replace(
+        earlier,
+        first_frame=min(earlier.first_frame, later.first_frame),
+        last_frame=max(earlier.last_frame, later.last_frame),
+        confidence=max(confidences) if confidences else None,
+        millis=(earlier.millis[0], later.millis[1]),
+        parents=tuple(dict.fromkeys(earlier.parents + later.parents)),
+        categories=tuple(dict.fromkeys(earlier.categories + later.categories)),
+        items=earlier.items + later.items,
+    )
+
+
+def _name_and_confidence(
+    raw: Mapping[str, Any], details: Mapping[str, Any], analysis: Analysis, where: str
+) -> tuple[str, float | None]:
+    inner = f"{where} {analysis.item_key}"
+    if analysis is FACES:
+        return "Face", confidence_field(details, inner)
+    if analysis is FACE_SEARCH:
+        return _best_match(raw, details, where)
+    key = "DetectedText" if analysis is TEXT else "Name"
+    name = details.get(key)
+    if analysis is CELEBRITIES and (name is None or name == "") and isinstance(details.get("Id"), str):
+        name = f"Celebrity {details['Id']}"
+    if not isinstance(name, str) or not name.strip():
+        raise ResponseFormatError(f"{inner} field {key}: expected text, got {shown(name)}")
+    return name, confidence_field(details, inner)
+
+
+def _best_match(raw: Mapping[str, Any], person: Mapping[str, Any], where: str) -> tuple[str, float | None]:
+    """The person a face search found: the face of the collection with the
+    highest similarity, by the name it was indexed under (ExternalImageId)
+    or its FaceId; an unmatched person by the index Rekognition tracks it by."""
+    matches = raw.get("FaceMatches", [])
+    if not isinstance(matches, list):
+        raise ResponseFormatError(f"{where} field FaceMatches: expected an array, got {json_type(matches)}")
+    best: tuple[float, str] | None = None
+    for number, match in enumerate(matches):
+        inner = f"{where} FaceMatches[{number}]"
+        if not isinstance(match, dict):
+            raise ResponseFormatError(f"{inner}: expected an object, got {json_type(match)}")
+        similarity = confidence_field({"Confidence": match.get("Similarity")}, inner)
+        face = object_field(match, "Face", inner)
+        name = face.get("ExternalImageId") or face.get("FaceId")
+        if not isinstance(name, str):
+            raise ResponseFormatError(f"{inner} field Face.FaceId: expected text, got {shown(name)}")
+        score = similarity if similarity is not None else 0.0
+        if best is None or score > best[0]:
+            best = (score, name)
+    if best is not None:
+        return best[1], best[0]
+    index = person.get("Index")
+    name = f"Person {index}" if isinstance(index, int) and not isinstance(index, bool) else "Person"
+    return name, confidence_field(object_field(person, "Face", f"{where} Person"), f"{where} Person.Face")
+
+
+def _names(details: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """``Name`` of each object in a list such as a label's Parents."""
+    values = details.get(key, [])
+    if not isinstance(values, list):
+        raise ResponseFormatError(f"{where} field {key}: expected an array, got {json_type(values)}")
+    found = []
+    for number, value in enumerate(values):
+        name = value.get("Name") if isinstance(value, dict) else None
+        if not isinstance(name, str):
+            raise ResponseFormatError(f"{where} field {key}[{number}].Name: expected text, got {shown(name)}")
+        found.append(name)
+    return tuple(found)
+
+
+def _range_end(raw: Mapping[str, Any], key: str, frame: int, rate: Fraction) -> float:
+    value = raw.get(key)
+    return float(value) if is_millis(value) else float(frames.frame_to_millis(frame, rate))
