@@ -71,6 +71,7 @@ test-oldest: $(VENV)/.installed
 
 samples: $(VENV)/.installed
 	$(BIN)/python sample_media/make_samples.py
+	$(BIN)/python sample_media/make_analysis_samples.py
 	$(BIN)/python sample_media/make_video.py
 	$(BIN)/python sample_media/make_timecode_media.py
 

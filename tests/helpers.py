@@ -4,12 +4,14 @@ are, and small readers of timelines. Fixtures live in conftest.py."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 from lxml import etree
 
+from otio_rekognition.rekognition.vocabulary import ANALYSES
 from otio_rekognition.timeline.metadata import read_segment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +64,28 @@ def shot_clips(timeline: otio.schema.Timeline) -> list[otio.schema.Clip]:
 
 
 def clip_markers(timeline: otio.schema.Timeline) -> list[list]:
-    """[name, first, last] of every marker on a shot-track clip, sorted."""
+    """[name, first, last] of every marker on a shot-track clip but the other analyses', sorted."""
     return sorted(
-        [marker.name, *media_frames(marker.marked_range)] for clip in shot_clips(timeline) for marker in clip.markers
+        [marker.name, *media_frames(marker.marked_range)]
+        for clip in shot_clips(timeline)
+        for marker in clip.markers
+        if not is_detection(marker)
     )
+
+
+def detection_markers(timeline: otio.schema.Timeline) -> list[list]:
+    """[name, first, last] of every marker of another analysis (labels, ...) on a shot-track clip, sorted."""
+    return sorted(
+        [marker.name, *media_frames(marker.marked_range)]
+        for clip in shot_clips(timeline)
+        for marker in clip.markers
+        if is_detection(marker)
+    )
+
+
+def is_detection(item: Any) -> bool:
+    values = item.metadata.get("rekognition")
+    return isinstance(values, Mapping) and values.get("kind") in ANALYSES
 
 
 def developer_guide_response() -> dict:

@@ -52,6 +52,7 @@ class Converts:
     shots: Frames | Callable[[], Frames]  # a callable for shots read from the shared folder when the row runs
     warning: bool | None
     cues: Cues | None = None  # [name, first, last] of every cue marker, sorted, when the row checks them
+    detections: Cues | None = None  # [name, first, last] of every other analysis's marker, sorted, likewise
 
 
 def expected_shots(outcome: Converts) -> Frames:
@@ -239,9 +240,12 @@ MODEL1_LAST_SHOT = 12  # position of the last shot in model1()["Segments"]
 
 
 def ok(
-    warning: bool | None = None, shots: Frames | Callable[[], Frames] = BASE_SHOTS, cues: Cues | None = None
+    warning: bool | None = None,
+    shots: Frames | Callable[[], Frames] = BASE_SHOTS,
+    cues: Cues | None = None,
+    detections: Cues | None = None,
 ) -> Converts:
-    return Converts(shots, warning, cues)
+    return Converts(shots, warning, cues, detections)
 
 
 def bad(text: str, error: type[RekognitionError] = ResponseFormatError) -> Fails:
@@ -426,6 +430,211 @@ def wrong_type_cases() -> list[Case]:
     for position in (SHOT1, CONTENT):
         cases.extend(_matrix("field", base_response, _segment_rules(position)))
     cases.extend(_matrix("model1", model1, _model1_rules()))
+    for analysis in ANALYSIS_ITEMS:
+        cases.extend(_matrix(f"analysis-{analysis}", partial(with_analysis, analysis), _analysis_rules(analysis)))
+    return cases
+
+
+# ---------------------------------------------------------------------------
+# The other analyses: a segment job and one analysis job of the same video
+# (the developer guide's, 29.97 fps, 450 frames) as a JSON array of two
+# responses. Each detection sampled at 0, 500 and 1000 ms and once at
+# 10010 ms: joined (twice the 500 ms interval) into frames 0-30 and 300.
+
+# analysis: (list key, item key, the item's detection object, its name)
+ANALYSIS_ITEMS: dict[str, tuple[str, str, dict[str, Any], str]] = {
+    "labels": ("Labels", "Label", {"Name": "Car", "Confidence": 97.5, "Parents": [{"Name": "Vehicle"}],
+                                   "Categories": [{"Name": "Vehicles and Automotive"}], "Instances": []}, "Car"),
+    "moderation": ("ModerationLabels", "ModerationLabel", {"Name": "Violence", "ParentName": "", "TaxonomyLevel": 1,
+                                                           "Confidence": 88.0}, "Violence"),
+    "celebrities": ("Celebrities", "Celebrity", {"Name": "Jane Example", "Id": "1a2b", "Confidence": 99.0,
+                                                 "Urls": []}, "Jane Example"),
+    "faces": ("Faces", "Face", {"Confidence": 99.9, "BoundingBox": {"Width": 0.2}}, "Face"),
+    "face-search": ("Persons", "Person", {"Index": 0, "Face": {"Confidence": 99.0}}, "anna"),
+    "text": ("TextDetections", "TextDetection", {"DetectedText": "NEWS", "Type": "LINE", "Id": 0,
+                                                 "Confidence": 98.0}, "NEWS"),
+}  # fmt: skip
+ANALYSIS_MARKERS = ((0, 30), (300, 300))
+
+
+def analysis_response(analysis: str) -> dict[str, Any]:
+    list_key, item_key, details, _ = ANALYSIS_ITEMS[analysis]
+    base = base_response()
+    items = []
+    for timestamp in (0, 500, 1000, 10010):
+        item: dict[str, Any] = {"Timestamp": timestamp, item_key: copy.deepcopy(details)}
+        if analysis == "face-search":
+            item["FaceMatches"] = [{"Similarity": 98.0, "Face": {"FaceId": "0d1e", "ExternalImageId": "anna"}}]
+        items.append(item)
+    return {
+        "JobStatus": "SUCCEEDED",
+        "JobId": f"hostile-{analysis}",
+        "Video": base["Video"],
+        "VideoMetadata": dict(base["VideoMetadata"][0]),
+        list_key: items,
+    }
+
+
+def with_analysis(analysis: str) -> list[dict[str, Any]]:
+    return [base_response(), analysis_response(analysis)]
+
+
+def analysis_markers(analysis: str, name: str | None = None) -> Cues:
+    called = name or ANALYSIS_ITEMS[analysis][3]
+    return tuple((called, first, last) for first, last in ANALYSIS_MARKERS)
+
+
+def _analysis_rules(analysis: str) -> Iterator[tuple[FieldPath, Callable[[str], tuple[Outcome, ...]]]]:
+    list_key, item_key, details, _ = ANALYSIS_ITEMS[analysis]
+    markers = ok(cues=BASE_CUES, detections=analysis_markers(analysis))
+
+    def items(substitute: str) -> tuple[Outcome, ...]:
+        # Without its list the page is of no analysis it can be told by (none has a model version here).
+        if substitute == "array":
+            return (ok(detections=()),)
+        return (bad(list_key), bad("cannot tell which")) if substitute == "missing" else (bad(list_key),)
+
+    def confidence(substitute: str) -> tuple[Outcome, ...]:
+        return (markers,) if substitute in ("missing", "null") else (bad("Confidence"),)
+
+    def renamed_first(name: str) -> Outcome:
+        # Only the first sample is renamed: it stands alone, the others still join.
+        return ok(
+            detections=((name, 0, 0), *((ANALYSIS_ITEMS[analysis][3], 15, 30), (ANALYSIS_ITEMS[analysis][3], 300, 300)))
+        )
+
+    def name_field(key: str) -> Callable[[str], tuple[Outcome, ...]]:
+        def rule(substitute: str) -> tuple[Outcome, ...]:
+            if substitute == "string":
+                return (renamed_first("x"),)
+            if analysis == "celebrities" and substitute in ("missing", "null"):  # named by its Id
+                return (renamed_first("Celebrity 1a2b"),)
+            return (bad(key),)
+
+        return rule
+
+    def video(substitute: str) -> tuple[Outcome, ...]:
+        return (bad("VideoMetadata"), bad("FrameRate"))
+
+    def duration(substitute: str) -> tuple[Outcome, ...]:
+        # Without its length the analysis is compared by rate and size only.
+        return (markers,) if substitute in ("missing", "null") else (bad("DurationMillis"),)
+
+    def always(*outcomes: Outcome) -> Callable[[str], tuple[Outcome, ...]]:
+        return lambda substitute: outcomes
+
+    yield (1, list_key), items
+    yield (1, list_key, 0, "Timestamp"), always(bad("Timestamp"))
+    if analysis == "face-search":  # a Person object says nothing the marker needs: its match names it
+        yield (1, list_key, 0, item_key), lambda s: (markers,) if s in ("missing", "object") else (bad(item_key),)
+    elif analysis != "faces":
+        yield (1, list_key, 0, item_key), always(bad(item_key))
+    yield (1, "VideoMetadata"), video
+    yield (1, "VideoMetadata", "FrameRate"), always(bad("FrameRate"))
+    yield (1, "VideoMetadata", "DurationMillis"), duration
+    yield (1, "JobTag"), always(markers)
+    if analysis == "face-search":
+        unmatched_first = ok(detections=(("Person 0", 0, 0), ("anna", 15, 30), ("anna", 300, 300)))
+        yield (
+            (1, list_key, 0, "FaceMatches"),
+            lambda s: (unmatched_first,) if s in ("missing", "array") else (bad("FaceMatches"),),
+        )
+        yield (
+            (1, list_key, 0, "FaceMatches", 0, "Similarity"),
+            lambda s: (markers,) if s in ("missing", "null") else (bad("Similarity"),),
+        )
+    elif analysis != "faces":
+        yield (
+            (1, list_key, 0, item_key, "DetectedText" if analysis == "text" else "Name"),
+            name_field("DetectedText" if analysis == "text" else "Name"),
+        )
+    if "Confidence" in details:
+        yield (1, list_key, 0, item_key, "Confidence"), confidence
+    if analysis == "labels":
+        for key in ("Parents", "Categories"):
+            yield (
+                (1, list_key, 0, item_key, key),
+                lambda s, key=key: (markers,) if s in ("missing", "array") else (bad(key),),
+            )
+    if analysis == "moderation":
+        yield (
+            (1, list_key, 0, item_key, "ParentName"),
+            lambda s: (markers,) if s in ("missing", "string") else (bad("ParentName"),),
+        )
+    if analysis == "text":
+        # Only LINE is kept by default: another type drops the first sample; without a type it is kept, apart.
+        untyped = renamed_first("NEWS")
+        outcomes = {
+            "string": ok(detections=(("NEWS", 15, 30), ("NEWS", 300, 300))),
+            "missing": untyped,
+            "null": untyped,
+        }
+        yield (1, list_key, 0, item_key, "Type"), lambda s: (outcomes.get(s, bad("Type")),)
+
+
+def analysis_cases() -> list[Case]:
+    def changed(analysis: str, path: FieldPath, value: Any) -> Callable[[], bytes]:
+        return lambda: encoded([base_response(), replaced(analysis_response(analysis), path, value)])
+
+    def alone(analysis: str) -> Callable[[], bytes]:
+        return lambda: encoded(analysis_response(analysis))
+
+    cases = []
+    for analysis in ANALYSIS_ITEMS:
+        both = ok(cues=BASE_CUES, detections=analysis_markers(analysis))
+        cases += [
+            case(f"analysis-{analysis}-with-segments", lambda a=analysis: encoded(with_analysis(a)), both),
+            case(f"analysis-{analysis}-alone", alone(analysis), ok(shots=WHOLE_VIDEO, cues=(),
+                                                                    detections=analysis_markers(analysis))),
+            case(f"analysis-{analysis}-of-another-s3-object",
+                 changed(analysis, ("Video", "S3Object", "Name"), "other.mov"), bad("not the video")),
+            case(f"analysis-{analysis}-of-another-rate", changed(analysis, ("VideoMetadata", "FrameRate"), 25.0),
+                 bad("not the video")),
+            case(f"analysis-{analysis}-of-a-longer-video",
+                 changed(analysis, ("VideoMetadata", "DurationMillis"), 60000), bad("not the video")),
+            case(f"analysis-{analysis}-of-another-size", changed(analysis, ("VideoMetadata", "FrameWidth"), 640),
+                 bad("not the video")),
+            case(f"analysis-{analysis}-failed",
+                 changed(analysis, ("JobStatus",), "FAILED"), bad("FAILED", JobStatusError)),
+            case(f"analysis-{analysis}-incomplete", changed(analysis, ("NextToken",), "more"),
+                 ok(warning=True, detections=analysis_markers(analysis))),
+            case(f"analysis-{analysis}-video-metadata-a-list",
+                 changed(analysis, ("VideoMetadata",), [base_response()["VideoMetadata"][0]]),
+                 ok(cues=BASE_CUES, detections=analysis_markers(analysis))),
+        ]  # fmt: skip
+    cases += [
+        case("analysis-no-list-and-no-model-version",
+             lambda: encoded({"JobStatus": "SUCCEEDED", "VideoMetadata": {"FrameRate": 25.0}}),
+             bad("cannot tell which")),
+        case("analysis-model-version-only",
+             lambda: encoded([base_response(), {"VideoMetadata": base_response()["VideoMetadata"][0],
+                                                "LabelModelVersion": "3.0"}]),
+             ok(cues=BASE_CUES, detections=())),
+        case("analysis-timestamp-past-the-video",
+             changed("labels", ("Labels", 3, "Timestamp"), 20000),
+             ok(warning=True, detections=(("Car", 0, 30), ("Car", 599, 599)))),
+        case("analysis-timestamp-a-day", changed("labels", ("Labels", 3, "Timestamp"), 86_400_001), bad("Timestamp")),
+        case("analysis-timestamp-nan", lambda: encoded(with_analysis("labels")).replace(b'"Timestamp": 10010',
+             b'"Timestamp": NaN'), bad("NaN")),
+        case("analysis-min-confidence-drops-a-sample", changed("labels", ("Labels", 1, "Label", "Confidence"), 10.0),
+             ok(detections=(("Car", 0, 30), ("Car", 300, 300))), min_confidence="50"),
+        case("analysis-merge-window-0", lambda: encoded(with_analysis("labels")),
+             ok(detections=(("Car", 0, 0), ("Car", 15, 15), ("Car", 30, 30), ("Car", 300, 300))),
+             merge_window="0"),
+        case("analysis-merge-window-huge", lambda: encoded(with_analysis("labels")),
+             ok(detections=(("Car", 0, 300),)), merge_window="3600"),
+        case("analysis-merge-window-negative", lambda: encoded(with_analysis("labels")),
+             bad("merge_window", AdapterArgumentError), merge_window="-1"),
+        case("analysis-labels-excluded-by-parent", lambda: encoded(with_analysis("labels")),
+             ok(detections=()), exclude_labels="vehicle"),
+        case("analysis-labels-kept-by-parent", lambda: encoded(with_analysis("labels")),
+             ok(detections=analysis_markers("labels")), labels="Vehicle"),
+        case("analysis-two-label-jobs", lambda: encoded([*with_analysis("labels"),
+             {**analysis_response("labels"), "JobId": "hostile-labels-2"}]),
+             ok(detections=tuple(sorted(analysis_markers("labels") * 2)))),
+        case("analysis-a-page-saved-twice", lambda: encoded([*with_analysis("labels"), analysis_response("labels")]),
+             ok(detections=analysis_markers("labels"))),
+    ]  # fmt: skip
     return cases
 
 
@@ -1032,6 +1241,7 @@ def hand_written_cases() -> list[Case]:
         *rate_cases(),
         *encoding_cases(),
         *shape_cases(),
+        *analysis_cases(),
     ]
 
 

@@ -24,7 +24,7 @@ import opentimelineio as otio
 import pycmx
 import pytest
 from export_checks import ALL_FORMATS, FAST_FORMATS, MAX_MESSAGE, export_problem, one_line_problem, shot_frames
-from helpers import clip_markers, shot_clips
+from helpers import clip_markers, detection_markers, shot_clips
 from hostile_cases import (
     BASE_SHOTS,
     CASES,
@@ -104,6 +104,10 @@ def mismatch(outcome: Outcome, result: Result, source: str) -> str | None:
             cues = clip_markers(result.timeline)
             if cues != sorted(list(cue) for cue in outcome.cues):
                 return f"wrong cue markers: {cues}, expected {sorted(outcome.cues)}"
+        if outcome.detections is not None:
+            found = detection_markers(result.timeline)
+            if found != sorted(list(marker) for marker in outcome.detections):
+                return f"wrong analysis markers: {found}, expected {sorted(outcome.detections)}"
         if outcome.warning is True and not result.warned:
             return "expected a RekognitionWarning, none was given"
         if outcome.warning is False and result.warned:

@@ -22,6 +22,18 @@ def test_samples_are_reproducible(tmp_path: Path) -> None:
         assert (copy / name).read_text() == (SAMPLES / name).read_text(), name
 
 
+def test_analysis_samples_are_reproducible(tmp_path: Path) -> None:
+    copy = tmp_path / "sample_media"
+    copy.mkdir()
+    (copy / "make_analysis_samples.py").write_text((SAMPLES / "make_analysis_samples.py").read_text())
+    subprocess.run([sys.executable, str(copy / "make_analysis_samples.py")], check=True, timeout=120)
+    made = sorted(path.name for path in copy.glob("*.json"))
+    expected = [path.name for path in SAMPLES.glob("*.json") if path.name.startswith(("synthetic_", "analysis_"))]
+    assert made == sorted(expected)
+    for name in made:
+        assert (copy / name).read_text() == (SAMPLES / name).read_text(), name
+
+
 def test_timecode_media_jobs_are_reproducible(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(SAMPLES / "make_timecode_media.py"), str(tmp_path)], check=True, timeout=120)
     for name in ("tc_2997ndf", "tc_2997df", "tc_25"):
@@ -31,6 +43,11 @@ def test_timecode_media_jobs_are_reproducible(tmp_path: Path) -> None:
 
 def test_samples_are_labelled_synthetic() -> None:
     assert "SYNTHETIC DATA" in (SAMPLES / "make_samples.py").read_text()
+    assert "SYNTHETIC DATA" in (SAMPLES / "make_analysis_samples.py").read_text()
+    for path in SAMPLES.glob("synthetic_*.json"):
+        pages = load_pages(path.read_text(), path.name)
+        # The older moderation shape names no job (as the real one); every other sample is tagged.
+        assert pages[0].get("JobTag", "synthetic").startswith("synthetic"), path
     for path in SAMPLES.glob("demo_*.json"):
         first = load_pages(path.read_text(), path.name)[0]
         # Model-1.0 responses had no JobTag; every other sample is tagged.

@@ -191,7 +191,10 @@ def test_rate_override_as_text() -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"colour": "red"}, r"unknown rekognition adapter argument 'colour'; accepted: analysis_tracks, cue_track, cue_types"),
+        (
+            {"colour": "red"},
+            r"unknown rekognition adapter argument 'colour'; accepted: analysis_tracks, cue_track, cue_types",
+        ),
         ({"cue_track": "maybe"}, "argument cue_track: expected true or false, got 'maybe'"),
         ({"min_confidence": "high"}, "argument min_confidence: expected a number from 0 to 100"),
         ({"min_confidence": 120}, "argument min_confidence: expected a number from 0 to 100"),

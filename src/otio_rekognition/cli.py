@@ -807,7 +807,7 @@ def _add_writing_options(parser: argparse.ArgumentParser) -> None:
     writing.add_argument("--fcpxml-version", help="FCPXML version to declare (1.9 to 1.14)")
     writing.add_argument("--chapter-markers", action="store_true", default=None, help="FCPXML: write chapter markers")
     writing.add_argument(
-        "--fcpxml-keywords", action="store_true", default=None, help="FCPXML: a keyword range per cue type"
+        "--fcpxml-keywords", action="store_true", default=None, help="FCPXML: keyword ranges per cue type and label"
     )
     writing.add_argument(
         "--fcpxml-reject", action="store_true", default=None, help="FCPXML: reject colour bars, slates, black"

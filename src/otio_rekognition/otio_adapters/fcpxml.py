@@ -32,7 +32,7 @@ def write_to_string(
 
     version: the FCPXML version to declare, 1.9 to 1.14 (default 1.10).
     chapter_markers: write chapter markers instead of markers (true/false).
-    keywords: a keyword range per cue, named after its type (Keyword Collections).
+    keywords: a keyword range per cue (named after its type) and per label (Keyword Collections).
     reject: a "reject" rating over colour bars, slates and black frames.
     todo_below: cues less confident than this (0-100) become to-do markers.
     start_timecode: record start, e.g. 01:00:00:00 (default: the timeline's).

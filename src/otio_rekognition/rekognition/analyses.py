@@ -185,7 +185,7 @@ def _best_match(raw: Mapping[str, Any], person: Mapping[str, Any], where: str) -
         inner = f"{where} FaceMatches[{number}]"
         if not isinstance(match, dict):
             raise ResponseFormatError(f"{inner}: expected an object, got {json_type(match)}")
-        similarity = confidence_field({"Confidence": match.get("Similarity")}, inner)
+        similarity = confidence_field(match, inner, "Similarity")
         face = object_field(match, "Face", inner)
         name = face.get("ExternalImageId") or face.get("FaceId")
         if not isinstance(name, str):

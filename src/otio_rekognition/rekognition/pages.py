@@ -187,20 +187,28 @@ def read_job(
 
 
 def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None = None, strict: bool = False) -> Job:
-    """The pages in several texts (``(source, text)`` each) as one Job: pages
-    of each API merged (a job may be split over files), each analysis job
-    checked to be of the video the first job analysed."""
-    groups: dict[str, tuple[list[str], list[Mapping[str, Any]]]] = {}
+    """The pages in several texts (``(source, text)`` each) as one Job: the
+    pages of each job merged (a job may be split over files), every job
+    checked to be of the video the first one analysed.
+
+    Pages are told apart by API, and those of other analyses by JobId and
+    AggregateBy too: two label jobs of one video (or one job fetched both
+    ways) are two jobs. All segment detection pages make one job."""
+    groups: dict[tuple[str, str, str], tuple[list[str], list[Mapping[str, Any]]]] = {}
     for source, data in inputs:
         for number, page in enumerate(load_pages(data, source), 1):
-            sources, pages = groups.setdefault(page_analysis(page, f"{source}: page {number}"), ([], []))
+            sources, pages = groups.setdefault(_job_key(page, f"{source}: page {number}"), ([], []))
             if source not in sources:
                 sources.append(source)
             pages.append(page)
-    segment_group = groups.pop(SEGMENTS, None)
+    order = list(ANALYSES)
+    segment_group = next((group for key, group in groups.items() if key[0] == SEGMENTS), None)
     analyses = tuple(
-        merge_analysis_pages(pages, ANALYSES[name], " + ".join(sources), rate=rate, strict=strict)
-        for name, (sources, pages) in sorted(groups.items(), key=lambda group: list(ANALYSES).index(group[0]))
+        merge_analysis_pages(pages, ANALYSES[key[0]], " + ".join(sources), rate=rate, strict=strict)
+        for key, (sources, pages) in sorted(
+            groups.items(), key=lambda group: order.index(group[0][0]) if group[0][0] in ANALYSES else -1
+        )
+        if key[0] != SEGMENTS
     )
     if segment_group is None:
         first = analyses[0]
@@ -211,6 +219,16 @@ def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None =
         _check_same_video(job if job.has_segment_job else analyses[0], analysed)
     frame_count = max([job.frame_count, *(analysed.frame_count for analysed in analyses)])
     return dataclasses.replace(job, frame_count=frame_count, analyses=analyses)
+
+
+def _job_key(page: Mapping[str, Any], where: str) -> tuple[str, str, str]:
+    """The API, JobId and AggregateBy a page belongs to (all segment pages are one job)."""
+    analysis = page_analysis(page, where)
+    if analysis == SEGMENTS:
+        return SEGMENTS, "", ""
+    request = page.get("GetRequestMetadata")
+    aggregate = request.get("AggregateBy") if isinstance(request, dict) else None
+    return analysis, str(page.get("JobId", "")), str(aggregate or "")
 
 
 def page_analysis(page: Mapping[str, Any], where: str) -> str:
@@ -436,9 +454,10 @@ def _check_same_video(job: Job | AnalysisJob, other: AnalysisJob) -> None:
         mismatch = f"it analysed {names.s3_url(*other_named[:2])}, the other {names.s3_url(*named[:2])}"
         if named[:2] == other_named[:2]:
             mismatch = f"it analysed version {other_named[2]} of the object, the other version {named[2]}"
+    # The length each job states (what was found past it is no measure of the video).
     mismatch = mismatch or video_mismatch(
-        (job.rate, job.frame_count, video_frame_size(job.info)),
-        (other.rate, other.frame_count, video_frame_size(other.info)),
+        (job.rate, _video_frame_count(job.info, job.rate, job.source) or None, video_frame_size(job.info)),
+        (other.rate, _video_frame_count(other.info, other.rate, other.source) or None, video_frame_size(other.info)),
     )
     if mismatch:
         raise DifferentVideoError(f"{other.source}: not the video {job.source} analysed: {mismatch}")

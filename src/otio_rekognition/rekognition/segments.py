@@ -256,10 +256,10 @@ def _integer(raw: Mapping[str, Any], key: str, where: str) -> int:
     return value
 
 
-def confidence_field(raw: Mapping[str, Any], where: str) -> float | None:
-    value = raw.get("Confidence")
+def confidence_field(raw: Mapping[str, Any], where: str, key: str = "Confidence") -> float | None:
+    value = raw.get(key)
     if value is None:
         return None
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 100:
-        raise ResponseFormatError(f"{where} field Confidence: expected a number from 0 to 100, got {shown(value)}")
+        raise ResponseFormatError(f"{where} field {key}: expected a number from 0 to 100, got {shown(value)}")
     return float(value)

@@ -35,6 +35,8 @@ from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media
 
 # Cues that are not programme: a "reject" rating hides them in Final Cut Pro's browser.
 REJECTED_CUES = frozenset({"ColorBars", "Slate", "BlackFrames"})
+# What becomes a keyword range with the keywords option: cues by type, and labels (what editors file clips by).
+KEYWORD_KINDS = frozenset({"cue", "labels"})
 VERSIONS = ("1.9", "1.10", "1.11", "1.12", "1.13", "1.14")
 DEFAULT_VERSION = "1.10"
 DEFAULT_FRAME_SIZE = (1920, 1080)
@@ -75,7 +77,7 @@ def parse_version(name: str, value: object) -> str:
 class Extras:
     """What Final Cut Pro can do with cues beyond markers, each opt-in."""
 
-    keywords: bool = False  # a keyword range per cue, named after its type: Keyword Collections
+    keywords: bool = False  # a keyword range per cue (its type) and per label: Keyword Collections
     reject: bool = False  # a "reject" rating over colour bars, slates and black
     todo_below: float | None = None  # cues less confident than this: to-do markers
 
@@ -242,14 +244,14 @@ def _marker(tag: str, locator: Locator, parent: _SpineItem, frame: Fraction, ext
 
 
 def _extras(locator: Locator, parent: _SpineItem, frame: Fraction, extras: Extras) -> list[ET.Element]:
-    if locator.kind != "cue":
+    if locator.kind not in KEYWORD_KINDS:
         return []
     start, duration = _time(parent.local(locator.record_first), frame), _time(locator.length, frame)
     found = []
     if extras.keywords:
         value = locator.name.replace(",", " ")  # a keyword's value is a comma list
         found.append(ET.Element("keyword", start=start, duration=duration, value=value, note=locator.text))
-    if extras.reject and locator.name in REJECTED_CUES:
+    if extras.reject and locator.kind == "cue" and locator.name in REJECTED_CUES:
         found.append(
             ET.Element("rating", name=locator.name, start=start, duration=duration, value="reject", note=locator.text)
         )

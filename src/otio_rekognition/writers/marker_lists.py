@@ -1,5 +1,6 @@
 """Marker lists from a cut list: Avid Media Composer's marker list (the
-Markers window's Import) and a CSV of every shot and cue for a spreadsheet."""
+Markers window's Import) and a CSV of every shot, cue and detection for a
+spreadsheet."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ MARKER_USER = "Rekognition"
 AVID_TRACK = "V1"
 CSV_COLUMNS = (
     "type", "name", "confidence", "record_in", "record_out", "source_in", "source_out",
-    "first_frame", "last_frame", "frames",
+    "first_frame", "last_frame", "frames", "details",
 )  # fmt: skip
 
 
@@ -33,31 +34,35 @@ def avid_markers(cuts: CutList) -> str:
 
 
 def csv_list(cuts: CutList) -> str:
-    """A row per shot and per cue, in time order: record and source in and
-    out timecodes (out exclusive, as in an EDL), the inclusive first and last
-    frames of the media, the frame count and the confidence. With a byte
-    order mark, so that spreadsheets open it as UTF-8."""
+    """A row per shot, cue and detection of the other analyses, in time
+    order: record and source in and out timecodes (out exclusive, as in an
+    EDL), the inclusive first and last frames of the media, the frame count,
+    the confidence, and for a detection what its marker comment says (parents,
+    categories, approximate time). With a byte order mark, so that
+    spreadsheets open it as UTF-8."""
     rows = []
     for event in cuts.events:
         media_first = event.source_first - event.media.start
         rows.append((event.record_first, "shot", event.name, event.confidence, event.record_first,
-                     event.source_first, media_first, event.length))  # fmt: skip
+                     event.source_first, media_first, event.length, ""))  # fmt: skip
+    media_start = cuts.events[0].media.start if cuts.events else 0
     for locator in cuts.locators:
-        if locator.kind == "cue":
-            source_first = cuts.events[0].media.start + locator.record_first if cuts.events else locator.record_first
-            rows.append((locator.record_first, "cue", locator.name, locator.confidence, locator.record_first,
-                         source_first, locator.record_first, locator.length))  # fmt: skip
+        if locator.kind in ("shot", "note"):
+            continue
+        details = locator.comment if locator.kind != "cue" else ""
+        rows.append((locator.record_first, locator.kind, locator.name, locator.confidence, locator.record_first,
+                     media_start + locator.record_first, locator.record_first, locator.length, details))  # fmt: skip
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    rows.sort(key=lambda row: (row[0], row[1] != "shot"))  # in time order, a shot before a cue on its frame
-    for _, kind, name, confidence, record_first, source_first, media_first, length in rows:
+    rows.sort(key=lambda row: (row[0], row[1] != "shot"))  # in time order, a shot before a marker on its frame
+    for _, kind, name, confidence, record_first, source_first, media_first, length, details in rows:
         record = cuts.record_start + record_first
         writer.writerow((
             kind, name, "" if confidence is None else f"{confidence:.2f}",
             cuts.timecode(record), cuts.timecode(record + length),
             cuts.timecode(source_first), cuts.timecode(source_first + length),
-            media_first, media_first + length - 1, length,
+            media_first, media_first + length - 1, length, details,
         ))  # fmt: skip
     return "\ufeff" + text.getvalue()
 
