@@ -122,7 +122,8 @@ def item(analysis: str, name: str, confidence: float, details: dict[str, Any]) -
         return {"BoundingBox": BOX, "Confidence": float32(confidence), **details}
     if analysis == "text":
         return {"DetectedText": name, "Confidence": float32(confidence), "Geometry": {"BoundingBox": BOX}, **details}
-    return {"Index": details["Index"], "BoundingBox": BOX, "Face": {"BoundingBox": BOX, "Confidence": float32(99.9)}}
+    # A face search's Person: its match's Similarity names it; an unmatched one is as sure as its face.
+    return {"Index": details["Index"], "BoundingBox": BOX, "Face": {"BoundingBox": BOX, "Confidence": float32(confidence)}}
 
 
 def point_items(analysis: str, rate: Fraction) -> list[dict[str, Any]]:

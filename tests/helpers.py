@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,31 @@ def detection_markers(timeline: otio.schema.Timeline) -> list[list]:
 def is_detection(item: Any) -> bool:
     values = item.metadata.get("rekognition")
     return isinstance(values, Mapping) and values.get("kind") in ANALYSES
+
+
+def seconds(text: str) -> Fraction:
+    """An FCPXML time ("1001/30000s") as exact seconds."""
+    assert text.endswith("s"), text
+    return Fraction(text[:-1])
+
+
+def frames(text: str, frame_duration: Fraction) -> int:
+    count = seconds(text) / frame_duration
+    assert count.denominator == 1, f"{text} is not a whole number of {frame_duration}s frames"
+    return count.numerator
+
+
+def frame_duration(doc: etree._Element) -> Fraction:
+    return seconds(doc.find("resources/format").get("frameDuration"))
+
+
+def anchored_at(child: etree._Element, frame: Fraction) -> int:
+    """Sequence frame of an FCPXML marker's, keyword's or connected clip's
+    position in its parent's local time: parent offset + (position - parent start)."""
+    parent = child.getparent()
+    anchored_by_start = child.tag.endswith("marker") or child.tag in ("keyword", "rating")
+    position = child.get("start") if anchored_by_start else child.get("offset")
+    return frames(parent.get("offset"), frame) + frames(position, frame) - frames(parent.get("start"), frame)
 
 
 def developer_guide_response() -> dict:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from helpers import CUE_COLOURS, SAMPLE_NAMES, TC_RATES, apple_dtd, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, TC_RATES, anchored_at, apple_dtd, frame_duration, frames, sample
 from lxml import etree
 from timecode import Timecode
 
@@ -23,17 +23,6 @@ START_TIMECODES = {name: "10:00:00;00" if name.endswith("df") else "10:00:00:00"
 DEFAULT_STARTS = {name: "01:00:00;00" if name.endswith("df") else "01:00:00:00" for name in SAMPLE_NAMES}
 TIME_ATTRIBUTES = ("offset", "start", "duration", "tcStart", "frameDuration")
 # The README's cue colour table.
-
-
-def seconds(text: str) -> Fraction:
-    assert text.endswith("s"), text
-    return Fraction(text[:-1])
-
-
-def frames(text: str, frame_duration: Fraction) -> int:
-    count = seconds(text) / frame_duration
-    assert count.denominator == 1, f"{text} is not a whole number of {frame_duration}s frames"
-    return count.numerator
 
 
 def record_start(name: str, start: str | None) -> int:
@@ -57,10 +46,6 @@ def assert_valid(doc: etree._Element) -> None:
     assert dtd.validate(doc), f"FCPXML {version}: {dtd.error_log}"
 
 
-def frame_duration(doc: etree._Element) -> Fraction:
-    return seconds(doc.find("resources/format").get("frameDuration"))
-
-
 def spine_items(doc: etree._Element) -> list[etree._Element]:
     return list(doc.find("library/event/project/sequence/spine"))
 
@@ -77,14 +62,6 @@ def spine_ranges(doc: etree._Element, first_frame: int) -> list[list]:
         first = record_first(item, frame) - first_frame
         ranges.append([item.tag, first, first + frames(item.get("duration"), frame) - 1])
     return ranges
-
-
-def anchored_at(child: etree._Element, frame: Fraction) -> int:
-    """Sequence frame of a marker's or connected clip's position in its parent's
-    local time: parent offset + (position - parent start)."""
-    parent = child.getparent()
-    position = child.get("start") if child.tag.endswith("marker") else child.get("offset")
-    return frames(parent.get("offset"), frame) + frames(position, frame) - frames(parent.get("start"), frame)
 
 
 def expected_spine(shots: list[list[int]]) -> list[list]:

@@ -78,14 +78,14 @@ def build_timeline(job: Job, options: ReadOptions) -> otio.schema.Timeline:
         set_metadata(marker, {METADATA_KEY: item_metadata(kind, segment)})
         return marker
 
-    def detection_marker(detection: Detection) -> otio.schema.Marker:
+    def detection_marker(detection: Detection, job_number: int) -> otio.schema.Marker:
         marker = otio.schema.Marker(
             name=detection_name(detection),
             marked_range=media_range(detection.first_frame, detection.frame_count),
             color=detection_color(detection),
             comment=detection_comment(detection),
         )
-        set_metadata(marker, {METADATA_KEY: detection_metadata(detection)})
+        set_metadata(marker, {METADATA_KEY: detection_metadata(detection, job_number)})
         return marker
 
     items: list[otio.core.Composable] = []
@@ -108,9 +108,11 @@ def build_timeline(job: Job, options: ReadOptions) -> otio.schema.Timeline:
     shot_track.extend(items)
     for cue, carrier in zip(layout.cues, layout.carriers, strict=True):
         carriers[carrier].markers.append(new_marker(cue_name(cue), cue, cue_color(cue), KIND_CUE))
-    for (_, detections), detection_carriers in zip(layout.detections, layout.detection_carriers, strict=True):
+    for job_number, ((_, detections), detection_carriers) in enumerate(
+        zip(layout.detections, layout.detection_carriers, strict=True)
+    ):
         for detection, carrier in zip(detections, detection_carriers, strict=True):
-            carriers[carrier].markers.append(detection_marker(detection))
+            carriers[carrier].markers.append(detection_marker(detection, job_number))
 
     timeline = otio.schema.Timeline(
         name=layout.name,
@@ -129,14 +131,14 @@ def build_timeline(job: Job, options: ReadOptions) -> otio.schema.Timeline:
             track.append(new_clip(cue_name(cue), cue.first_frame, cue.frame_count, item_metadata(KIND_CUE, cue)))
             position = cue.last_frame + 1
         timeline.tracks.append(track)
-    for analysis, lanes in layout.analysis_lanes:
+    for job_number, analysis, lanes in layout.analysis_lanes:
         for lane, lane_detections in enumerate(lanes):
             track = otio.schema.Track(name=analysis_track_name(analysis, lane), kind=otio.schema.TrackKind.Video)
             position = 0
             for detection in lane_detections:
                 if detection.first_frame > position:
                     track.append(_gap(detection.first_frame - position, rate))
-                metadata = detection_metadata(detection)
+                metadata = detection_metadata(detection, job_number)
                 clip = new_clip(detection_name(detection), detection.first_frame, detection.frame_count, metadata)
                 track.append(clip)
                 position = detection.last_frame + 1

@@ -186,7 +186,9 @@ def job_cut_list(job: Job, options: ReadOptions) -> CutList:
     locators.extend(detection_locator(found) for _, detections in layout.detections for found in detections)
     cue_tracks = tuple(
         tuple(event(cue_name(cue), cue, KIND_CUE, cue_name(cue)) for cue in lane) for lane in layout.cue_lanes
-    ) + tuple(tuple(detection_event(found) for found in lane) for _, lanes in layout.analysis_lanes for lane in lanes)
+    ) + tuple(
+        tuple(detection_event(found) for found in lane) for _, _, lanes in layout.analysis_lanes for lane in lanes
+    )
     return _checked(
         layout.name, rate, layout.drop_frame, layout.record_start, tuple(events), cue_tracks, locators, job.frame_size
     )

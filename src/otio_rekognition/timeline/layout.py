@@ -81,7 +81,8 @@ class Layout:
     # the options keep, in time order; each one's carrier as for cues.
     detections: tuple[tuple[AnalysisJob, tuple[Detection, ...]], ...] = ()
     detection_carriers: tuple[tuple[int, ...], ...] = ()
-    analysis_lanes: tuple[tuple[Analysis, tuple[tuple[Detection, ...], ...]], ...] = ()  # with options.analysis_tracks
+    # With options.analysis_tracks: each job's number (its place in ``detections``), analysis and lanes.
+    analysis_lanes: tuple[tuple[int, Analysis, tuple[tuple[Detection, ...], ...]], ...] = ()
     merge_windows: tuple[float, ...] = ()  # milliseconds, per analysis job
 
     @property
@@ -133,7 +134,9 @@ def lay_out(job: Job, options: ReadOptions) -> Layout:
             tuple(max(bisect.bisect_right(starts, found.first_frame) - 1, 0) for found in kept)
             for _, kept in detections
         ),
-        analysis_lanes=tuple((analysed.analysis, _lanes(kept)) for analysed, kept in detections if kept)
+        analysis_lanes=tuple(
+            (job, analysed.analysis, _lanes(kept)) for job, (analysed, kept) in enumerate(detections) if kept
+        )
         if options.analysis_tracks
         else (),
         merge_windows=windows,

@@ -87,10 +87,13 @@ def item_metadata(kind: str, segment: Segment) -> dict[str, Any]:
     return values
 
 
-def detection_metadata(detection: Detection) -> dict[str, Any]:
-    """The ``rekognition`` metadata of a marker or clip made from a detection of another analysis."""
+def detection_metadata(detection: Detection, job: int) -> dict[str, Any]:
+    """The ``rekognition`` metadata of a marker or clip made from a detection
+    of another analysis; ``job`` is its job's place in the timeline's
+    ``analyses`` (two label jobs of one video are two responses)."""
     return {
         "kind": detection.analysis,
+        "job": job,
         "name": detection.name,
         "confidence": detection.confidence,
         "first_frame": detection.first_frame,
@@ -103,19 +106,21 @@ def detection_metadata(detection: Detection) -> dict[str, Any]:
     }
 
 
-def read_detection_items(item: Any) -> tuple[str, list[dict[str, Any]]] | None:
-    """The analysis and the detections (as Rekognition wrote them) a marker
-    or clip stands for; None for any other item."""
+def read_detection_items(item: Any) -> tuple[str, int | None, list[dict[str, Any]]] | None:
+    """The analysis, the job number and the detections (as Rekognition wrote
+    them) a marker or clip stands for; None for any other item."""
     facts = item_facts(item)
     if facts.kind not in ANALYSIS_KINDS:
         return None
     try:
-        found = json.loads(item.metadata[METADATA_KEY]["items"])
+        values = item.metadata[METADATA_KEY]
+        found = json.loads(values["items"])
+        job = values["job"]
     except (KeyError, TypeError, ValueError):
         return None
     if not isinstance(found, list) or not all(isinstance(value, dict) for value in found):
         return None
-    return facts.kind, found
+    return facts.kind, job if _is_whole(job) else None, found
 
 
 def media_metadata() -> dict[str, Any]:

@@ -110,31 +110,38 @@ def _layout_response(layout: Layout) -> Response:
         cues.setdefault((cue.label, cue.first_frame, cue.last_frame), _unchanged(cue, cue.label))
     segments = _response(dict(layout.job.info), layout.rate, shots, list(cues.values()))
     analyses = [{"analysis": analysed.analysis.name, "job": dict(analysed.info)} for analysed, _ in layout.detections]
-    detections: dict[str, dict[str, dict[str, Any]]] = {}
-    for analysed, kept in layout.detections:
-        found = detections.setdefault(analysed.analysis.name, {})
+    detections: _Detections = {}
+    for job, (analysed, kept) in enumerate(layout.detections):
+        found = detections.setdefault((analysed.analysis.name, job), {})
         for detection in kept:
             for item in detection.items:
                 found.setdefault(json.dumps(item, sort_keys=True), dict(item))
     return _with_analyses(segments if layout.job.has_segment_job else None, analyses, detections)
 
 
+# Each job's detections by (analysis, its place in the timeline's analyses; None when a marker
+# does not say), then by their JSON text, so one written on a marker and a track clip is written once.
+_Detections = dict[tuple[str, int | None], dict[str, dict[str, Any]]]
+
+
 def _with_analyses(
-    segments: dict[str, Any] | None, analyses: list[dict[str, Any]], detections: dict[str, dict[str, dict[str, Any]]]
+    segments: dict[str, Any] | None, analyses: list[dict[str, Any]], detections: _Detections
 ) -> Response:
     """The segment response alone, as ever, or an array: it (when there is a
-    segment job) and a response per analysis, with its detections in time order."""
+    segment job) and a response per analysis job, with its detections in time order."""
     if not analyses and segments is not None:
         return segments
     responses = [] if segments is None else [segments]
-    for entry in analyses:
+    for job, entry in enumerate(analyses):
         analysis = ANALYSES.get(str(entry.get("analysis")))
         if analysis is None:
             continue
         info = entry.get("job")
         response = {"JobStatus": SUCCEEDED, **(info if isinstance(info, dict) else {})}
-        items = list(detections.get(analysis.name, {}).values())
-        response[analysis.list_key] = sorted(items, key=_item_time)
+        items = dict(detections.get((analysis.name, job), {}))
+        if job == next(n for n, e in enumerate(analyses) if e.get("analysis") == analysis.name):
+            items.update(detections.get((analysis.name, None), {}))  # markers that name no job: the first of theirs
+        response[analysis.list_key] = sorted(items.values(), key=_item_time)
         responses.append(response)
     return responses
 
@@ -192,14 +199,11 @@ def _response(job_info: dict[str, Any], rate: Fraction, shots: list[_Found], cue
     return response
 
 
-def _collect(
-    timeline: otio.schema.Timeline, rate: Fraction
-) -> tuple[list[_Found], list[_Found], dict[str, dict[str, dict[str, Any]]]]:
-    """Shots, cues, and each analysis's detections (by their JSON text, so a
-    detection on a marker and on an analysis track is written once)."""
+def _collect(timeline: otio.schema.Timeline, rate: Fraction) -> tuple[list[_Found], list[_Found], _Detections]:
+    """Shots, cues, and each analysis job's detections."""
     shots: list[_Found] = []
     cues: dict[tuple[str, int, int], _Found] = {}
-    detections: dict[str, dict[str, dict[str, Any]]] = {}
+    detections: _Detections = {}
 
     def add_cue(found: _Found | None) -> None:
         if found is not None:
@@ -208,8 +212,8 @@ def _collect(
     def add_detections(item: Any) -> bool:
         read = read_detection_items(item)
         if read is not None:
-            found = detections.setdefault(read[0], {})
-            for raw in read[1]:
+            found = detections.setdefault((read[0], read[1]), {})
+            for raw in read[2]:
                 found.setdefault(json.dumps(raw, sort_keys=True), raw)
         return read is not None
 
