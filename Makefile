@@ -8,6 +8,8 @@ SAMPLE ?= sample_media/demo_2997df.json
 # Empty: the tool's default record start, 01:00:00:00 (01:00:00;00 in drop frame).
 START ?=
 VIDEO ?= sample_media/demo_2997df.mp4
+# The other analyses' synthetic jobs of SAMPLE's video.
+ANALYSES ?= $(wildcard $(patsubst sample_media/demo_%.json,sample_media/synthetic_*_%.json,$(SAMPLE)))
 SHARED ?= ../shared
 
 # The oldest OpenTimelineIO pyproject.toml allows; `make test-oldest` runs the suite on it.
@@ -38,6 +40,10 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml $(if $(START),--start-timecode '$(START)')
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf $(if $(START),--start-timecode '$(START)')
 	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.rekognition.json -O rekognition
+	# The other analyses of the same video (synthetic labels, moderation, faces, text...) as markers beside the cuts.
+	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.fcpxml $(if $(START),--start-timecode '$(START)')
+	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.edl $(if $(START),--start-timecode '$(START)')
+	$(BIN)/otio-rekognition report $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.html
 	# A camera file's own timecode (29.97 non-drop, 01:00:00:00) read from the media and used in the EDL.
 	$(BIN)/otio-rekognition convert sample_media/tc_2997ndf.json -o $(OUT)/media-timecode.edl --media sample_media/tc_2997ndf.mov
 	# The same path without AWS: detect shots and cues in the sample video, then convert.

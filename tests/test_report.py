@@ -61,6 +61,30 @@ def test_page_of_a_sample(cut_lists: dict, tmp_path: Path) -> None:
     assert notes and "disagree" in notes.group(1) and "Segments[5] milliseconds give frames 600-1079" in notes.group(1)
 
 
+def test_a_lane_and_rows_per_analysis(cut_lists: dict, tmp_path: Path) -> None:
+    truth = json.loads((SAMPLES / "analysis_truth.json").read_text())["25"]
+    files = sorted(SAMPLES.glob("synthetic_*_25.json"))
+    page = report(tmp_path, [str(sample("25")), *map(str, files)])
+    assert_self_contained(page)
+    cue_types = {cue for cue, _, _ in cut_lists["25"]["cues"]}
+    lanes = re.findall(r'<div class="lane"><label>([^<]*)</label><div class="track">(.*?)</div></div>', page)
+    assert [name for name, _ in lanes] == ["Shots", *sorted(cue_types), "celebrities", "face-search", "faces",
+                                           "labels", "moderation", "text"]  # fmt: skip
+    # Both label and moderation jobs (by timestamps and by segments) are on the page; text is LINE only by default.
+    per_file = {"labels": 2, "moderation": 2}
+    for name, blocks in lanes[1 + len(cue_types) :]:
+        expected = [m for m in truth[name] if m[4] != "WORD"] * per_file.get(name, 1)
+        assert blocks.count('class="block found"') == len(expected), name
+        kind = re.escape(name)
+        rows = re.findall(rf'<tr class="{kind}( low)?"><td>\d+</td><td>{kind}</td><td>([^<]*)</td>'
+                          r"<td>([^<]*)</td><td>([^<]*)</td>", page)  # fmt: skip
+        start = Timecode("25", "01:00:00:00").frames - 1
+        found = sorted([label, Timecode("25", rin).frames - 1 - start, Timecode("25", rout).frames - 2 - start]
+                       for _, label, rin, rout in rows)  # fmt: skip
+        assert found == sorted([label, first, last] for label, first, last, _, _ in expected), name
+    assert "<h3>Other analyses</h3>" in page and "Car (4)" in page
+
+
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_table_timecodes_agree_with_the_timecode_package(name: str, cut_lists: dict, tmp_path: Path) -> None:
     """Record from 10:00:00:00 (gaps kept), source from Rekognition's 00:00:00:00; outs exclusive, as in an EDL."""

@@ -35,7 +35,14 @@ from otio_rekognition.timeline.layout import (
     lay_out,
     shot_name,
 )
-from otio_rekognition.timeline.metadata import KIND_CUE, KIND_MEDIA, KIND_SHOT, item_facts, video_frame_size
+from otio_rekognition.timeline.metadata import (
+    ANALYSIS_KINDS,
+    KIND_CUE,
+    KIND_MEDIA,
+    KIND_SHOT,
+    item_facts,
+    video_frame_size,
+)
 from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
 from otio_rekognition.timeline.ranges import frame_of, source_range, timeline_rate
 
@@ -80,6 +87,11 @@ class Locator:
     kind: str  # "cue", "shot", an analysis ("labels", ...), or "note" for a marker that is none of these
     confidence: float | None
     comment: str
+
+    @property
+    def is_detection(self) -> bool:
+        """Whether another analysis (labels, moderation, ...) found it."""
+        return self.kind in ANALYSIS_KINDS
 
     @property
     def details(self) -> str:

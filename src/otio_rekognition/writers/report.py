@@ -1,11 +1,12 @@
-"""A review page of shots and cues, to look at before importing: one HTML
-file that opens anywhere (inline CSS and script, thumbnails as data URIs, no
-network), written from a cut list.
+"""A review page of shots, cues and what the other analyses found, to look
+at before importing: one HTML file that opens anywhere (inline CSS and
+script, thumbnails as data URIs, no network), written from a cut list.
 
 It holds a summary (duration, shots, a histogram of shot lengths, cue totals,
-what the reader warned about), a zoomable strip (shots, and a lane per cue
-type in its marker colour, over a ruler in record timecode) and a sortable
-table of every segment, low confidences highlighted.
+each analysis's markers and commonest names, what the reader warned about),
+a zoomable strip (shots, a lane per cue type and a lane per analysis in its
+marker colour, over a ruler in record timecode) and a sortable table of every
+segment and marker, low confidences highlighted.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from otio_rekognition.timeline.cutlist import CutList, Event, Locator
 
 LOW_CONFIDENCE = 80.0
 RULER_TICKS = 10
+# The commonest names the summary lists for each analysis.
+NAMES_SHOWN = 8
 # Shot lengths in seconds: the histogram's bins, each up to (not including) the next.
 LENGTH_BINS = (0, 1, 2, 5, 10, 30)
 # OTIO's marker colours as a page shows them.
@@ -78,8 +81,15 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
     cue_rows = "".join(
         f"<tr><td>{_swatch(_colour(locators[0]))}{_text(name)}</td><td>{len(locators)}</td>"
         f"<td>{cuts.timecode(sum(locator.length for locator in locators))}</td></tr>"
-        for name, locators in _cues_by_type(cuts).items()
+        for name, locators in _by_name(cue_locators(cuts)).items()
     )
+    analysis_rows = "".join(
+        f"<tr><td>{_swatch(_colour(locators[0]))}{_text(kind)}</td><td>{len(locators)}</td><td>"
+        + ", ".join(f"{_text(name)} ({count})" for name, count in Counter(
+            locator.name for locator in locators).most_common(NAMES_SHOWN))
+        + "</td></tr>"
+        for kind, locators in _by_kind(cuts).items()
+    )  # fmt: skip
     notes = [*summary.warnings, *summary.disagreements[:20]]
     if len(summary.disagreements) > 20:
         notes.append(f"... and {len(summary.disagreements) - 20} more frame-source disagreements")
@@ -103,7 +113,13 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
         f"<li>pages merged: {summary.page_count}; duplicates dropped: {summary.duplicates_dropped}</li>{skipped}</ul>"
         f'<h3>Shot lengths (seconds)</h3><div id="histogram">{bars}</div>'
         f"<h3>Technical cues</h3>{cue_table}"
-        f'<h3>The reader said</h3><ul id="notes">{said}</ul>'
+        + (
+            f"<h3>Other analyses</h3><table><tr><th>analysis</th><th>markers</th><th>commonest names</th></tr>"
+            f"{analysis_rows}</table>"
+            if analysis_rows
+            else ""
+        )
+        + f'<h3>The reader said</h3><ul id="notes">{said}</ul>'
         "</section>"
     )
 
@@ -120,12 +136,14 @@ def _strip(cuts: CutList) -> str:
             for e in _shots(cuts)
         ))
     ]  # fmt: skip
-    for name, locators in _cues_by_type(cuts).items():
+    # A lane per cue type, then one per analysis: its markers overlap, so they are see-through.
+    for name, locators in [*_by_name(cue_locators(cuts)).items(), *_by_kind(cuts).items()]:
         colour = _colour(locators[0])
         lanes.append((name, "".join(
-            f'<div class="block" style="{place(cue.record_first, cue.length)};background:{colour}" '
-            f'title="{_text(cue.text)} {cuts.timecode(cuts.record_start + cue.record_first)}"></div>'
-            for cue in locators
+            f'<div class="block{"" if locators[0].kind == "cue" else " found"}" '
+            f'style="{place(marker.record_first, marker.length)};background:{colour}" '
+            f'title="{_text(marker.text)} {cuts.timecode(cuts.record_start + marker.record_first)}"></div>'
+            for marker in locators
         )))  # fmt: skip
     at = [cuts.record_start + span * tick // RULER_TICKS for tick in range(RULER_TICKS)]
     ticks = "".join(
@@ -150,6 +168,10 @@ def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
     for number, locator in enumerate(cue_locators(cuts), start=len(rows) + 1):
         rows.append(_row(cuts, number, "cue", locator.name, locator.record_first, start + locator.record_first,
                          locator.length, locator.confidence, _images(thumbnails, (locator.record_first,))))  # fmt: skip
+    found = [locator for locator in cuts.locators if locator.is_detection]
+    for number, locator in enumerate(found, start=len(rows) + 1):
+        rows.append(_row(cuts, number, locator.kind, locator.name, locator.record_first, start + locator.record_first,
+                         locator.length, locator.confidence, ""))  # fmt: skip
     headers = "".join(
         f'<th data-type="{kind}">{label}</th>'
         for label, kind in (("#", "n"), ("type", "s"), ("name", "s"), ("record in", "s"), ("record out", "s"),
@@ -173,11 +195,20 @@ def cue_locators(cuts: CutList) -> list[Locator]:
     return [locator for locator in cuts.locators if locator.kind == "cue"]
 
 
-def _cues_by_type(cuts: CutList) -> dict[str, list[Locator]]:
-    by_type: dict[str, list[Locator]] = {}
-    for locator in cue_locators(cuts):
-        by_type.setdefault(locator.name, []).append(locator)
-    return dict(sorted(by_type.items()))
+def _by_name(locators: Sequence[Locator]) -> dict[str, list[Locator]]:
+    by_name: dict[str, list[Locator]] = {}
+    for locator in locators:
+        by_name.setdefault(locator.name, []).append(locator)
+    return dict(sorted(by_name.items()))
+
+
+def _by_kind(cuts: CutList) -> dict[str, list[Locator]]:
+    """The other analyses' markers, by analysis."""
+    by_kind: dict[str, list[Locator]] = {}
+    for locator in cuts.locators:
+        if locator.is_detection:
+            by_kind.setdefault(locator.kind, []).append(locator)
+    return dict(sorted(by_kind.items()))
 
 
 def _shots(cuts: CutList) -> list[Event]:
@@ -243,7 +274,7 @@ tr.low td{background:#fff3cd}td img{height:45px;margin-right:2px;vertical-align:
 .lane{display:flex;align-items:center;height:22px}.lane label{width:9em;flex:none;font-size:12px;overflow:hidden}
 .track{position:relative;flex:1;height:16px;background:#f7f7f7}
 .block{position:absolute;top:0;height:16px;box-sizing:border-box;border:1px solid rgba(0,0,0,.25)}
-.block.shot{background:#90a4ae}.ruler{position:relative;height:18px;margin-left:9em;font-size:11px;color:#666}
+.block.shot{background:#90a4ae}.block.found{opacity:.6}.ruler{position:relative;height:18px;margin-left:9em;font-size:11px;color:#666}
 .ruler span{position:absolute;top:0;border-left:1px solid #999;padding-left:2px}
 #histogram .bar{display:grid;grid-template-columns:4em 20em 4em;align-items:center;gap:6px}
 #histogram i{display:block;height:12px;background:#607d8b}#histogram b{font-weight:normal}
