@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import re
@@ -23,12 +24,18 @@ import opentimelineio as otio
 import pycmx
 import pytest
 from helpers import SAMPLES, TC_RATES, anchored_at, apple_dtd, frame_duration, frames, is_detection, sample
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
+from strategies import scaled
 from timecode import Timecode
 
+from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.cli import main
 from otio_rekognition.errors import DifferentVideoError
 from otio_rekognition.rekognition.pages import read_jobs
+from otio_rekognition.timeline.cutlist import job_cut_list
+from otio_rekognition.timeline.layout import lay_out
 
 NAMES = ("25", "2997df")
 RATES = {"25": Fraction(25), "2997df": Fraction(30000, 1001)}
@@ -398,3 +405,61 @@ def test_an_analysis_alone_exports_every_marker(tmp_path: Path) -> None:
     edl = pycmx.parse_cmx3600(io.StringIO(text))
     assert len(list(edl.events)) == 1
     assert sum(line.startswith("* LOC:") for line in text.splitlines()) == sum(detections("25", ("text",)).values())
+
+
+# ---------------------------------------------------------------------------
+# Properties: snapping milliseconds to frames, and joining samples.
+
+SMPTE_RATES = {"23.976": Fraction(24000, 1001), "25": Fraction(25), "29.97": Fraction(30000, 1001),
+               "30": Fraction(30), "59.94": Fraction(60000, 1001)}  # fmt: skip
+
+
+@settings(max_examples=scaled(300), deadline=None)
+@given(
+    rate_name=st.sampled_from(list(SMPTE_RATES)),
+    frame=st.integers(min_value=0, max_value=6 * 3600 * 60),
+    early=st.integers(min_value=0, max_value=1),
+)
+def test_a_timestamp_lands_on_its_frame(rate_name: str, frame: int, early: int) -> None:
+    """A detection at the start of a frame (as Rekognition writes it: milliseconds rounded down, now and then one
+    more millisecond early) is marked on that frame, and its timecode is the timecode package's."""
+    rate = SMPTE_RATES[rate_name]
+    millis = max(math.floor(Fraction(frame * 1000) / rate) - early, 0)
+    response = {"VideoMetadata": {"FrameRate": float(rate)}, "Labels": [{"Timestamp": millis, "Label": {"Name": "A"}}]}
+    job = read_jobs([("p.json", json.dumps(response))])
+    [detection] = job.analyses[0].detections
+    assert detection.first_frame == detection.last_frame == frame
+    assert detection.approximate
+    drop_frame = rate_name in ("29.97", "59.94")  # counted drop frame, as Rekognition counts
+    cuts = job_cut_list(job, ReadOptions(start_timecode="00:00:00;00" if drop_frame else "00:00:00:00"))
+    [locator] = cuts.locators
+    assert cuts.timecode(cuts.record_start + locator.record_first) == str(Timecode(rate_name, frames=frame + 1))
+
+
+@settings(max_examples=scaled(300), deadline=None)
+@given(
+    moments=st.lists(
+        st.tuples(st.sampled_from(["Car", "Dog", "Tree"]), st.integers(min_value=0, max_value=60_000)),
+        min_size=1,
+        max_size=60,
+    ),
+    window=st.integers(min_value=0, max_value=5000),
+)
+def test_joined_samples_keep_every_detection_once(moments: list[tuple[str, int]], window: int) -> None:
+    """Every sample is in exactly one appearance; samples of a name closer than the window share one; appearances
+    of a name are further apart than the window."""
+    items = [{"Timestamp": millis, "Label": {"Name": name, "Confidence": 90.0}} for name, millis in moments]
+    job = read_jobs([("p.json", json.dumps({"VideoMetadata": {"FrameRate": 25.0}, "Labels": items}))])
+    layout = lay_out(job, ReadOptions(merge_window=window / 1000))
+    [(_, appearances)] = layout.detections
+    counted = Counter(json.dumps(dict(item), sort_keys=True) for found in appearances for item in found.items)
+    read = job.analyses[0].detections  # a sample given twice (same name, same moment) is one
+    assert counted == Counter(json.dumps(dict(found.items[0]), sort_keys=True) for found in read)
+    for name in {name for name, _ in moments}:
+        spans = sorted(found.millis for found in appearances if found.name == name)
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert start - end > window
+        for found in appearances:
+            if found.name == name:
+                inside = {m for n, m in moments if n == name and found.millis[0] <= m <= found.millis[1]}
+                assert len(inside) == len(found.items)
