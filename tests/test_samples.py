@@ -6,30 +6,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import SAMPLES
 
 from otio_rekognition.rekognition.pages import load_pages
 
 
-def test_samples_are_reproducible(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("script", "prefixes"),
+    [("make_samples.py", ("demo_", "cutlists")), ("make_analysis_samples.py", ("synthetic_", "analysis_"))],
+)
+def test_samples_are_reproducible(script: str, prefixes: tuple[str, ...], tmp_path: Path) -> None:
+    """The generator, run in an empty folder, makes exactly the committed files."""
     copy = tmp_path / "sample_media"
     copy.mkdir()
-    (copy / "make_samples.py").write_text((SAMPLES / "make_samples.py").read_text())
-    subprocess.run([sys.executable, str(copy / "make_samples.py")], check=True, timeout=120)
+    (copy / script).write_text((SAMPLES / script).read_text())
+    subprocess.run([sys.executable, str(copy / script)], check=True, timeout=120)
     made = sorted(path.name for path in copy.glob("*.json"))
-    assert made == sorted(path.name for path in SAMPLES.glob("*.json") if path.name.startswith(("demo_", "cutlists")))
-    for name in made:
-        assert (copy / name).read_text() == (SAMPLES / name).read_text(), name
-
-
-def test_analysis_samples_are_reproducible(tmp_path: Path) -> None:
-    copy = tmp_path / "sample_media"
-    copy.mkdir()
-    (copy / "make_analysis_samples.py").write_text((SAMPLES / "make_analysis_samples.py").read_text())
-    subprocess.run([sys.executable, str(copy / "make_analysis_samples.py")], check=True, timeout=120)
-    made = sorted(path.name for path in copy.glob("*.json"))
-    expected = [path.name for path in SAMPLES.glob("*.json") if path.name.startswith(("synthetic_", "analysis_"))]
-    assert made == sorted(expected)
+    assert made == sorted(path.name for path in SAMPLES.glob("*.json") if path.name.startswith(prefixes))
     for name in made:
         assert (copy / name).read_text() == (SAMPLES / name).read_text(), name
 

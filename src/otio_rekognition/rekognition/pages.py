@@ -14,7 +14,7 @@ import dataclasses
 import json
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, TypeGuard
@@ -320,25 +320,16 @@ def merge_pages(
     segments: list[Segment] = []
     disagreements: list[str] = []
     duplicates = 0
-    for number, page in enumerate(pages, 1):
-        raw_segments = page.get("Segments", [])
-        if not isinstance(raw_segments, list):
-            raise ResponseFormatError(
-                f"{source}: page {number} field Segments: expected an array, got {json_type(raw_segments)}"
-            )
-        for position, raw in enumerate(raw_segments):
-            where = f"{source}: page {number} Segments[{position}]"
-            if not isinstance(raw, dict):
-                raise ResponseFormatError(f"{where}: expected a JSON object, got {json_type(raw)}")
-            found: list[str] = []
-            segment = parse_segment(raw, job_rate, where, found)
-            alike = seen.setdefault((segment.segment_type, segment.first_frame, segment.last_frame, segment.label), [])
-            if raw in alike:
-                duplicates += 1
-                continue
-            alike.append(raw)
-            segments.append(segment)
-            disagreements.extend(found)
+    for where, raw in _page_items(pages, "Segments", source):
+        found: list[str] = []
+        segment = parse_segment(raw, job_rate, where, found)
+        alike = seen.setdefault((segment.segment_type, segment.first_frame, segment.last_frame, segment.label), [])
+        if raw in alike:
+            duplicates += 1
+            continue
+        alike.append(raw)
+        segments.append(segment)
+        disagreements.extend(found)
     segments.sort(key=_segment_order)
     _check_shots_do_not_overlap(segments, source)
 
@@ -382,24 +373,15 @@ def merge_analysis_pages(
     detections: list[Detection] = []
     seen: set[str] = set()
     duplicates = 0
-    for number, page in enumerate(pages, 1):
-        items = page.get(analysis.list_key, [])
-        if not isinstance(items, list):
-            raise ResponseFormatError(
-                f"{source}: page {number} field {analysis.list_key}: expected an array, got {json_type(items)}"
-            )
-        for position, raw in enumerate(items):
-            where = f"{source}: page {number} {analysis.list_key}[{position}]"
-            if not isinstance(raw, dict):
-                raise ResponseFormatError(f"{where}: expected a JSON object, got {json_type(raw)}")
-            detection = parse_detection(raw, analysis, job_rate, where)
-            # A page saved twice: the same item, field for field.
-            key = json.dumps(raw, sort_keys=True)
-            if key in seen:
-                duplicates += 1
-                continue
-            seen.add(key)
-            detections.append(detection)
+    for where, raw in _page_items(pages, analysis.list_key, source):
+        detection = parse_detection(raw, analysis, job_rate, where)
+        # A page saved twice: the same item, field for field.
+        key = json.dumps(raw, sort_keys=True)
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        detections.append(detection)
     next_token = _next_token(pages, source, strict, analysis.get_operation)
     last_frame = max((detection.last_frame for detection in detections), default=-1)
     return AnalysisJob(
@@ -413,6 +395,19 @@ def merge_analysis_pages(
         duplicates_dropped=duplicates,
         next_token=next_token,
     )
+
+
+def _page_items(pages: Sequence[Mapping[str, Any]], key: str, source: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every item of every page's list ``key`` with where it is, for messages."""
+    for number, page in enumerate(pages, 1):
+        items = page.get(key, [])
+        if not isinstance(items, list):
+            raise ResponseFormatError(f"{source}: page {number} field {key}: expected an array, got {json_type(items)}")
+        for position, raw in enumerate(items):
+            where = f"{source}: page {number} {key}[{position}]"
+            if not isinstance(raw, dict):
+                raise ResponseFormatError(f"{where}: expected a JSON object, got {json_type(raw)}")
+            yield where, raw
 
 
 def _next_token(pages: Sequence[Mapping[str, Any]], source: str, strict: bool, operation: str) -> str | None:
