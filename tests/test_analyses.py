@@ -243,11 +243,16 @@ def test_aaf_locators(name: str, cut_lists: dict, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_avid_marker_list(name: str, cut_lists: dict, tmp_path: Path) -> None:
     found: Counter[Marker] = Counter()
+    confidences = {(label, first): confidence for analysis in SAMPLE_FILES.values()
+                   for label, first, _, confidence, _ in TRUTH[name][analysis]}  # fmt: skip
     for line in convert(tmp_path, ".txt", every_input(name)).read_text().splitlines():
         _, timecode, _, colour, comment, length = line.split("\t")
         assert colour in ("magenta", "yellow", "black", "cyan", "blue", "red", "green", "white")
         first = tc_frame(name, timecode) - record_start(name)
-        found[(comment.split(", ")[0], first, first + int(length) - 1)] += 1
+        label = comment.split(", ")[0]
+        found[(label, first, first + int(length) - 1)] += 1
+        if (label, first) in confidences:  # a detection: its confidence (a face match's similarity) as declared
+            assert re.search(rf"(?:confidence|similarity) {confidences[(label, first)]:.2f}%", comment), comment
     assert found == cues(name, cut_lists) + detections(name)
 
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from helpers import SAMPLE_NAMES, sample
+from helpers import SAMPLE_NAMES, SAMPLES, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import mutated_responses, scaled
@@ -117,6 +117,22 @@ def test_mutated_responses_give_the_same_cut_list_or_error_both_ways(data: bytes
 def test_samples_give_the_same_cut_list_both_ways(name: str, cue_track: bool) -> None:
     options = ReadOptions(start_timecode="01:00:00:00", cue_track=cue_track, shot_markers=cue_track)
     assert_same_routes(sample(name).read_bytes(), options)
+
+
+@pytest.mark.parametrize("name", ["25", "2997df"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        ReadOptions(),
+        ReadOptions(analysis_tracks=True, cue_track=True, merge_window=0, text_types=("LINE", "WORD")),
+        ReadOptions(labels=("Car", "Violence"), min_confidence=90, segment_types=("TECHNICAL_CUE",)),
+        ReadOptions(exclude_labels=("person",), label_categories=("Animals and Pets",), moderation_categories=("x",)),
+    ],
+    ids=["default", "tracks", "some", "none-of-some"],
+)
+def test_samples_with_every_analysis_give_the_same_cut_list_both_ways(name: str, options: ReadOptions) -> None:
+    files = [sample(name), *sorted(SAMPLES.glob(f"synthetic_*_{name}.json"))]
+    assert_same_routes(b"\n".join(path.read_bytes() for path in files), options)
 
 
 def test_real_job_gives_the_same_cut_list_both_ways(real_job_file: Any) -> None:
