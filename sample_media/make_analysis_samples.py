@@ -123,7 +123,11 @@ def item(analysis: str, name: str, confidence: float, details: dict[str, Any]) -
     if analysis == "text":
         return {"DetectedText": name, "Confidence": float32(confidence), "Geometry": {"BoundingBox": BOX}, **details}
     # A face search's Person: its match's Similarity names it; an unmatched one is as sure as its face.
-    return {"Index": details["Index"], "BoundingBox": BOX, "Face": {"BoundingBox": BOX, "Confidence": float32(confidence)}}
+    return {
+        "Index": details["Index"],
+        "BoundingBox": BOX,
+        "Face": {"BoundingBox": BOX, "Confidence": float32(confidence)},
+    }
 
 
 def point_items(analysis: str, rate: Fraction) -> list[dict[str, Any]]:

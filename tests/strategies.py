@@ -6,9 +6,10 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from hostile_cases import base_response, model1, real_page
+from hostile_cases import ANALYSIS_ITEMS, base_response, model1, real_page, with_analysis
 from hypothesis import settings
 from hypothesis import strategies as st
 
@@ -107,6 +108,8 @@ BASES: dict[str, Callable[[], Any]] = {
         {**base_response(), "Segments": base_response()["Segments"][2:]},
     ],
     "real-page-2": lambda: json.loads(real_page(2)),
+    # A segment job and another analysis of the same video, one response each.
+    **{f"with-{analysis}": partial(with_analysis, analysis) for analysis in ANALYSIS_ITEMS},
 }
 
 

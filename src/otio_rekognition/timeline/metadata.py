@@ -208,8 +208,12 @@ def set_counting(timeline: otio.schema.Timeline, drop_frame: bool) -> None:
 
 def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
     """Width and height Rekognition reported for the video, if the timeline
-    still carries its ``VideoMetadata``."""
-    job = timeline_values(timeline).get("job")
+    still carries its ``VideoMetadata`` (the segment job's, else the first analysis's)."""
+    values = timeline_values(timeline)
+    job = values.get("job")
+    analyses = values.get("analyses")
+    if not isinstance(job, dict) and isinstance(analyses, list) and analyses and isinstance(analyses[0], dict):
+        job = analyses[0].get("job")  # no segment job: the first analysis's, as the job read says
     return frame_size_of(job) if isinstance(job, dict) else None
 
 

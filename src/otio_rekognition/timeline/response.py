@@ -93,7 +93,9 @@ def timeline_to_response(timeline: otio.schema.Timeline) -> Response:
     shots, cues, detections = _collect(timeline, rate)
     analyses = [entry for entry in values.get("analyses", []) if isinstance(entry, dict)]
     segments = _response(job if isinstance(job, dict) else {}, rate, shots, cues)
-    return _with_analyses(segments if shots or cues or not analyses else None, analyses, detections)
+    # A timeline read from analyses alone has no segment job to write (its "job" is null).
+    has_segment_job = isinstance(job, dict) or shots or cues or not analyses
+    return _with_analyses(segments if has_segment_job else None, analyses, detections)
 
 
 def job_to_response(job: Job, options: ReadOptions) -> Response:
