@@ -42,6 +42,7 @@ from otio_rekognition.errors import (
 from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import atomic_path, same_file, write_atomically
 from otio_rekognition.rekognition.pages import Job, response_text
+from otio_rekognition.rekognition.vocabulary import AGGREGATE_BY, ANALYSES, SEGMENTS
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
 from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
@@ -155,24 +156,63 @@ def convert(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _comma_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _upper_comma_list(text: str) -> tuple[str, ...]:
+    return tuple(part.upper() for part in _comma_list(text))
+
+
+# start's request flags by the StartRequest field each sets: the flag, how
+# its text is read, its help. Which analyses take a field, where it goes in
+# the request and what it may be are aws.START_OPTIONS's.
+_REQUEST_FLAGS: dict[str, tuple[str, Callable[[str], Any], str]] = {
+    "segment_types": ("--segment-types", _upper_comma_list, "segments: SHOT, TECHNICAL_CUE or both (default: both)"),
+    "shot_min_confidence": ("--min-shot-confidence", float, "segments: ShotFilter.MinSegmentConfidence (50-100)"),
+    "cue_min_confidence": ("--min-cue-confidence", float, "segments: TechnicalCueFilter.MinSegmentConfidence (50-100)"),
+    "black_frame_max_pixel_threshold": ("--black-max-pixel-threshold", float,
+                                        "segments: BlackFrame.MaxPixelThreshold (0-1)"),
+    "black_frame_min_coverage_percentage": ("--black-min-coverage", float,
+                                            "segments: BlackFrame.MinCoveragePercentage (0-100)"),
+    "min_confidence": ("--analysis-min-confidence", float,
+                       "labels, moderation: MinConfidence; text: WordFilter.MinConfidence (0-100)"),
+    "label_features": ("--label-features", _upper_comma_list, "labels: Features (GENERAL_LABELS)"),
+    "label_inclusion": ("--label-inclusion", _comma_list, "labels: GeneralLabels.LabelInclusionFilters (comma list)"),
+    "label_exclusion": ("--label-exclusion", _comma_list, "labels: GeneralLabels.LabelExclusionFilters (comma list)"),
+    "label_category_inclusion": ("--label-category-inclusion", _comma_list,
+                                 "labels: GeneralLabels.LabelCategoryInclusionFilters (comma list)"),
+    "label_category_exclusion": ("--label-category-exclusion", _comma_list,
+                                 "labels: GeneralLabels.LabelCategoryExclusionFilters (comma list)"),
+    "face_attributes": ("--face-attributes", str.upper, "faces: FaceAttributes, DEFAULT or ALL"),
+    "collection_id": ("--collection-id", str, "face-search (required): CollectionId, the faces to search for"),
+    "face_match_threshold": ("--face-match-threshold", float, "face-search: FaceMatchThreshold (0-100)"),
+    "text_min_box_height": ("--text-min-box-height", float, "text: WordFilter.MinBoundingBoxHeight (0-1)"),
+    "text_min_box_width": ("--text-min-box-width", float, "text: WordFilter.MinBoundingBoxWidth (0-1)"),
+}  # fmt: skip
+
+
 def start(arguments: argparse.Namespace) -> int:
     from otio_rekognition import aws
 
     adapter = _adapter_for(arguments.output, arguments.format) if arguments.output else None
     bucket, key = _s3_location(arguments.video)
+    given = {field: getattr(arguments, _dest(flag)) for field, (flag, _, _) in _REQUEST_FLAGS.items()}
+    for option in aws.START_OPTIONS:  # the request's own checks, in the command line's words
+        problem = option.problem(arguments.analysis, given[option.field])
+        if problem:
+            raise AdapterArgumentError(f"{_REQUEST_FLAGS[option.field][0]}: {problem}")
+    _check_aggregate_by(arguments)
     request = aws.StartRequest(
         bucket=bucket,
         key=key,
         version=arguments.s3_object_version,
-        segment_types=tuple(part.strip().upper() for part in arguments.segment_types.split(",")),
-        shot_min_confidence=arguments.min_shot_confidence,
-        cue_min_confidence=arguments.min_cue_confidence,
-        black_frame_max_pixel_threshold=arguments.black_max_pixel_threshold,
-        black_frame_min_coverage_percentage=arguments.black_min_coverage,
         sns_topic_arn=arguments.sns_topic_arn,
         role_arn=arguments.role_arn,
         job_tag=arguments.job_tag,
         client_request_token=arguments.client_request_token,
+        analysis=arguments.analysis,
+        **given,
     )
     connection = _connection(arguments)
     job_id = aws.start(request, connection)
@@ -180,7 +220,13 @@ def start(arguments: argparse.Namespace) -> int:
     if adapter is None:
         return 0
     _wait_for(job_id, arguments, connection)
-    result = aws.fetch(job_id, connection, on_page=_page_reporter(job_id))
+    result = aws.fetch(
+        job_id,
+        connection,
+        analysis=arguments.analysis,
+        aggregate_by=arguments.aggregate_by,
+        on_page=_page_reporter(job_id, aws.api(arguments.analysis).noun),
+    )
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
     _export(_job([(result.source, result.text())], read_options), arguments, adapter, result.source)
     _wrote(arguments.output, adapter)
@@ -195,16 +241,36 @@ def wait(arguments: argparse.Namespace) -> int:
 def fetch(arguments: argparse.Namespace) -> int:
     from otio_rekognition import aws
 
+    _check_aggregate_by(arguments)
+    noun = aws.api(arguments.analysis).noun
     with _deadline(arguments.timeout, f"{aws.URL_SCHEME}://{arguments.job_id}: fetch"):
-        result = aws.fetch(arguments.job_id, _connection(arguments), on_page=_page_reporter(arguments.job_id))
+        result = aws.fetch(
+            arguments.job_id,
+            _connection(arguments),
+            analysis=arguments.analysis,
+            aggregate_by=arguments.aggregate_by,
+            on_page=_page_reporter(arguments.job_id, noun),
+        )
     write_atomically(arguments.output, result.text(raw_pages=arguments.raw_pages))
     restarted = f", restarted {result.restarts} time(s) after an expired NextToken" if result.restarts else ""
     print(
-        f"{PROGRAM}: wrote {arguments.output}: {result.segment_count} segments from {len(result.pages)} page(s)"
-        f"{restarted}",
+        f"{PROGRAM}: wrote {arguments.output}: {result.item_count} {noun} from {len(result.pages)} page(s){restarted}",
         file=sys.stderr,
     )
     return 0
+
+
+def _check_aggregate_by(arguments: argparse.Namespace) -> None:
+    from otio_rekognition import aws
+
+    problem = aws.aggregate_problem(arguments.analysis, arguments.aggregate_by)
+    if problem:
+        raise AdapterArgumentError(f"--aggregate-by: {problem}")
+
+
+def _dest(flag: str) -> str:
+    """Where argparse keeps a flag's value: --min-shot-confidence in min_shot_confidence."""
+    return flag.removeprefix("--").replace("-", "_")
 
 
 def report(arguments: argparse.Namespace) -> int:
@@ -463,6 +529,7 @@ def _wait_for(job_id: str, arguments: argparse.Namespace, connection: Any) -> No
             result = aws.wait(
                 job_id,
                 connection,
+                analysis=arguments.analysis,
                 timeout=arguments.timeout,
                 backoff=backoff,
                 on_status=status_line.show,
@@ -517,9 +584,9 @@ def _connection(arguments: argparse.Namespace, base: Any = None) -> Any:
     return dataclasses.replace(base or aws.Connection(), **{k: v for k, v in given.items() if v is not None})
 
 
-def _page_reporter(job_id: str) -> Callable[[int, int], None]:
-    def report(page: int, segments: int) -> None:
-        print(f"{PROGRAM}: {job_id}: page {page}, {segments} segments", file=sys.stderr)
+def _page_reporter(job_id: str, noun: str = "segments") -> Callable[[int, int], None]:
+    def report(page: int, items: int) -> None:
+        print(f"{PROGRAM}: {job_id}: page {page}, {items} {noun}", file=sys.stderr)
 
     return report
 
@@ -573,16 +640,24 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
                 frame = timecode_frame("start_timecode", start, rate, drop_frame)
                 timeline.global_start_time = otio.opentime.RationalTime(frame, float(rate))
         return _Input(timeline=timeline)
-    if len(inputs) == 1 and inputs[0].lower().startswith("rekognition://"):
-        from otio_rekognition import aws
+    return _job([_input_text(name, arguments) for name in inputs], read_options)
 
-        job_id, connection = aws.parse_job_url(inputs[0])
-        result = aws.fetch(job_id, _connection(arguments, connection), on_page=_page_reporter(job_id))
-        return _job([(result.source, result.text())], read_options)
-    return _job(
-        [("<stdin>", arguments.stdin.buffer.read()) if name == "-" else (name, _read_input(name)) for name in inputs],
-        read_options,
+
+def _input_text(name: str, arguments: argparse.Namespace) -> tuple[str, bytes | str]:
+    """One input's name and text: standard input (``-``), a job fetched from
+    AWS (``rekognition://JOB_ID``, through the command line's AWS options over
+    the URL's), or a file."""
+    if name == "-":
+        return "<stdin>", arguments.stdin.buffer.read()
+    if not name.lower().startswith("rekognition://"):
+        return name, _read_input(name)
+    from otio_rekognition import aws
+
+    named = aws.job_url(name)
+    result = named.fetch(
+        _connection(arguments, named.connection), on_page=_page_reporter(named.job_id, aws.api(named.analysis).noun)
     )
+    return result.source, result.text()
 
 
 def _is_timeline(inputs: list[str]) -> bool:
@@ -648,25 +723,29 @@ def _parser() -> argparse.ArgumentParser:
 
     start_parser = commands.add_parser(
         "start",
-        help="start Rekognition segment detection on a video in S3 (and with --wait, convert the result)",
-        description="StartSegmentDetection on s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for "
-        "the job, fetches every page and converts the result like the convert command.",
+        help="start a Rekognition Video analysis (segment detection by default) of a video in S3 (and with "
+        "--wait, convert the result)",
+        description="StartSegmentDetection (or, with --analysis, StartLabelDetection, StartContentModeration, "
+        "StartCelebrityRecognition, StartFaceDetection, StartFaceSearch or StartTextDetection) on "
+        "s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for the job, fetches every page and "
+        "converts the result like the convert command.",
     )
     start_parser.add_argument("video", metavar="S3_URL", help="the video, s3://BUCKET/KEY")
     start_parser.add_argument("--wait", action="store_true", help="wait for the job and convert it to -o")
     start_parser.add_argument("-o", "--output", help="with --wait: output file; its suffix picks the format")
-    request = start_parser.add_argument_group("the StartSegmentDetection request")
+    _add_analysis_option(start_parser)
+    request = start_parser.add_argument_group(
+        "the Start* request", "Each option names the analyses that take it; another analysis refuses it."
+    )
     request.add_argument("--s3-object-version", help="S3 object version of the video")
-    request.add_argument("--segment-types", default="SHOT,TECHNICAL_CUE", help="SHOT, TECHNICAL_CUE or both")
-    request.add_argument("--min-shot-confidence", type=float, help="ShotFilter.MinSegmentConfidence (50-100)")
-    request.add_argument("--min-cue-confidence", type=float, help="TechnicalCueFilter.MinSegmentConfidence (50-100)")
-    request.add_argument("--black-max-pixel-threshold", type=float, help="BlackFrame.MaxPixelThreshold (0-1)")
-    request.add_argument("--black-min-coverage", type=float, help="BlackFrame.MinCoveragePercentage (0-100)")
+    for flag, kind, text in _REQUEST_FLAGS.values():
+        request.add_argument(flag, type=kind, help=text)
     request.add_argument("--sns-topic-arn", help="NotificationChannel.SNSTopicArn")
     request.add_argument("--role-arn", help="NotificationChannel.RoleArn (lets Rekognition publish to the topic)")
     request.add_argument("--job-tag", help="JobTag, returned with the results and in the notification")
     request.add_argument("--client-request-token", help="idempotency token: the same token starts one job only")
     _add_wait_options(start_parser)
+    _add_aggregate_option(start_parser)
     _add_conversion_options(start_parser, json_input=False)
     _add_aws_options(start_parser)
     start_parser.set_defaults(run=start)
@@ -674,11 +753,13 @@ def _parser() -> argparse.ArgumentParser:
     wait_parser = commands.add_parser(
         "wait",
         help="wait until a Rekognition job has finished",
-        description="Wait until a segment detection job has finished: poll GetSegmentDetection with growing, "
-        "jittered delays (or, with --queue-url, wait for Rekognition's SNS completion message on an SQS queue). "
-        "Exits 0 when it SUCCEEDED, 19 when it FAILED, 21 at --timeout.",
+        description="Wait until a job has finished: poll its analysis's Get* operation (GetSegmentDetection "
+        "unless --analysis names another) with growing, jittered delays (or, with --queue-url, wait for "
+        "Rekognition's SNS completion message on an SQS queue). Exits 0 when it SUCCEEDED, 19 when it FAILED, "
+        "21 at --timeout.",
     )
     wait_parser.add_argument("job_id", metavar="JOB_ID")
+    _add_analysis_option(wait_parser)
     _add_wait_options(wait_parser)
     _add_aws_options(wait_parser)
     wait_parser.set_defaults(run=wait)
@@ -686,11 +767,13 @@ def _parser() -> argparse.ArgumentParser:
     fetch_parser = commands.add_parser(
         "fetch",
         help="fetch every page of a finished job as one JSON document",
-        description="Fetch every page of a finished segment detection job (MaxResults 1000, following "
-        "NextToken), check that the pages belong together, and write them as one GetSegmentDetection response "
-        "(or, with --raw-pages, the pages as sent). convert reads either.",
+        description="Fetch every page of a finished job (GetSegmentDetection, or the Get* operation of "
+        "--analysis; MaxResults 1000, following NextToken), check that the pages belong together, and write them "
+        "as one response (or, with --raw-pages, the pages as sent). convert reads either.",
     )
     fetch_parser.add_argument("job_id", metavar="JOB_ID")
+    _add_analysis_option(fetch_parser)
+    _add_aggregate_option(fetch_parser)
     fetch_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
     fetch_parser.add_argument("--raw-pages", action="store_true", help="write the pages as sent (a JSON array)")
     fetch_parser.add_argument(
@@ -820,6 +903,24 @@ def _add_writing_options(parser: argparse.ArgumentParser) -> None:
     )
     writing.add_argument(
         "--shot-change-unit", choices=("seconds", "frames", "timecode"), help="shot-changes: how times are written"
+    )
+
+
+def _add_analysis_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--analysis",
+        choices=(SEGMENTS, *ANALYSES),
+        default=SEGMENTS,
+        help="the Rekognition Video analysis the job is of",
+    )
+
+
+def _add_aggregate_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--aggregate-by",
+        type=str.upper,
+        choices=AGGREGATE_BY,
+        help="labels, moderation: AggregateBy of the results (default TIMESTAMPS; SEGMENTS gives ranges)",
     )
 
 

@@ -1,5 +1,6 @@
-"""Rekognition Video over AWS: start a segment detection job, wait for it,
-fetch every page. boto3 is imported only when a call is made."""
+"""Rekognition Video over AWS: start a job of any stored-video analysis
+(segment detection by default), wait for it, fetch every page. boto3 is
+imported only when a call is made."""
 
 from otio_rekognition.aws.client import GET, RESULTS_KEPT_DAYS, RETRY_MODES, START, URL_SCHEME, Connection, RetryMode
 from otio_rekognition.aws.errors import (
@@ -18,26 +19,39 @@ from otio_rekognition.aws.errors import (
     WaitTimeoutError,
 )
 from otio_rekognition.aws.jobs import (
+    ANALYSIS_NAMES,
+    APIS,
+    START_OPTIONS,
+    Api,
     Backoff,
     FetchResult,
+    JobUrl,
+    StartOption,
     StartRequest,
     WaitResult,
     WaitStatus,
+    aggregate_problem,
+    api,
     fetch,
     fetch_url,
     is_job_url,
+    job_url,
     parse_job_url,
     start,
     wait,
 )
 
 __all__ = [
+    "ANALYSIS_NAMES",
+    "APIS",
     "GET",
     "RESULTS_KEPT_DAYS",
     "RETRY_MODES",
     "START",
+    "START_OPTIONS",
     "URL_SCHEME",
     "AccessDeniedError",
+    "Api",
     "AwsError",
     "Backoff",
     "Connection",
@@ -47,19 +61,24 @@ __all__ = [
     "JobFailedError",
     "JobInProgressError",
     "JobNotFoundError",
+    "JobUrl",
     "LimitExceededError",
     "PaginationError",
     "RetryMode",
     "ServiceError",
+    "StartOption",
     "StartRequest",
     "ThrottledError",
     "VideoTooLargeError",
     "WaitResult",
     "WaitStatus",
     "WaitTimeoutError",
+    "aggregate_problem",
+    "api",
     "fetch",
     "fetch_url",
     "is_job_url",
+    "job_url",
     "parse_job_url",
     "start",
     "wait",

@@ -30,6 +30,7 @@ from otio_rekognition.aws.errors import (
 
 URL_SCHEME = "rekognition"
 RESULTS_KEPT_DAYS = 7
+# Segment detection's operations; the other analyses' are named in rekognition.vocabulary.ANALYSES.
 START = "StartSegmentDetection"
 GET = "GetSegmentDetection"
 RetryMode = Literal["standard", "adaptive"]
@@ -40,12 +41,8 @@ _THROTTLING_CODES = frozenset(
 _CREDENTIAL_CODES = frozenset(
     {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId"}
 )
-_IAM_ACTIONS = {
-    START: "rekognition:StartSegmentDetection",
-    GET: "rekognition:GetSegmentDetection",
-    "ReceiveMessage": "sqs:ReceiveMessage",
-    "DeleteMessage": "sqs:DeleteMessage",
-}
+# The operations called on SQS; every other one is Rekognition's (Start*, Get*).
+_SQS_OPERATIONS = frozenset({"ReceiveMessage", "DeleteMessage"})
 
 
 @dataclass(frozen=True)
@@ -161,15 +158,21 @@ def client_error(response: Mapping[str, Any], subject: str, operation: str, regi
     attempts = int(metadata.get("RetryAttempts", 0)) + 1
     where = f"{subject}: {operation}"
     if code in ("AccessDeniedException", "AccessDenied"):
-        action = _IAM_ACTIONS.get(operation, operation)
-        extra = " (and iam:PassRole on the notification role, when one is given)" if operation == START else ""
+        # IAM names each action after its operation: rekognition:StartLabelDetection, sqs:ReceiveMessage.
+        action = f"{'sqs' if operation in _SQS_OPERATIONS else 'rekognition'}:{operation}"
+        extra = " (and iam:PassRole on the notification role, when one is given)" if _is_start(operation) else ""
         return AccessDeniedError(f"{where}: access denied: the credentials need {action}{extra} ({said})", code)
     if code in _CREDENTIAL_CODES:
         return CredentialsError(f"{where}: AWS rejected the credentials ({code}: {said})", code)
     if code == "ResourceNotFoundException":
+        if _is_start(operation):  # StartFaceSearch's collection
+            return JobNotFoundError(f"{where}: not found: check the collection id and region ({said})", code)
+        # Each Get* operation knows only the jobs its own Start* operation started.
+        started_by = "Start" + operation.removeprefix("Get")
         return JobNotFoundError(
-            f"{where}: job not found in region {region or '(the default region)'}: check the job id and region; "
-            f"results are kept only {RESULTS_KEPT_DAYS} days after the job ({said})",
+            f"{where}: job not found in region {region or '(the default region)'}: check the job id, the region "
+            f"and the analysis ({operation} finds {started_by} jobs only); results are kept only "
+            f"{RESULTS_KEPT_DAYS} days after the job ({said})",
             code,
         )
     if code == "InvalidPaginationTokenException":
@@ -205,6 +208,10 @@ def client_error(response: Mapping[str, Any], subject: str, operation: str, regi
     if int(metadata.get("HTTPStatusCode", 0)) >= 500:
         return ServiceError(f"{where}: Rekognition server error after {attempts} attempts ({code}: {said})", code)
     return AwsError(f"{where}: {code or 'error'}: {said}", code or None)
+
+
+def _is_start(operation: str) -> bool:
+    return operation.startswith("Start")
 
 
 def one_line(text: str) -> str:
