@@ -114,6 +114,18 @@ def anchored_at(child: etree._Element, frame: Fraction) -> int:
     return frames(parent.get("offset"), frame) + frames(position, frame) - frames(parent.get("start"), frame)
 
 
+def run_cli(arguments: list[str], capsys: Any) -> tuple[int, str]:
+    """The command line's exit status and its one error line (empty on success); never a traceback."""
+    from otio_rekognition.cli import main
+
+    code = main(arguments)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if line.startswith("otio-rekognition: error: ")]
+    assert code == 0 or len(errors) == 1, err
+    return code, errors[0] if errors else ""
+
+
 def developer_guide_response() -> dict:
     """The 29.97 fps, 15015 ms example from the Rekognition developer guide:
     shots 0..299 and 300..449, BlackFrames 0..299 overlapping Content 299..449."""

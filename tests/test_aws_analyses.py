@@ -23,7 +23,7 @@ from fake_rekognition import (
     items,
     merged_response,
 )
-from helpers import detection_markers, sample
+from helpers import detection_markers, run_cli, sample
 from lxml import etree
 from moto import mock_aws
 
@@ -73,16 +73,6 @@ def calls(fake: FakeRekognition, operation: str) -> list[dict[str, Any]]:
 
 def sample_of(analysis: str) -> dict[str, Any]:
     return merged_response([DEFAULT_RESULTS[analysis]])
-
-
-def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """The exit status and the one error line (empty on success); never a traceback."""
-    code = main(arguments)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    errors = [line for line in err.splitlines() if line.startswith("otio-rekognition: error: ")]
-    assert code == 0 or len(errors) == 1, err
-    return code, errors[0] if errors else ""
 
 
 def loc_lines(path: Path) -> list[str]:
@@ -470,7 +460,7 @@ def test_options_that_do_not_fit_the_analysis_are_one_line(
             main([*arguments, *aws_options(fake)])
         assert stopped.value.code == 2 and said in capsys.readouterr().err
     else:
-        code, line = run([*arguments, *aws_options(fake)], capsys)
+        code, line = run_cli([*arguments, *aws_options(fake)], capsys)
         assert code == status and said in line, line
     assert fake.requests == [] and not list(tmp_path.iterdir())
 
@@ -479,7 +469,7 @@ def test_a_job_of_another_analysis_on_the_command_line(
     fake: FakeRekognition, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     job_id = fake.add_job(sample_of("moderation"))
-    code, line = run(["fetch", job_id, "--analysis", "labels", "-o", str(tmp_path / "x.json"), *aws_options(fake)],
+    code, line = run_cli(["fetch", job_id, "--analysis", "labels", "-o", str(tmp_path / "x.json"), *aws_options(fake)],
                      capsys)  # fmt: skip
     assert code == 13 and "GetLabelDetection finds StartLabelDetection jobs only" in line
     assert not (tmp_path / "x.json").exists()

@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 from fake_rekognition import REGION, FakeRekognition, RawAnswer, merged_response
-from helpers import sample
+from helpers import run_cli, sample
 
 from otio_rekognition.cli import main
 
 pytestmark = pytest.mark.usefixtures("aws_env")
-
-
-def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(arguments)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    errors = [line for line in err.splitlines() if line.startswith("otio-rekognition: error: ")]
-    assert code == 0 or len(errors) == 1, err
-    return code, errors[0] if errors else ""
 
 
 def aws(fake: FakeRekognition, *more: str) -> list[str]:
@@ -38,14 +29,14 @@ def test_fetch_writes_nothing_from_an_answer_that_is_no_page(body: bytes, fake: 
                                                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     job_id = fake.add_job(merged_response([sample("25")]))
     fake.raw_answers = [RawAnswer(body)] * 3
-    code, line = run(["fetch", job_id, "-o", str(tmp_path / "job.json"), *aws(fake)], capsys)
+    code, line = run_cli(["fetch", job_id, "-o", str(tmp_path / "job.json"), *aws(fake)], capsys)
     assert code == 10 and job_id in line, line
     assert not (tmp_path / "job.json").exists()
 
 
 def test_start_without_a_job_id_in_the_answer(fake: FakeRekognition, capsys: pytest.CaptureFixture[str]) -> None:
     fake.raw_answers = [RawAnswer(b"{}")]
-    code, line = run(["start", "s3://bucket/a.mov", *aws(fake)], capsys)
+    code, line = run_cli(["start", "s3://bucket/a.mov", *aws(fake)], capsys)
     assert code == 10 and "the answer has no JobId" in line
 
 
@@ -69,7 +60,7 @@ def test_options_that_cannot_work_are_one_line(arguments: list[str], said: str, 
                                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     monkeypatch.chdir(tmp_path)
     argv = [a.format(sample=sample("25")) for a in arguments]
-    code, line = run([*argv, "--region", REGION] if "--region" not in argv else argv, capsys)
+    code, line = run_cli([*argv, "--region", REGION] if "--region" not in argv else argv, capsys)
     assert code != 0 and said in line, line
     assert "secret" not in line
 
@@ -79,7 +70,7 @@ def test_a_server_that_never_answers_is_given_up(fake: FakeRekognition, tmp_path
     job_id = fake.add_job(merged_response([sample("25")]))
     fake.raw_answers = [RawAnswer(b"{}", delay=4)] * 4
     started = time.monotonic()
-    code, line = run(["fetch", job_id, "-o", str(tmp_path / "j.json"), *aws(fake, "--read-timeout", "0.5")], capsys)
+    code, line = run_cli(["fetch", job_id, "-o", str(tmp_path / "j.json"), *aws(fake, "--read-timeout", "0.5")], capsys)
     assert code == 10 and "timeout" in line.lower(), line
     assert time.monotonic() - started < 4
 
@@ -90,11 +81,11 @@ def test_wait_timeout_is_a_deadline(fake: FakeRekognition, capsys: pytest.Captur
     started = time.monotonic()
     slow = ["--poll-initial", "0.2", "--poll-max", "0.2", "--timeout", "2s"]
     fake.raw_answers = []
-    code, line = run(["wait", job_id, *slow, *aws(fake)], capsys)
+    code, line = run_cli(["wait", job_id, *slow, *aws(fake)], capsys)
     assert code == 21 and "still IN_PROGRESS" in line
     fake.raw_answers = [RawAnswer(b"{}", delay=4)] * 3  # a poll that hangs past the deadline
     started = time.monotonic()
-    code, line = run(["wait", job_id, "--timeout", "1s", *aws(fake, "--read-timeout", "30")], capsys)
+    code, line = run_cli(["wait", job_id, "--timeout", "1s", *aws(fake, "--read-timeout", "30")], capsys)
     assert code == 21 and time.monotonic() - started < 3.5, (code, line)
 
 
@@ -109,14 +100,14 @@ def test_server_text_reaches_the_terminal_clean(fake: FakeRekognition, tmp_path:
         f"\x1b[2J\x1b[31mboom\x07 X-Amz-Security-Token: FwoGZXIvYXdzEJr Credential={ACCESS_KEY}/x " + "z" * 5_000_000
     )
     fake.fail("GetSegmentDetection", "ValidationException", times=3, message=message)
-    code, line = run(["fetch", job_id, "-o", str(tmp_path / "j.json"), *aws(fake)], capsys)
+    code, line = run_cli(["fetch", job_id, "-o", str(tmp_path / "j.json"), *aws(fake)], capsys)
     assert code == 14 and "boom" in line
     assert "\x1b" not in line and "\x07" not in line and ACCESS_KEY not in line and "FwoGZXIvYXdzEJr" not in line
     assert len(line) < 1200
 
 
 def test_a_password_in_the_endpoint_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    code, line = run(["fetch", "j1", "-o", "x.json", "--region", REGION, "--endpoint-url",
+    code, line = run_cli(["fetch", "j1", "-o", "x.json", "--region", REGION, "--endpoint-url",
                       "http://admin:hunter2@127.0.0.1:1"], capsys)  # fmt: skip
     assert code == 10 and "hunter2" not in line, line
 
@@ -126,7 +117,7 @@ def test_an_answer_trickled_a_byte_at_a_time_is_cut_off(fake: FakeRekognition, t
     job_id = fake.add_job(merged_response([sample("25")]))
     fake.raw_answers = [RawAnswer(b" " * 100 + b'{"JobStatus": "SUCCEEDED", "Segments": []}', trickle=0.2)]
     started = time.monotonic()
-    code, line = run(["fetch", job_id, "-o", str(tmp_path / "j.json"), "--timeout", "2s", *aws(fake)], capsys)
+    code, line = run_cli(["fetch", job_id, "-o", str(tmp_path / "j.json"), "--timeout", "2s", *aws(fake)], capsys)
     assert code == 21 and "no complete answer within 0:00:02" in line, line
     assert time.monotonic() - started < 4 and not (tmp_path / "j.json").exists()
 
@@ -138,7 +129,7 @@ def test_fresh_next_tokens_forever_are_stopped(fake: FakeRekognition, tmp_path: 
     monkeypatch.setattr("otio_rekognition.aws.jobs.MAX_PAGES", 5)
     page = {"JobStatus": "SUCCEEDED", "VideoMetadata": [{"FrameRate": 25.0}], "Segments": []}
     fake.raw_answers = [RawAnswer(json.dumps({**page, "NextToken": f"token-{n}"}).encode()) for n in range(10)]
-    code, line = run(["fetch", "job1", "-o", str(tmp_path / "j.json"), *aws(fake)], capsys)
+    code, line = run_cli(["fetch", "job1", "-o", str(tmp_path / "j.json"), *aws(fake)], capsys)
     assert code == 22 and "more than 5 pages" in line, line
 
 

@@ -83,6 +83,8 @@ def test_a_lane_and_rows_per_analysis(cut_lists: dict, tmp_path: Path) -> None:
                        for _, label, rin, rout in rows)  # fmt: skip
         assert found == sorted([label, first, last] for label, first, last, _, _ in expected), name
     assert "<h3>Other analyses</h3>" in page and "Car (4)" in page
+    # Every job read is named; the label job's two pages count.
+    assert all(path.name in page for path in files) and "pages merged: 10;" in page
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)

@@ -293,7 +293,12 @@ def report(arguments: argparse.Namespace) -> int:
         print(f"{PROGRAM}: warning: {text}", file=sys.stderr)
     if read.job is not None:
         job = read.job
-        summary = Summary(job.source, job.page_count, job.duplicates_dropped, said, job.disagreements)
+        # Every job read: the segment job's pages and duplicates, and each analysis job's.
+        sources = [job.source] if job.has_segment_job else []
+        sources += [analysed.source for analysed in job.analyses]
+        pages = job.page_count + sum(analysed.page_count for analysed in job.analyses)
+        duplicates = job.duplicates_dropped + sum(analysed.duplicates_dropped for analysed in job.analyses)
+        summary = Summary(" + ".join(sources), pages, duplicates, said, job.disagreements)
     else:
         values = timeline_values(read.as_timeline())
         summary = Summary(
