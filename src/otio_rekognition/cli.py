@@ -76,6 +76,13 @@ FORMATS = {"edl": "rekognition_edl", "fcpxml": "rekognition_fcpxml", "fcp7_xml":
            "srt": "rekognition_srt", "webvtt-chapters": "rekognition_webvtt_chapters",
            "ffmetadata": "rekognition_ffmetadata", "youtube-chapters": "rekognition_youtube_chapters",
            "shot-changes": "rekognition_shot_changes"}  # fmt: skip
+# The file each format is written to beside the others (batch, Lambda): the
+# chapter and shot lists share suffixes with other formats, so they get two.
+FORMAT_SUFFIXES = {"edl": ".edl", "fcpxml": ".fcpxml", "fcp7_xml": ".xml", "aaf": ".aaf", "otio": ".otio",
+                   "otioz": ".otioz", "rekognition": ".json", "avid-markers": ".txt", "csv": ".csv",
+                   "webvtt": ".vtt", "srt": ".srt", "webvtt-chapters": ".chapters.vtt",
+                   "ffmetadata": ".ffmetadata", "youtube-chapters": ".youtube.txt",
+                   "shot-changes": ".shots.txt"}  # fmt: skip
 _CHAPTERS = {"chapters": "chapters"}
 _WRITER_OPTIONS: dict[str, dict[str, str]] = {
     "rekognition_edl": {"edl_flavor": "flavor"},
@@ -478,18 +485,42 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
         if getattr(arguments, option) is not None
     }
     try:
-        writer = otio.adapters.from_name(adapter).module()
-        if read.job is not None and hasattr(writer, "write_cut_list"):
-            cuts = job_cut_list(read.job, read.options)
-            with atomic_path(arguments.output) as temporary:
-                writer.write_cut_list(cuts, str(temporary), **given)
-        elif read.job is not None and hasattr(writer, "write_job"):
-            with atomic_path(arguments.output) as temporary:
-                writer.write_job(read.job, read.options, str(temporary))
+        if read.job is not None:
+            write_job_as(read.job, read.options, arguments.output, adapter, **given)
         else:
             write_timeline(read.as_timeline(), arguments.output, adapter, **given)
     except TimelineError as error:
         raise TimelineError(f"{source}: {error}") from None
+
+
+def write_job_as(job: Job, options: ReadOptions, path: str, adapter: str, **arguments: Any) -> None:
+    """Write ``job`` through OTIO's adapter of that name, whole or not at all:
+    to an edit-list writer as a cut list made straight from the job (the
+    timeline would only be flattened again: see timeline.cutlist.job_cut_list),
+    else as its timeline. What convert, batch and the Lambda handler write with."""
+    writer = otio.adapters.from_name(adapter).module()
+    if hasattr(writer, "write_cut_list"):
+        cuts = job_cut_list(job, options)
+        with atomic_path(path) as temporary:
+            writer.write_cut_list(cuts, str(temporary), **arguments)
+    elif hasattr(writer, "write_job"):
+        with atomic_path(path) as temporary:
+            writer.write_job(job, options, str(temporary))
+    else:
+        write_timeline(build_timeline(job, options), path, adapter, **arguments)
+
+
+def format_named(word: str) -> str:
+    """A format as a list (``--formats``, ``OUTPUT_FORMATS``) names it: its
+    name (edl, fcpxml, webvtt-chapters) or its suffix (xml, json, vtt);
+    ValueError listing the accepted ones."""
+    folded = word.strip().lower().lstrip(".")
+    if folded in FORMATS:
+        return folded
+    by_suffix = {suffix.lstrip("."): name for name, suffix in FORMAT_SUFFIXES.items() if suffix.count(".") == 1}
+    if folded in by_suffix:
+        return by_suffix[folded]
+    raise ValueError(f"unknown format {word!r}: expected one of {', '.join(FORMATS)}")
 
 
 def _wrote(path: str, adapter: str) -> None:
