@@ -15,8 +15,10 @@ SHARED ?= ../shared
 # The oldest OpenTimelineIO pyproject.toml allows; `make test-oldest` runs the suite on it.
 OLDEST_OTIO ?= 0.18.1
 OLDEST ?= .venv-oldest
+# Where `make lambda-zip` builds: LAMBDA_BUILD/lambda.zip (deploy/template.yaml's CodeUri).
+LAMBDA_BUILD ?= build
 
-.PHONY: demo test test-oldest lint browser samples clean
+.PHONY: demo test test-oldest lint browser samples clean lambda-zip
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +82,20 @@ samples: $(VENV)/.installed
 	$(BIN)/python sample_media/make_analysis_samples.py
 	$(BIN)/python sample_media/make_video.py
 	$(BIN)/python sample_media/make_timecode_media.py
+
+# The Lambda function's code (deploy/template.yaml): the package and its runtime dependencies, without the
+# detect extra; boto3, botocore and their dependencies are left out: the python3.11 runtime has them, and a
+# second urllib3 in the zip would shadow the one its botocore was tested with. Built by this machine's
+# Python, which must be 3.11 on x86_64 Linux like the function (OpenTimelineIO's wheel is compiled).
+lambda-zip: | $(BIN)/python
+	@$(BIN)/python -c 'import platform, sys; sys.exit(0 if sys.version_info[:2] == (3, 11) and platform.machine() == "x86_64" else "lambda-zip: needs Python 3.11 on x86_64, as the function runs")'
+	rm -rf $(LAMBDA_BUILD)/lambda $(LAMBDA_BUILD)/lambda.zip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --target $(LAMBDA_BUILD)/lambda .
+	cd $(LAMBDA_BUILD)/lambda && rm -rf bin boto3 boto3-* botocore botocore-* s3transfer s3transfer-* \
+		jmespath jmespath-* urllib3 urllib3-* dateutil python_dateutil-* six.py six-*
+	$(BIN)/python -c 'import shutil, sys; shutil.make_archive(sys.argv[1], "zip", sys.argv[2])' \
+		$(LAMBDA_BUILD)/lambda $(LAMBDA_BUILD)/lambda
+	@echo "wrote $(LAMBDA_BUILD)/lambda.zip"
 
 clean:
 	rm -rf $(VENV) $(OLDEST) $(OUT) build dist src/*.egg-info

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import math
 import re
 import signal
 import sys
@@ -265,6 +266,153 @@ def fetch(arguments: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def batch(arguments: argparse.Namespace) -> int:
+    """Start, wait for, fetch and convert every video under an S3 prefix (or
+    of a list), resumably: see aws/batch.py."""
+    from otio_rekognition import aws
+    from otio_rekognition.aws import batch as batching
+
+    if (arguments.source is None) == (arguments.from_file is None):
+        raise AdapterArgumentError("expected either s3://BUCKET/PREFIX/ or --from-file LIST, not both or neither")
+    if arguments.concurrency < 1:
+        raise AdapterArgumentError(f"--concurrency {arguments.concurrency}: expected 1 or more")
+    given = {field: getattr(arguments, _dest(flag)) for field, (flag, _, _) in _REQUEST_FLAGS.items()}
+    for option in aws.START_OPTIONS:
+        problem = option.problem(arguments.analysis, given[option.field])
+        if problem:
+            raise AdapterArgumentError(f"{_REQUEST_FLAGS[option.field][0]}: {problem}")
+    _check_aggregate_by(arguments)
+    read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
+    # Checked once here rather than failing every video the same way at its conversion.
+    ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
+    backoff = aws.Backoff(initial=arguments.poll_initial, maximum=max(arguments.poll_max, arguments.poll_initial))
+    connection = _connection(arguments, batching.ReusedConnection())
+    folder = Path(arguments.output)
+
+    def request(bucket: str, key: str, token: str | None = None) -> Any:
+        return aws.StartRequest(
+            bucket=bucket,
+            key=key,
+            sns_topic_arn=arguments.sns_topic_arn,
+            role_arn=arguments.role_arn,
+            job_tag=arguments.job_tag,
+            client_request_token=token,
+            analysis=arguments.analysis,
+            **given,
+        )
+
+    def video(bucket: str, key: str, etag: str | None, prefix: str) -> batching.Video:
+        try:
+            output = batching.output_name(key, prefix)
+        except ValueError as error:
+            raise AdapterArgumentError(f"s3://{bucket}/{key}: {error}") from None
+        token = batching.request_token(request(bucket, key), etag)
+        return batching.Video(f"s3://{bucket}/{key}", output, bucket, key, etag, token)
+
+    videos: list[batching.Video] = []
+    if arguments.source is not None:
+        bucket, prefix = _s3_prefix(arguments.source)
+        videos = [video(bucket, key, etag, prefix) for key, etag in batching.list_videos(bucket, prefix, connection)]
+    else:
+        for line in batching.read_list(_read_input(arguments.from_file).decode("utf-8", "replace")):
+            if line.lower().startswith("s3://"):
+                bucket, key = _s3_location(line)
+                videos.append(video(bucket, key, None, ""))
+            elif aws.jobs._JOB_ID.fullmatch(line):
+                videos.append(batching.Video(line, line, state=batching.STARTED, job_id=line))
+            else:
+                raise AdapterArgumentError(f"{arguments.from_file}: {line!r}: expected s3://BUCKET/KEY or a JobId")
+    ledger = batching.Ledger.load(folder / batching.LEDGER_NAME)
+    ledger.add(videos)
+    ledger.save()
+
+    def start_one(item: batching.Video) -> str:
+        assert item.bucket is not None and item.key is not None
+        return aws.start(request(item.bucket, item.key, item.token), connection)
+
+    def status(job_id: str) -> str:
+        return aws.jobs.job_status(job_id, connection, analysis=arguments.analysis)
+
+    def convert_one(item: batching.Video) -> None:
+        assert item.job_id is not None
+        result = aws.fetch(item.job_id, connection, analysis=arguments.analysis, aggregate_by=arguments.aggregate_by)
+        base = folder / item.output
+        base.parent.mkdir(parents=True, exist_ok=True)
+        text = result.text()
+        write_atomically(f"{base}{FORMAT_SUFFIXES['rekognition']}", text)
+        read = _job([(result.source, text)], read_options)
+        assert read.job is not None
+        for name in arguments.formats:
+            if name == "rekognition":  # the merged response, written above
+                continue
+            adapter = FORMATS[name]
+            options = {
+                argument: getattr(arguments, option)
+                for option, argument in _WRITER_OPTIONS.get(adapter, {}).items()
+                if getattr(arguments, option) is not None
+            }
+            write_job_as(read.job, read.options, f"{base}{FORMAT_SUFFIXES[name]}", adapter, **options)
+
+    watcher: batching.Watcher
+    if arguments.queue_url:
+        watcher = batching.QueueWatcher(status, arguments.queue_url, connection, math.ceil(arguments.poll_max))
+    else:
+        watcher = batching.PollWatcher(status, backoff)
+    status_line = _StatusLine(sys.stderr, quiet=True)
+
+    def show(progress: batching.Progress) -> None:
+        status_line.step(
+            f"{progress.converted}/{progress.total} converted, {progress.in_flight} running, "
+            f"{progress.pending} waiting to start, {progress.failed} failed"
+        )
+
+    deadline = time.monotonic() + arguments.timeout if arguments.timeout else None
+    interrupted = False
+    try:
+        batching.run(
+            ledger,
+            batching.Actions(start_one, status, convert_one),
+            watcher,
+            concurrency=arguments.concurrency,
+            backoff=backoff,
+            force=arguments.force,
+            deadline=deadline,
+            report=show,
+        )
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        status_line.close(keep=False)
+    for line in batching.summary(ledger.videos.values()):
+        print(f"{PROGRAM}: {printable(line)}", file=sys.stderr)
+    if interrupted:
+        print(f"{PROGRAM}: interrupted; {ledger.path} keeps the state: run again to resume", file=sys.stderr)
+        return 130
+    return batching.exit_status(ledger.videos.values())
+
+
+def _s3_prefix(url: str) -> tuple[str, str]:
+    """The bucket and key prefix of ``s3://BUCKET/PREFIX/`` (the prefix may be empty: the whole bucket)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise AdapterArgumentError(f"{url!r}: expected s3://BUCKET/PREFIX/ ({error})") from None
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        raise AdapterArgumentError(f"{url!r}: expected s3://BUCKET/PREFIX/")
+    return parts.netloc, unquote(parts.path.lstrip("/"))
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``--formats edl,fcpxml``: each by name or suffix (see format_named)."""
+    try:
+        named = tuple(dict.fromkeys(format_named(word) for word in text.split(",") if word.strip()))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if not named:
+        raise argparse.ArgumentTypeError("expected a comma list of formats, e.g. edl,fcpxml")
+    return named
 
 
 def _check_aggregate_by(arguments: argparse.Namespace) -> None:
@@ -820,6 +968,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_aws_options(fetch_parser)
     fetch_parser.set_defaults(run=fetch)
+
+    batch_parser = commands.add_parser(
+        "batch",
+        help="start, wait for, fetch and convert every video under an S3 prefix, resumably",
+        description="List the videos (.mov, .mp4, .m4v, .mxf) under s3://BUCKET/PREFIX/ (or take the S3 URLs and "
+        "JobIds of --from-file), start a job for each (at most --concurrency running), wait for them, fetch every "
+        "page and write DIR/<key below the prefix, without its suffix> in each of --formats, plus the merged "
+        "response as .json. DIR/" + ".otio-rekognition-batch.json records each video's state: a repeated or "
+        "interrupted run resumes, starting nothing twice. Exits 0 when every video was converted.",
+    )
+    batch_parser.add_argument("source", nargs="?", metavar="S3_PREFIX", help="s3://BUCKET/PREFIX/")
+    batch_parser.add_argument("--from-file", metavar="LIST", help="a file of S3 URLs or JobIds, one a line")
+    batch_parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write to")
+    batch_parser.add_argument(
+        "--formats", type=_formats, required=True, help="comma list of formats: " + ", ".join(FORMATS)
+    )
+    batch_parser.add_argument("--concurrency", type=int, default=20, help="most jobs running at once")
+    batch_parser.add_argument("--force", action="store_true", help="convert again the videos converted before")
+    _add_analysis_option(batch_parser)
+    batch_request = batch_parser.add_argument_group("the Start* request", "As for start.")
+    for flag, kind, text in _REQUEST_FLAGS.values():
+        batch_request.add_argument(flag, type=kind, help=text)
+    batch_request.add_argument("--sns-topic-arn", help="NotificationChannel.SNSTopicArn (with --queue-url)")
+    batch_request.add_argument("--role-arn", help="NotificationChannel.RoleArn")
+    batch_request.add_argument("--job-tag", help="JobTag of every job")
+    _add_wait_options(batch_parser)
+    _add_aggregate_option(batch_parser)
+    _add_reading_options(batch_parser, json_input=False)
+    _add_writing_options(batch_parser)
+    _add_aws_options(batch_parser)
+    batch_parser.set_defaults(run=batch)
 
     report_parser = commands.add_parser(
         "report",

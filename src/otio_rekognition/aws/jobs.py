@@ -498,6 +498,23 @@ def wait(
         time.sleep(delay)
 
 
+def job_status(job_id: str, connection: Connection | None = None, *, analysis: str = SEGMENTS) -> str:
+    """The job's status now (IN_PROGRESS or SUCCEEDED), from one one-item Get*
+    page, without waiting; :class:`JobFailedError` with Rekognition's
+    StatusMessage when it FAILED. For callers that watch many jobs at once."""
+    _check_job_id(job_id)
+    calls = _api(analysis, job_id)
+    connection = connection or Connection()
+    client = connection.client("rekognition", _subject(job_id), calls.get)
+    return _job_status(client, job_id, connection, calls)
+
+
+def completion_message(body: str) -> Mapping[str, Any] | None:
+    """Rekognition's completion message (JobId, Status, API, ...) in an SQS
+    message body, raw or wrapped by SNS; None when the body is not one."""
+    return _notification(body)
+
+
 def fetch(
     job_id: str,
     connection: Connection | None = None,

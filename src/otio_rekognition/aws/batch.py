@@ -1,0 +1,429 @@
+"""A whole library at once: list the videos under an S3 prefix, start a job
+for each without ever having more than a given number running, wait for them
+(polling or one SQS queue), fetch and convert each as it finishes.
+
+What has happened to each video is kept in a :class:`Ledger`, saved after
+every change, so an interrupted or repeated run carries on where the last one
+stopped. A video's Start* request carries a ClientRequestToken derived from
+the video and the request (:func:`request_token`): a start whose answer was
+lost, or one made again after a crash before the ledger was saved, returns the
+job already running instead of starting (and billing) a second one.
+
+The scheduler (:func:`run`) takes its AWS calls and the conversion as
+callables, so it is the same loop for the command line and for tests. boto3
+is imported only by the functions that call S3 or SQS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from otio_rekognition.aws.client import Connection, translated
+from otio_rekognition.aws.errors import AwsError, JobFailedError, LimitExceededError, ThrottledError
+from otio_rekognition.aws.jobs import Backoff, StartRequest, completion_message
+from otio_rekognition.output import write_atomically
+from otio_rekognition.rekognition.vocabulary import SUCCEEDED
+
+LEDGER_NAME = ".otio-rekognition-batch.json"
+VIDEO_SUFFIXES = (".mov", ".mp4", ".m4v", ".mxf")
+# A video's states, in the order it goes through them.
+PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED = "pending", "started", "succeeded", "converted", "failed"
+STATES = (PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED)
+_LEDGER_FORMAT = "otio-rekognition-batch"
+_LEDGER_VERSION = 1
+# SQS long polling waits at most 20 seconds per ReceiveMessage.
+_SQS_LONGEST_POLL = 20
+
+
+@dataclass
+class Video:
+    """One video of the batch and what has happened to it so far."""
+
+    source: str  # s3://BUCKET/KEY, or the JobId a --from-file line names
+    output: str  # where its files go, relative to the output folder, without a suffix
+    bucket: str | None = None
+    key: str | None = None
+    etag: str | None = None  # stands in for a version: a replaced object gets a new token
+    token: str | None = None  # the ClientRequestToken of its Start* request
+    state: str = PENDING
+    job_id: str | None = None
+    reason: str | None = None  # why it failed, one line
+    exit_status: int | None = None  # the failure's exit status (an AwsError's, or 1)
+    # The job itself FAILED (Rekognition could not analyse the video): never
+    # retried, as starting it again would fail the same way and be billed again.
+    job_failed: bool = False
+
+
+@dataclass
+class Ledger:
+    """Every video of the batch by source, saved as JSON after every change."""
+
+    path: Path
+    videos: dict[str, Video] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Ledger:
+        """The ledger at ``path``, or an empty one when there is none yet."""
+        path = Path(path)
+        if not path.exists():
+            return cls(path)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("format") != _LEDGER_FORMAT:
+                raise ValueError("not a batch ledger")
+            names = {item.name for item in fields(Video)}
+            videos = [Video(**{k: v for k, v in item.items() if k in names}) for item in document["videos"]]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+            raise AwsError(
+                f"{path}: not a batch ledger this tool can read ({error}): move it away to start afresh",
+                "InvalidLedger",
+            ) from None
+        return cls(path, {video.source: video for video in videos})
+
+    def save(self) -> None:
+        document = {
+            "format": _LEDGER_FORMAT,
+            "version": _LEDGER_VERSION,
+            "videos": [asdict(video) for video in self.videos.values()],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, json.dumps(document, indent=1) + "\n")
+
+    def add(self, videos: Iterable[Video]) -> None:
+        """Take in the videos of this run: new ones as they are; known ones
+        keep their state. Failures that are worth another try (a start refused,
+        a fetch or conversion that broke) go back to where they failed."""
+        for video in videos:
+            known = self.videos.get(video.source)
+            if known is None:
+                self.videos[video.source] = video
+                continue
+            if known.state == PENDING and known.token != video.token:
+                known.token, known.etag = video.token, video.etag  # other request settings: a new job
+            if known.state == FAILED and not known.job_failed:
+                known.state = STARTED if known.job_id else PENDING
+                known.reason = known.exit_status = None
+                if not known.job_id:
+                    known.token, known.etag = video.token, video.etag
+
+    def count(self, state: str) -> int:
+        return sum(video.state == state for video in self.videos.values())
+
+
+@dataclass(frozen=True)
+class ReusedConnection(Connection):
+    """A :class:`Connection` that makes each service's client once: making one
+    takes tens of milliseconds, which thousands of videos, each started,
+    checked and fetched, would otherwise pay over and over."""
+
+    _clients: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def client(self, service: str, subject: str, operation: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = super().client(service, subject, operation)
+        return self._clients[service]
+
+
+def request_token(request: StartRequest, etag: str | None) -> str:
+    """The ClientRequestToken of ``request``: a hash of the bucket, key,
+    version (or ETag) and every request setting, so the same video started
+    the same way always gets the same job, and anything else another one.
+    64 hex digits: Rekognition's limit is 64 of [a-zA-Z0-9_-]."""
+    parameters = request.parameters("-")
+    parameters.pop("ClientRequestToken")
+    text = json.dumps([request.operation, etag, parameters], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_video(key: str) -> bool:
+    return key.lower().endswith(VIDEO_SUFFIXES)
+
+
+def output_name(key: str, prefix: str = "") -> str:
+    """Where a video's files go below the output folder: its key after the
+    prefix, without its suffix. ValueError when that would leave the folder."""
+    relative = PurePosixPath(key[len(prefix) :] if key.startswith(prefix) else key)
+    parts = [part for part in relative.parts if part not in ("", "/")]
+    if not parts or any(part in (".", "..") for part in parts):
+        raise ValueError(f"key {key!r} does not name a file below the output folder")
+    stem = PurePosixPath(*parts)
+    return str(stem.with_suffix("")) if stem.suffix else str(stem)
+
+
+def list_videos(bucket: str, prefix: str, connection: Connection) -> list[tuple[str, str | None]]:
+    """(key, ETag) of every video under ``s3://bucket/prefix``, every page of
+    ListObjectsV2, in key order."""
+    subject = f"s3://{bucket}/{prefix}"
+    s3 = connection.client("s3", subject, "ListObjectsV2")
+    found: list[tuple[str, str | None]] = []
+    with translated(subject, "ListObjectsV2", connection, s3):
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                if is_video(item["Key"]):
+                    found.append((item["Key"], str(item.get("ETag", "")).strip('"') or None))
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the batch reports after every change."""
+
+    total: int
+    converted: int
+    failed: int
+    in_flight: int
+    pending: int
+
+
+@dataclass
+class Actions:
+    """The calls the scheduler makes: start a video's job (its JobId), tell a
+    job's status now (raising JobFailedError when it FAILED), fetch and convert
+    a finished job (raising on failure)."""
+
+    start: Callable[[Video], str]
+    status: Callable[[str], str]
+    convert: Callable[[Video], None]
+
+
+class PollWatcher:
+    """Waits for jobs by polling each with its own growing, jittered delays."""
+
+    def __init__(self, status: Callable[[str], str], backoff: Backoff) -> None:
+        self._status = status
+        self._backoff = backoff
+        self._due: dict[str, tuple[float, int]] = {}  # job id -> (when to check next, checks so far)
+
+    def check(self, in_flight: Sequence[Video], wake: float | None) -> dict[str, str | None]:
+        """The jobs that finished: JobId -> None when SUCCEEDED, else why it
+        failed. Sleeps until the first job is due, or until ``wake``."""
+        now = time.monotonic()
+        for video in in_flight:
+            self._due.setdefault(str(video.job_id), (now, 0))
+        due = [video for video in in_flight if self._due[str(video.job_id)][0] <= now]
+        if not due:
+            soonest = min((self._due[str(video.job_id)][0] for video in in_flight), default=now)
+            time.sleep(max(0.0, min(soonest, wake if wake is not None else soonest) - now))
+            return {}
+        finished: dict[str, str | None] = {}
+        for video in due:
+            job_id = str(video.job_id)
+            done, reason = _check(self._status, job_id)
+            if done:
+                finished[job_id] = reason
+                self._due.pop(job_id, None)
+                continue
+            checks = self._due[job_id][1] + 1
+            self._due[job_id] = (time.monotonic() + self._backoff.delay(checks - 1), checks)
+        return finished
+
+
+class QueueWatcher:
+    """Waits for Rekognition's completion messages, for every job of the
+    batch, on one SQS queue (subscribed to the SNS topic the jobs publish to).
+
+    Each job is checked once by its Get* operation first: one that finished
+    before this run (whose message an earlier run took) is not waited for."""
+
+    def __init__(self, status: Callable[[str], str], queue_url: str, connection: Connection, window: int) -> None:
+        self._status = status
+        self._queue_url = queue_url
+        self._connection = connection
+        self._window = max(1, min(_SQS_LONGEST_POLL, window))
+        self._checked: set[str] = set()
+        self._sqs: Any = None
+
+    def check(self, in_flight: Sequence[Video], wake: float | None) -> dict[str, str | None]:
+        finished: dict[str, str | None] = {}
+        for video in in_flight:
+            job_id = str(video.job_id)
+            if job_id not in self._checked:
+                self._checked.add(job_id)
+                done, reason = _check(self._status, job_id)
+                if done:
+                    finished[job_id] = reason
+        if finished or not in_flight:
+            return finished
+        waiting = {str(video.job_id) for video in in_flight}
+        window = self._window
+        if wake is not None:
+            window = max(1, min(window, math.ceil(wake - time.monotonic())))
+        subject = self._queue_url
+        if self._sqs is None:
+            self._sqs = self._connection.client("sqs", subject, "ReceiveMessage")
+        with translated(subject, "ReceiveMessage", self._connection, self._sqs):
+            received = self._sqs.receive_message(
+                QueueUrl=self._queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=window
+            )
+        for message in received.get("Messages", []):
+            notification = completion_message(message.get("Body", ""))
+            # Another program's message is left alone: it reappears for its
+            # own reader once the queue's visibility timeout has passed.
+            if notification is None or notification.get("JobId") not in waiting:
+                continue
+            job_id = str(notification["JobId"])
+            with translated(subject, "DeleteMessage", self._connection, self._sqs):
+                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+            if notification.get("Status") == SUCCEEDED:
+                finished[job_id] = None
+            else:
+                # The message carries no reason; the Get* operation has the StatusMessage.
+                reason = _check(self._status, job_id)[1]
+                finished[job_id] = reason or f"the completion message says {notification.get('Status')}"
+        return finished
+
+
+def _check(status: Callable[[str], str], job_id: str) -> tuple[bool, str | None]:
+    """Whether the job has finished, and why it failed when it FAILED."""
+    try:
+        return status(job_id) == SUCCEEDED, None
+    except JobFailedError as error:
+        return True, _one_line(error)
+
+
+Watcher = PollWatcher | QueueWatcher
+
+
+def run(
+    ledger: Ledger,
+    actions: Actions,
+    watcher: Watcher,
+    *,
+    concurrency: int,
+    backoff: Backoff,
+    force: bool = False,
+    deadline: float | None = None,
+    report: Callable[[Progress], None] | None = None,
+) -> None:
+    """Take every video of ``ledger`` as far as it goes: start (at most
+    ``concurrency`` jobs running at once), wait, convert. Returns when every
+    video is converted or failed, or at ``deadline`` (time.monotonic()) with
+    the rest left for the next run.
+
+    ThrottlingException and LimitExceededException on a start put the video
+    back in the queue: no start is tried for a while (growing by ``backoff``)
+    and fewer jobs are kept running, so the batch slows down instead of
+    stopping. Any other refused start fails that video only."""
+    videos = list(ledger.videos.values())
+    if force:
+        for video in videos:
+            if video.state == CONVERTED:
+                video.state = SUCCEEDED_STATE  # converted again from its job, never started again
+        ledger.save()
+    limit = concurrency
+    strikes = 0
+    cooldown_until = 0.0
+
+    def tell() -> None:
+        if report is not None:
+            report(
+                Progress(
+                    len(videos),
+                    sum(v.state == CONVERTED for v in videos),
+                    sum(v.state == FAILED for v in videos),
+                    sum(v.state == STARTED for v in videos),
+                    sum(v.state == PENDING for v in videos),
+                )
+            )
+
+    def change(video: Video, state: str, reason: str | None = None, status: int | None = None) -> None:
+        video.state, video.reason, video.exit_status = state, reason, status
+        ledger.save()
+        tell()
+
+    tell()
+    while True:
+        for video in videos:
+            if video.state == SUCCEEDED_STATE:
+                try:
+                    actions.convert(video)
+                except Exception as error:  # one video's trouble must not stop the others
+                    change(video, FAILED, _one_line(error), getattr(error, "exit_status", 1))
+                else:
+                    change(video, CONVERTED)
+        pending = [video for video in videos if video.state == PENDING]
+        in_flight = [video for video in videos if video.state == STARTED]
+        while pending and len(in_flight) < limit and time.monotonic() >= cooldown_until:
+            video = pending.pop(0)
+            try:
+                video.job_id = actions.start(video)
+            except (ThrottledError, LimitExceededError):
+                # The account is busy: this video waits its turn again.
+                strikes += 1
+                limit = max(1, len(in_flight))
+                cooldown_until = time.monotonic() + backoff.delay(strikes - 1)
+                pending.insert(0, video)
+                break
+            except AwsError as error:
+                change(video, FAILED, _one_line(error), error.exit_status)
+                continue
+            strikes = 0
+            limit = min(concurrency, limit + 1)
+            in_flight.append(video)
+            change(video, STARTED)
+        if not pending and not in_flight:
+            return
+        if deadline is not None and time.monotonic() >= deadline:
+            return
+        can_start = bool(pending) and len(in_flight) < limit
+        wake = cooldown_until if can_start else None
+        if deadline is not None:
+            wake = min(wake, deadline) if wake is not None else deadline
+        if not in_flight:
+            time.sleep(max(0.0, (wake or 0.0) - time.monotonic()))
+            continue
+        try:
+            finished = watcher.check(in_flight, wake)
+        except AwsError:
+            # A status check that keeps failing (throttled, a network break)
+            # is retried at the next turn; the jobs are still running.
+            time.sleep(backoff.delay(0))
+            continue
+        for video in in_flight:
+            if video.job_id in finished:
+                reason = finished[video.job_id]
+                if reason is None:
+                    change(video, SUCCEEDED_STATE)
+                else:
+                    video.job_failed = True
+                    change(video, FAILED, reason, JobFailedError.exit_status)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def read_list(text: str) -> list[str]:
+    """The S3 URLs and JobIds of a --from-file list: one a line; blank lines
+    and lines starting with # are skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def exit_status(videos: Iterable[Video]) -> int:
+    """0 when every video was converted; the failures' exit status when they
+    share one (19 for FAILED jobs), else 1."""
+    statuses = {video.exit_status or 1 for video in videos if video.state != CONVERTED}
+    if not statuses:
+        return 0
+    return statuses.pop() if len(statuses) == 1 else 1
+
+
+def summary(videos: Iterable[Video]) -> list[str]:
+    """The end of a run, one line each: the count done, then each video not converted and why."""
+    listed = list(videos)
+    done = sum(video.state == CONVERTED for video in listed)
+    lines = [f"{done} of {len(listed)} video(s) converted"]
+    for video in listed:
+        if video.state == FAILED:
+            lines.append(f"failed: {video.source}: {video.reason}")
+        elif video.state != CONVERTED:
+            job = f" (job {video.job_id})" if video.job_id else ""
+            lines.append(f"not finished: {video.source}{job}: {video.state}; run again to resume")
+    return lines

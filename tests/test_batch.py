@@ -1,0 +1,286 @@
+"""`otio-rekognition batch`: S3 and SQS served by moto in server mode, Rekognition
+by the fake endpoint (fake_rekognition.py), each reached by a real botocore
+client over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from fake_rekognition import REGION, FakeRekognition
+from moto.server import ThreadedMotoServer
+
+from otio_rekognition import aws, cli
+from otio_rekognition.aws.batch import LEDGER_NAME, request_token
+from otio_rekognition.cli import main
+
+pytestmark = pytest.mark.usefixtures("aws_env", "moto_env")
+FAST = ["--poll-initial", "0.05", "--poll-max", "0.1"]
+START = "StartSegmentDetection"
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto_env(moto_url: str, monkeypatch: pytest.MonkeyPatch, aws_env: None) -> None:
+    """S3 and SQS at moto through botocore's own per-service endpoint variables."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", moto_url)
+
+
+@pytest.fixture
+def bucket(request: pytest.FixtureRequest) -> str:
+    """A fresh bucket per test (the moto server lives for the module)."""
+    name = re.sub(r"[^a-z0-9-]", "-", request.node.name.lower())[:50].strip("-")
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket=name)
+    return name
+
+
+def put(bucket: str, *keys: str) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+
+
+def batch(fake: FakeRekognition, *arguments: str) -> int:
+    return main(["batch", *arguments, *FAST, "--region", REGION, "--endpoint-url", fake.url, "--max-attempts", "1"])
+
+
+def started_jobs(fake: FakeRekognition) -> Counter[str]:
+    """How many jobs the fake started for each video key."""
+    return Counter(job.response["Video"]["S3Object"]["Name"] for job in fake.jobs.values())
+
+
+def ledger(folder: Path) -> dict[str, dict[str, Any]]:
+    return {video["source"]: video for video in json.loads((folder / LEDGER_NAME).read_text())["videos"]}
+
+
+def on_start(fake: FakeRekognition, then: Any) -> None:
+    """Call ``then(job, params)`` after the fake starts a new job."""
+    original = fake._start
+
+    def start(analysis: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        known = set(fake.jobs)
+        answer = original(analysis, operation, params)
+        if answer["JobId"] not in known:
+            then(fake.jobs[answer["JobId"]], params)
+        return answer
+
+    fake._start = start  # type: ignore[method-assign]
+
+
+def test_200_videos_throttled_crashed_and_resumed_are_each_started_and_converted_once(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    keys = [f"library/show{i % 7}/ep{i:03d}.{'MP4' if i % 5 == 0 else 'mov'}" for i in range(200)]
+    put(bucket, *keys, "library/notes.txt", "library/show1/poster.jpg")
+    fake.start_statuses = ["IN_PROGRESS", "SUCCEEDED"]
+    fake.fail(START, "ThrottlingException", times=15)
+    fake.fail(START, "LimitExceededException", times=10)
+    written: Counter[str] = Counter()
+    real_write = cli.write_job_as
+
+    def counted_write(*args: Any, **keywords: Any) -> None:
+        written[str(args[2])] += 1
+        real_write(*args, **keywords)
+
+    monkeypatch.setattr(cli, "write_job_as", counted_write)
+    fetched = 0
+    real_fetch = aws.fetch
+
+    def crashing_fetch(*args: Any, **keywords: Any) -> Any:
+        nonlocal fetched
+        fetched += 1
+        if fetched == 81:
+            raise KeyboardInterrupt
+        return real_fetch(*args, **keywords)
+
+    monkeypatch.setattr(aws, "fetch", crashing_fetch)
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/library/", "-o", str(out), "--formats", "edl", "--concurrency", "25"]
+    assert batch(fake, *arguments) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "run again to resume" in err
+    assert len(written) == 80
+    states = Counter(video["state"] for video in ledger(out).values())
+    assert states["converted"] == 80 and sum(states.values()) == 200
+
+    monkeypatch.setattr(aws, "fetch", real_fetch)
+    assert batch(fake, *arguments) == 0
+    assert "200 of 200 video(s) converted" in capsys.readouterr().err
+    # Every video started once (the throttled and refused starts started nothing), converted once.
+    assert started_jobs(fake) == Counter(keys)
+    assert all(fault.times == 0 for fault in fake.faults)
+    assert len(written) == 200 and set(written.values()) == {1}
+    for key in keys:
+        stem = out / key.removeprefix("library/").rsplit(".", 1)[0]
+        assert Path(f"{stem}.edl").is_file() and json.loads(Path(f"{stem}.json").read_text())["Segments"]
+    assert {video["state"] for video in ledger(out).values()} == {"converted"}
+    assert len({video["job_id"] for video in ledger(out).values()}) == 200
+
+    # A third run has nothing to do: no start, no conversion.
+    starts = fake.operations().count(START)
+    assert batch(fake, *arguments) == 0
+    assert fake.operations().count(START) == starts and len(written) == 200 and set(written.values()) == {1}
+
+
+def test_output_names_follow_the_keys_below_the_prefix(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "lib/a.mov", "lib/season 1/ep 2.MP4", "lib/deep/x/y.m4v", "lib/z.Mxf", "lib/notes.txt", "lib2/o.mov")
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/lib/", "-o", str(out), "--formats", "edl,fcpxml,webvtt-chapters,xml"]
+    assert batch(fake, *arguments, "--start-timecode", "10:00:00:00", "--min-shot-confidence", "80") == 0
+    written = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file())
+    stems = ["a", "deep/x/y", "season 1/ep 2", "z"]
+    suffixes = [".chapters.vtt", ".edl", ".fcpxml", ".json", ".xml"]
+    assert written == sorted([LEDGER_NAME] + [stem + suffix for stem in stems for suffix in suffixes])
+    assert "10:00:00:00" in (out / "a.edl").read_text()  # the reading options apply
+    starts = [request.params for request in fake.requests if request.operation == START]
+    assert sorted(start["Video"]["S3Object"]["Name"] for start in starts) == [
+        "lib/a.mov", "lib/deep/x/y.m4v", "lib/season 1/ep 2.MP4", "lib/z.Mxf"
+    ]  # fmt: skip
+    for start in starts:
+        assert re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", start["ClientRequestToken"])
+        assert start["Filters"]["ShotFilter"]["MinSegmentConfidence"] == 80
+    # The token is the video and the request: other settings, another token.
+    one = aws.StartRequest(bucket, "lib/a.mov")
+    assert request_token(one, "etag") == request_token(aws.StartRequest(bucket, "lib/a.mov"), "etag")
+    assert request_token(one, "etag") != request_token(one, "other-etag")
+    assert request_token(one, "etag") != request_token(
+        aws.StartRequest(bucket, "lib/a.mov", shot_min_confidence=80), "etag"
+    )
+
+
+def test_a_failed_job_is_reported_and_not_retried_while_the_others_convert(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "v/good1.mov", "v/bad.mov", "v/good2.mp4")
+
+    def fail_bad(job: Any, params: dict[str, Any]) -> None:
+        if params["Video"]["S3Object"]["Name"] == "v/bad.mov":
+            job.statuses = ["IN_PROGRESS", "FAILED"]
+
+    on_start(fake, fail_bad)
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/v/", "-o", str(out), "--formats", "edl") == 19
+    lines = capsys.readouterr().err.splitlines()
+    assert "otio-rekognition: 2 of 3 video(s) converted" in lines
+    (failed,) = [line for line in lines if line.startswith("otio-rekognition: failed:")]
+    assert f"s3://{bucket}/v/bad.mov" in failed and "Unsupported codec/format." in failed
+    assert (out / "good1.edl").is_file() and (out / "good2.edl").is_file() and not (out / "bad.edl").exists()
+    assert ledger(out)[f"s3://{bucket}/v/bad.mov"]["state"] == "failed"
+    starts = fake.operations().count(START)
+    assert batch(fake, f"s3://{bucket}/v/", "-o", str(out), "--formats", "edl") == 19
+    assert fake.operations().count(START) == starts
+
+
+def test_concurrency_bounds_the_jobs_running_at_once(fake: FakeRekognition, bucket: str, tmp_path: Path) -> None:
+    put(bucket, *(f"c/{i:02d}.mov" for i in range(30)))
+    fake.start_statuses = ["IN_PROGRESS", "IN_PROGRESS", "SUCCEEDED"]
+    running: set[str] = set()
+    most = 0
+    original_get = fake._get
+
+    def start(job: Any, params: dict[str, Any]) -> None:
+        nonlocal most
+        running.add(job.job_id)
+        most = max(most, len(running))
+
+    def get(analysis: str, params: dict[str, Any]) -> dict[str, Any]:
+        page = original_get(analysis, params)
+        if page["JobStatus"] == "SUCCEEDED":
+            running.discard(page["JobId"])
+        return page
+
+    on_start(fake, start)
+    fake._get = get  # type: ignore[method-assign]
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/c/", "-o", str(out), "--formats", "edl", "--concurrency", "4") == 0
+    assert most == 4 and len(fake.jobs) == 30
+
+
+def test_sqs_messages_for_many_jobs_on_one_queue(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "q/a.mov", "q/b.mov", "q/c.mov", "q/broken.mov")
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName=bucket)["QueueUrl"]
+    other = {"JobId": "f" * 64, "Status": "SUCCEEDED", "API": START}
+    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"Type": "Notification", "Message": json.dumps(other)}))
+
+    def announce(job: Any, params: dict[str, Any]) -> None:
+        # The job runs until its message says it has finished: the first check sees it running.
+        broken = params["Video"]["S3Object"]["Name"] == "q/broken.mov"
+        job.statuses = ["IN_PROGRESS", "FAILED" if broken else "SUCCEEDED"]
+        message = {"JobId": job.job_id, "Status": "FAILED" if broken else "SUCCEEDED", "API": START}
+        sqs.send_message(
+            QueueUrl=queue, MessageBody=json.dumps({"Type": "Notification", "Message": json.dumps(message)})
+        )
+
+    on_start(fake, announce)
+    out = tmp_path / "out"
+    channel = ["--sns-topic-arn", "arn:aws:sns:us-east-1:123456789012:done", "--role-arn", "arn:aws:iam::1:role/r"]
+    code = batch(fake, f"s3://{bucket}/q/", "-o", str(out), "--formats", "edl", "--queue-url", queue, *channel)
+    assert code == 19
+    err = capsys.readouterr().err
+    assert "3 of 4 video(s) converted" in err and "broken.mov" in err and "Unsupported codec/format." in err
+    assert {path.name for path in out.glob("*.edl")} == {"a.edl", "b.edl", "c.edl"}
+    # One status check, then the message; then the fetch's first page (the failed job: its reason).
+    gets = Counter(request.params["JobId"] for request in fake.requests if request.operation.startswith("Get"))
+    assert sorted(gets.values()) == [2, 2, 2, 2]
+    # Every handled message deleted; another job's message left for its own reader.
+    attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+    assert (
+        int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"]) == 1
+    )
+
+
+def test_from_file_takes_s3_urls_and_job_ids(fake: FakeRekognition, bucket: str, tmp_path: Path) -> None:
+    put(bucket, "f/one.mov")
+    job_id = fake.add_job(fake.start_results["segments"])
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"# the library\ns3://{bucket}/f/one.mov\n\n{job_id}\n")
+    out = tmp_path / "out"
+    assert batch(fake, "--from-file", str(listing), "-o", str(out), "--formats", "edl") == 0
+    assert (out / "f/one.edl").is_file() and (out / f"{job_id}.edl").is_file()
+    assert fake.operations().count(START) == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "said"),
+    [
+        (["/local/folder/"], 1, "expected s3://BUCKET/PREFIX/"),
+        (["s3:///nobucket"], 1, "expected s3://BUCKET/PREFIX/"),
+        (["s3://b/p/", "--from-file", "list.txt"], 1, "not both or neither"),
+        (["s3://b/p/", "--concurrency", "0"], 1, "--concurrency 0"),
+    ],
+)
+def test_bad_arguments_are_one_line(
+    fake: FakeRekognition, tmp_path: Path, capsys: Any, arguments: list[str], status: int, said: str
+) -> None:
+    assert batch(fake, *arguments, "-o", str(tmp_path / "out"), "--formats", "edl") == status
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err
+    assert not fake.requests
+
+
+def test_unknown_format_is_one_line(fake: FakeRekognition, tmp_path: Path, capsys: Any) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        batch(fake, "s3://b/p/", "-o", str(tmp_path), "--formats", "edl,docx")
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown format 'docx'" in err

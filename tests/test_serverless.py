@@ -1,0 +1,293 @@
+"""The Lambda handler (otio_rekognition.serverless) against real HTTP fakes:
+moto's server for S3, SNS and SQS, fake_rekognition for Rekognition, reached
+through the standard AWS_ENDPOINT_URL_<SERVICE> variables as in a deployment
+with VPC endpoints. Also the SAM template (cfn-lint) and `make lambda-zip`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import uuid
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from fake_rekognition import DEFAULT_RESULT, DEFAULT_RESULTS, FAILED_MESSAGE, REGION, SECRET_KEY, merged_response
+
+from otio_rekognition.cli import main
+from otio_rekognition.serverless import ConfigurationError, handler
+
+ROOT = Path(__file__).resolve().parent.parent
+VIDEO_BUCKET = "media"
+VIDEO_KEY = "shows/ep 1.mov"
+DEFAULT_SUFFIXES = {".json", ".otio", ".edl", ".fcpxml", ".xml"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def lambda_env(aws_env: None, fake: Any, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The function's environment: fakes by the standard endpoint variables, a fresh output bucket; its name."""
+    bucket = f"out-{uuid.uuid4().hex[:12]}"
+    # Lambda sets both; botocore reads AWS_DEFAULT_REGION.
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_REKOGNITION", fake.url)
+    for service in ("S3", "SNS", "SQS"):
+        monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", moto_url)
+    monkeypatch.setenv("OUTPUT_S3_URI", f"s3://{bucket}/timelines/")
+    for name in ("OUTPUT_FORMATS", "START_TIMECODE", "TIMECODE"):
+        monkeypatch.delenv(name, raising=False)
+    boto3.client("s3").create_bucket(Bucket=bucket)
+    return bucket
+
+
+def rekognition_message(job_id: str, status: str = "SUCCEEDED", api: str = "StartSegmentDetection") -> str:
+    """The message Rekognition publishes when a job ends (Rekognition Video developer guide)."""
+    return json.dumps(
+        {
+            "JobId": job_id,
+            "Status": status,
+            "API": api,
+            "JobTag": "ep1",
+            "Timestamp": 1700000000000,
+            "Video": {"S3ObjectName": VIDEO_KEY, "S3Bucket": VIDEO_BUCKET},
+        }
+    )
+
+
+def sns_event(message: str) -> dict[str, Any]:
+    """An SNS event as Lambda delivers it (the documented shape)."""
+    topic = "arn:aws:sns:us-east-1:123456789012:rekognition-done"
+    return {
+        "Records": [
+            {
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": f"{topic}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55",
+                "EventSource": "aws:sns",
+                "Sns": {
+                    "SignatureVersion": "1",
+                    "Timestamp": "2023-11-14T22:13:20.000Z",
+                    "Signature": "EXAMPLE",
+                    "SigningCertUrl": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem",
+                    "MessageId": "95df01b4-ee98-5cb9-9903-4c221d41eb5e",
+                    "Message": message,
+                    "MessageAttributes": {},
+                    "Type": "Notification",
+                    "UnsubscribeUrl": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe",
+                    "TopicArn": topic,
+                    "Subject": None,
+                },
+            }
+        ]
+    }
+
+
+def sqs_event(*messages: str) -> dict[str, Any]:
+    """An SQS event as Lambda delivers it, made of what moto's SNS topic put in a queue
+    subscribed to it with raw delivery off: each body is the real SNS envelope."""
+    sns, sqs = boto3.client("sns"), boto3.client("sqs")
+    name = f"done-{uuid.uuid4().hex[:8]}"
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    for message in messages:
+        sns.publish(TopicArn=topic, Message=message)
+    received: list[dict[str, Any]] = []
+    while len(received) < len(messages):
+        received += sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    # Lambda keeps the publishing order of the test's messages only by chance: sort by the message.
+    received.sort(key=lambda item: messages.index(json.loads(item["Body"])["Message"]))
+    return {
+        "Records": [
+            {
+                "messageId": item["MessageId"],
+                "receiptHandle": item["ReceiptHandle"],
+                "body": item["Body"],
+                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1700000000000"},
+                "messageAttributes": {},
+                "md5OfBody": item["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for item in received
+        ]
+    }
+
+
+def objects(bucket: str) -> dict[str, bytes]:
+    s3 = boto3.client("s3")
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    return {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
+
+
+def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    captured = capsys.readouterr()
+    assert SECRET_KEY not in captured.out + captured.err
+    return [json.loads(line) for line in captured.out.splitlines()]
+
+
+def test_sns_event_writes_every_format(
+    lambda_env: str, fake: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
+    assert handler(sns_event(rekognition_message(job_id)), None) is None
+    written = objects(lambda_env)
+    assert set(written) == {f"timelines/shows/ep 1{suffix}" for suffix in DEFAULT_SUFFIXES}
+    # The EDL is the one `otio-rekognition convert` makes of the stored response.
+    response = tmp_path / "ep1.json"
+    response.write_bytes(written["timelines/shows/ep 1.json"])
+    assert main(["convert", str(response), "-o", str(tmp_path / "ep1.edl")]) == 0
+    assert written["timelines/shows/ep 1.edl"] == (tmp_path / "ep1.edl").read_bytes()
+    [line] = log_lines(capsys)
+    assert line["level"] == "INFO" and line["job_id"] == job_id and line["status"] == "SUCCEEDED"
+    assert line["video"] == f"s3://{VIDEO_BUCKET}/{VIDEO_KEY}" and len(line["outputs"]) == 5
+    assert line["seconds"] >= 0
+
+
+def test_sqs_event_same_message_twice_writes_the_same_bytes(
+    lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTPUT_FORMATS", "json, otio,edl,fcpxml,xml,aaf,vtt")
+    monkeypatch.setenv("START_TIMECODE", "10:00:00:00")
+    job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
+    event = sqs_event(rekognition_message(job_id))
+    assert handler(event, None) == {"batchItemFailures": []}
+    first = objects(lambda_env)
+    assert {key.removeprefix("timelines/shows/ep 1") for key in first} == DEFAULT_SUFFIXES | {".aaf", ".vtt"}
+    assert b"10:00:00:00" in first["timelines/shows/ep 1.edl"]
+    assert handler(event, None) == {"batchItemFailures": []}
+    again = objects(lambda_env)
+    assert set(again) == set(first)
+    # pyaaf2 stamps each AAF file with its creation time and fresh MobIDs: the same object, not the same bytes.
+    aaf = "timelines/shows/ep 1.aaf"
+    assert {key: again[key] for key in again if key != aaf} == {key: first[key] for key in first if key != aaf}
+    assert [line["status"] for line in log_lines(capsys)] == ["SUCCEEDED", "SUCCEEDED"]
+
+
+def test_labels_job_gives_markers(lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import opentimelineio as otio
+
+    monkeypatch.setenv("OUTPUT_FORMATS", "otio")
+    job_id = fake.add_job(merged_response([DEFAULT_RESULTS["labels"]]))
+    handler(sns_event(rekognition_message(job_id, api="StartLabelDetection")), None)
+    written = objects(lambda_env)
+    assert set(written) == {"timelines/shows/ep 1.json", "timelines/shows/ep 1.otio"}
+    assert "GetLabelDetection" in fake.operations()
+    timeline = otio.adapters.read_from_string(written["timelines/shows/ep 1.otio"].decode(), "otio_json")
+    markers = [marker for item in timeline.find_children() for marker in getattr(item, "markers", [])]
+    markers += list(timeline.tracks.markers) + [m for track in timeline.tracks for m in track.markers]
+    assert markers
+
+
+def test_failed_job_writes_error_json_and_is_not_retried(
+    lambda_env: str, fake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = fake.add_job(merged_response([DEFAULT_RESULT]), statuses=["FAILED"])
+    assert handler(sqs_event(rekognition_message(failed, status="FAILED")), None) == {"batchItemFailures": []}
+    written = objects(lambda_env)
+    assert set(written) == {"timelines/shows/ep 1.error.json"}
+    report = json.loads(written["timelines/shows/ep 1.error.json"])
+    assert report["StatusMessage"] == FAILED_MESSAGE and report["JobId"] == failed
+    assert fake.operations() == ["GetSegmentDetection"]
+    # The SNS path neither raises.
+    assert handler(sns_event(rekognition_message(failed, status="FAILED")), None) is None
+    assert [line["status"] for line in log_lines(capsys)] == ["FAILED", "FAILED"]
+
+
+def test_throttling_retries_that_record_only(lambda_env: str, fake: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    fake.fail("GetSegmentDetection", "ThrottlingException", times=1000)
+    throttled = fake.add_job(merged_response([DEFAULT_RESULT]))
+    labels = fake.add_job(merged_response([DEFAULT_RESULTS["labels"]]))
+    event = sqs_event(rekognition_message(throttled), rekognition_message(labels, api="StartLabelDetection"))
+    assert handler(event, None) == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    assert set(objects(lambda_env)) == {f"timelines/shows/ep 1{suffix}" for suffix in DEFAULT_SUFFIXES}
+    lines = log_lines(capsys)
+    assert [(line["level"], line["status"]) for line in lines] == [("WARNING", "RETRY"), ("INFO", "SUCCEEDED")]
+    assert "ThrottlingException" in lines[0]["error"]
+    with pytest.raises(RuntimeError, match=throttled):
+        handler(sns_event(rekognition_message(throttled)), None)
+
+
+def test_server_error_raises_in_sns_mode(lambda_env: str, fake: Any) -> None:
+    fake.fail("GetSegmentDetection", "InternalServerError", times=1000, status=500)
+    job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
+    with pytest.raises(RuntimeError, match="InternalServerError"):
+        handler(sns_event(rekognition_message(job_id)), None)
+    assert objects(lambda_env) == {}
+
+
+def test_unreadable_message_is_logged_and_skipped(lambda_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    event = sqs_event("not json")
+    assert handler(event, None) == {"batchItemFailures": []}
+    [line] = log_lines(capsys)
+    assert line["level"] == "ERROR" and line["status"] == "SKIPPED"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("OUTPUT_S3_URI", None, "OUTPUT_S3_URI is not set"),
+        ("OUTPUT_S3_URI", "bucket/prefix/", "expected s3://bucket/prefix/"),
+        ("OUTPUT_FORMATS", "edl,docx", "unknown format 'docx'"),
+        ("TIMECODE", "sometimes", "TIMECODE"),
+    ],
+)
+def test_configuration_error_is_one_clear_error(
+    lambda_env: str, monkeypatch: pytest.MonkeyPatch, variable: str, value: str | None, says: str
+) -> None:
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=says):
+        handler(sns_event(rekognition_message("a" * 64)), None)
+
+
+def test_template_passes_cfn_lint() -> None:
+    linter = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run(
+        [str(linter), str(ROOT / "deploy" / "template.yaml")], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_lambda_zip_has_the_package_without_the_detect_extra(tmp_path: Path) -> None:
+    build = tmp_path / "lambda"
+    subprocess.run(
+        ["make", "-s", "lambda-zip", f"BIN={Path(sys.executable).parent}", f"LAMBDA_BUILD={build}"],
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
+    names = zipfile.ZipFile(build / "lambda.zip").namelist()
+    assert "otio_rekognition/serverless.py" in names
+    assert any(name.startswith("opentimelineio/") for name in names)
+    tops = {name.split("/")[0] for name in names}
+    assert not tops & {"av", "scenedetect", "numpy", "boto3", "botocore"}, sorted(tops)
