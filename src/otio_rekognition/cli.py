@@ -918,15 +918,8 @@ def _parser() -> argparse.ArgumentParser:
     start_parser.add_argument("--wait", action="store_true", help="wait for the job and convert it to -o")
     start_parser.add_argument("-o", "--output", help="with --wait: output file; its suffix picks the format")
     _add_analysis_option(start_parser)
-    request = start_parser.add_argument_group(
-        "the Start* request", "Each option names the analyses that take it; another analysis refuses it."
-    )
+    request = _add_request_options(start_parser)
     request.add_argument("--s3-object-version", help="S3 object version of the video")
-    for flag, kind, text in _REQUEST_FLAGS.values():
-        request.add_argument(flag, type=kind, help=text)
-    request.add_argument("--sns-topic-arn", help="NotificationChannel.SNSTopicArn")
-    request.add_argument("--role-arn", help="NotificationChannel.RoleArn (lets Rekognition publish to the topic)")
-    request.add_argument("--job-tag", help="JobTag, returned with the results and in the notification")
     request.add_argument("--client-request-token", help="idempotency token: the same token starts one job only")
     _add_wait_options(start_parser)
     _add_aggregate_option(start_parser)
@@ -987,12 +980,7 @@ def _parser() -> argparse.ArgumentParser:
     batch_parser.add_argument("--concurrency", type=int, default=20, help="most jobs running at once")
     batch_parser.add_argument("--force", action="store_true", help="convert again the videos converted before")
     _add_analysis_option(batch_parser)
-    batch_request = batch_parser.add_argument_group("the Start* request", "As for start.")
-    for flag, kind, text in _REQUEST_FLAGS.values():
-        batch_request.add_argument(flag, type=kind, help=text)
-    batch_request.add_argument("--sns-topic-arn", help="NotificationChannel.SNSTopicArn (with --queue-url)")
-    batch_request.add_argument("--role-arn", help="NotificationChannel.RoleArn")
-    batch_request.add_argument("--job-tag", help="JobTag of every job")
+    _add_request_options(batch_parser)
     _add_wait_options(batch_parser)
     _add_aggregate_option(batch_parser)
     _add_reading_options(batch_parser, json_input=False)
@@ -1039,6 +1027,19 @@ def _parser() -> argparse.ArgumentParser:
     shots.add_argument("--max-dissolve-frames", type=int, default=60, help="longest dissolve or fade, in frames (60)")
     detect_parser.set_defaults(run=detect_video)
     return parser
+
+
+def _add_request_options(parser: argparse.ArgumentParser) -> Any:
+    """The Start* request's options (start, and batch for every video); the group, for more."""
+    request = parser.add_argument_group(
+        "the Start* request", "Each option names the analyses that take it; another analysis refuses it."
+    )
+    for flag, kind, text in _REQUEST_FLAGS.values():
+        request.add_argument(flag, type=kind, help=text)
+    request.add_argument("--sns-topic-arn", help="NotificationChannel.SNSTopicArn (Rekognition's completion message)")
+    request.add_argument("--role-arn", help="NotificationChannel.RoleArn (lets Rekognition publish to the topic)")
+    request.add_argument("--job-tag", help="JobTag, returned with the results and in the notification")
+    return request
 
 
 def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
