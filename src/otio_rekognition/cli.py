@@ -348,12 +348,8 @@ def batch(arguments: argparse.Namespace) -> int:
             if name == "rekognition":  # the merged response, written above
                 continue
             adapter = FORMATS[name]
-            options = {
-                argument: getattr(arguments, option)
-                for option, argument in _WRITER_OPTIONS.get(adapter, {}).items()
-                if getattr(arguments, option) is not None
-            }
-            write_job_as(read.job, read.options, f"{base}{FORMAT_SUFFIXES[name]}", adapter, **options)
+            path = f"{base}{FORMAT_SUFFIXES[name]}"
+            write_job_as(read.job, read.options, path, adapter, **_writer_arguments(arguments, adapter))
 
     watcher: batching.Watcher
     if arguments.queue_url:
@@ -627,11 +623,7 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
     the input it came from. A job goes to an edit-list writer as a cut list
     made straight from it (the timeline would only be flattened again: see
     timeline.cutlist.job_cut_list); anything else as a timeline."""
-    given = {
-        argument: getattr(arguments, option)
-        for option, argument in _WRITER_OPTIONS.get(adapter, {}).items()
-        if getattr(arguments, option) is not None
-    }
+    given = _writer_arguments(arguments, adapter)
     try:
         if read.job is not None:
             write_job_as(read.job, read.options, arguments.output, adapter, **given)
@@ -639,6 +631,15 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
             write_timeline(read.as_timeline(), arguments.output, adapter, **given)
     except TimelineError as error:
         raise TimelineError(f"{source}: {error}") from None
+
+
+def _writer_arguments(arguments: argparse.Namespace, adapter: str) -> dict[str, Any]:
+    """The writing options given on the command line, as that adapter's arguments."""
+    return {
+        argument: getattr(arguments, option)
+        for option, argument in _WRITER_OPTIONS.get(adapter, {}).items()
+        if getattr(arguments, option) is not None
+    }
 
 
 def write_job_as(job: Job, options: ReadOptions, path: str, adapter: str, **arguments: Any) -> None:

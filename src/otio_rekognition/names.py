@@ -65,3 +65,10 @@ def reel_name(name: str) -> str:
     the media's name (without its extension) so it is the same every run."""
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
     return _NOT_REEL.sub("", stem.upper())[:REEL_LENGTH] or "AX"
+
+
+def without_extension(key: str) -> str:
+    """An S3 key or relative path without its file extension (``shows/ep 1.mov``
+    -> ``shows/ep 1``): the name every output of a video shares before its suffix."""
+    root, extension = posixpath.splitext(key)
+    return root if extension else key

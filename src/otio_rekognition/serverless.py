@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from otio_rekognition import names
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.aws.client import Connection, translated
 from otio_rekognition.aws.errors import (
@@ -52,7 +52,7 @@ from otio_rekognition.aws.errors import (
     ServiceError,
     ThrottledError,
 )
-from otio_rekognition.aws.jobs import APIS, FetchResult, fetch
+from otio_rekognition.aws.jobs import APIS, FetchResult, completion_message, fetch, status_page
 from otio_rekognition.errors import RekognitionError
 from otio_rekognition.rekognition.vocabulary import SUCCEEDED
 
@@ -139,8 +139,10 @@ class Completion:
 
     @classmethod
     def from_text(cls, text: str) -> Completion:
+        message = completion_message(text)
+        if message is None:
+            raise MessageError("not a Rekognition completion message (no JSON object with a JobId)")
         try:
-            message = json.loads(text)
             video = message.get("Video") or {}
             completion = cls(
                 str(message["JobId"]),
@@ -167,8 +169,7 @@ class Completion:
     @property
     def stem(self) -> str:
         """The video's key without its extension: the outputs' name, before their suffix."""
-        root, extension = posixpath.splitext(self.video_key)
-        return root if extension else self.video_key
+        return names.without_extension(self.video_key)
 
 
 @dataclass(frozen=True)
@@ -231,12 +232,11 @@ def _sns_message(record: Mapping[str, Any]) -> str:
 
 
 def _sqs_message(record: Mapping[str, Any]) -> str:
-    """The Rekognition message in an SQS record: the SNS envelope's Message (raw delivery off)."""
+    """An SQS record's body: the SNS envelope (raw delivery off), which Completion.from_text unwraps."""
     try:
-        envelope = json.loads(record["body"])
-        return str(envelope["Message"]) if isinstance(envelope, dict) and "Message" in envelope else record["body"]
-    except (KeyError, TypeError, ValueError) as error:
-        raise MessageError(f"an SQS record without an SNS envelope body ({type(error).__name__}: {error})") from None
+        return str(record["body"])
+    except (KeyError, TypeError) as error:
+        raise MessageError(f"an SQS record without a body ({error})") from None
 
 
 def _handle(message: Callable[[], str], settings: Settings) -> Outcome:
@@ -316,14 +316,7 @@ def render(result: FetchResult, settings: Settings) -> list[tuple[str, bytes]]:
 
 def status_message(completion: Completion, connection: Connection) -> str | None:
     """The failed job's StatusMessage, from one Get* call (the SNS message does not carry it)."""
-    from botocore import xform_name
-
-    calls = APIS[completion.analysis]
-    subject = f"job {completion.job_id}"
-    client = connection.client("rekognition", subject, calls.get)
-    with translated(subject, calls.get, connection, client):
-        answer = getattr(client, xform_name(calls.get))(JobId=completion.job_id, MaxResults=1)
-    message = answer.get("StatusMessage") if isinstance(answer, dict) else None
+    message = status_page(completion.job_id, connection, analysis=completion.analysis).get("StatusMessage")
     return str(message) if message is not None else None
 
 

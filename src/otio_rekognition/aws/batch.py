@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from otio_rekognition import names
 from otio_rekognition.aws.client import Connection, translated
 from otio_rekognition.aws.errors import AwsError, JobFailedError, LimitExceededError, ThrottledError
 from otio_rekognition.aws.jobs import Backoff, StartRequest, completion_message
@@ -153,8 +154,7 @@ def output_name(key: str, prefix: str = "") -> str:
     parts = [part for part in relative.parts if part not in ("", "/")]
     if not parts or any(part in (".", "..") for part in parts):
         raise ValueError(f"key {key!r} does not name a file below the output folder")
-    stem = PurePosixPath(*parts)
-    return str(stem.with_suffix("")) if stem.suffix else str(stem)
+    return names.without_extension(str(PurePosixPath(*parts)))
 
 
 def list_videos(bucket: str, prefix: str, connection: Connection) -> list[tuple[str, str | None]]:

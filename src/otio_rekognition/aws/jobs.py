@@ -498,6 +498,15 @@ def wait(
         time.sleep(delay)
 
 
+def status_page(job_id: str, connection: Connection | None = None, *, analysis: str = SEGMENTS) -> Mapping[str, Any]:
+    """One one-item Get* page of the job, whatever its status: what a FAILED
+    job's StatusMessage is read from."""
+    _check_job_id(job_id)
+    calls = _api(analysis, job_id)
+    connection = connection or Connection()
+    return _status_page(connection.client("rekognition", _subject(job_id), calls.get), job_id, connection, calls)
+
+
 def job_status(job_id: str, connection: Connection | None = None, *, analysis: str = SEGMENTS) -> str:
     """The job's status now (IN_PROGRESS or SUCCEEDED), from one one-item Get*
     page, without waiting; :class:`JobFailedError` with Rekognition's
@@ -507,12 +516,6 @@ def job_status(job_id: str, connection: Connection | None = None, *, analysis: s
     connection = connection or Connection()
     client = connection.client("rekognition", _subject(job_id), calls.get)
     return _job_status(client, job_id, connection, calls)
-
-
-def completion_message(body: str) -> Mapping[str, Any] | None:
-    """Rekognition's completion message (JobId, Status, API, ...) in an SQS
-    message body, raw or wrapped by SNS; None when the body is not one."""
-    return _notification(body)
 
 
 def fetch(
@@ -665,12 +668,17 @@ def _call(client: Any, operation: str, parameters: Mapping[str, Any]) -> Any:
 
 def _job_status(client: Any, job_id: str, connection: Connection, calls: Api) -> str:
     """The job's status from a one-item page; FAILED raises with Rekognition's StatusMessage."""
-    with translated(_subject(job_id), calls.get, connection, client):
-        answer = _call(client, calls.get, {"JobId": job_id, "MaxResults": 1})
-    page = _page(answer, _subject(job_id), 1, calls)
+    page = _status_page(client, job_id, connection, calls)
     if page["JobStatus"] != IN_PROGRESS:
         _check_status(page, _subject(job_id))
     return str(page["JobStatus"])
+
+
+def _status_page(client: Any, job_id: str, connection: Connection, calls: Api) -> dict[str, Any]:
+    """A one-item Get* page: the job's status and StatusMessage, whatever they are."""
+    with translated(_subject(job_id), calls.get, connection, client):
+        answer = _call(client, calls.get, {"JobId": job_id, "MaxResults": 1})
+    return _page(answer, _subject(job_id), 1, calls)
 
 
 def _wait_sqs(
@@ -698,7 +706,7 @@ def _wait_sqs(
             received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=window)
         checks += 1
         for message in received.get("Messages", []):
-            notification = _notification(message.get("Body", ""))
+            notification = completion_message(message.get("Body", ""))
             # Messages of other jobs are left alone: they reappear for their
             # own waiters once the queue's visibility timeout has passed. The
             # JobId alone tells: every analysis's message carries it (and its
@@ -717,9 +725,10 @@ def _wait_sqs(
             raise _failed(job_id, f"completion message says {notification.get('Status')}")
 
 
-def _notification(body: str) -> Mapping[str, Any] | None:
-    """The Rekognition completion message in an SQS body: wrapped in an SNS
-    notification (its Message is the JSON text), or delivered raw."""
+def completion_message(body: str) -> Mapping[str, Any] | None:
+    """Rekognition's completion message (JobId, Status, API, ...) in an SQS
+    body or an SNS Message: wrapped in an SNS notification (its Message is
+    the JSON text), or raw; None when the text is not one."""
     try:
         document = json.loads(body)
         if isinstance(document, dict) and isinstance(document.get("Message"), str):

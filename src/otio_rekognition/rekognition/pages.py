@@ -201,14 +201,11 @@ def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None =
             if source not in sources:
                 sources.append(source)
             pages.append(page)
-    order = list(ANALYSES)
-    segment_group = next((group for key, group in groups.items() if key[0] == SEGMENTS), None)
+    segment_group = groups.pop((SEGMENTS, "", ""), None)
+    order = list(ANALYSES)  # jobs in the APIs' order, then as read: sorted() keeps ties in place
     analyses = tuple(
         merge_analysis_pages(pages, ANALYSES[key[0]], " + ".join(sources), rate=rate, strict=strict)
-        for key, (sources, pages) in sorted(
-            groups.items(), key=lambda group: order.index(group[0][0]) if group[0][0] in ANALYSES else -1
-        )
-        if key[0] != SEGMENTS
+        for key, (sources, pages) in sorted(groups.items(), key=lambda group: order.index(group[0][0]))
     )
     if segment_group is None:
         first = analyses[0]

@@ -134,6 +134,7 @@ def _with_analyses(
     if not analyses and segments is not None:
         return segments
     responses = [] if segments is None else [segments]
+    unnamed_taken: set[str] = set()  # markers that name no job go to the first job of their analysis
     for job, entry in enumerate(analyses):
         analysis = ANALYSES.get(str(entry.get("analysis")))
         if analysis is None:
@@ -141,8 +142,9 @@ def _with_analyses(
         info = entry.get("job")
         response = {"JobStatus": SUCCEEDED, **(info if isinstance(info, dict) else {})}
         items = dict(detections.get((analysis.name, job), {}))
-        if job == next(n for n, e in enumerate(analyses) if e.get("analysis") == analysis.name):
-            items.update(detections.get((analysis.name, None), {}))  # markers that name no job: the first of theirs
+        if analysis.name not in unnamed_taken:
+            unnamed_taken.add(analysis.name)
+            items.update(detections.get((analysis.name, None), {}))
         response[analysis.list_key] = sorted(items.values(), key=_item_time)
         responses.append(response)
     return responses
