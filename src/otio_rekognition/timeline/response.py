@@ -98,13 +98,6 @@ def timeline_to_response(timeline: otio.schema.Timeline) -> Response:
     return _with_analyses(segments if has_segment_job else None, analyses, detections)
 
 
-def job_to_response(job: Job, options: ReadOptions) -> Response:
-    """``timeline_to_response`` of the timeline of ``job``: every kept segment
-    as Rekognition wrote it, cues once per type and frames; every kept
-    detection of the other analyses."""
-    return _layout_response(lay_out(job, options))
-
-
 def _layout_response(layout: Layout) -> Response:
     shots = [_unchanged(shot, shot.segment_type) for shot in layout.shots]
     cues: dict[tuple[str, int, int], _Found] = {}
