@@ -284,3 +284,184 @@ def test_unknown_format_is_one_line(fake: FakeRekognition, tmp_path: Path, capsy
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown format 'docx'" in err
+
+
+# Issue 19: nothing lost at library scale.
+
+
+def test_videos_whose_names_meet_never_write_the_same_file(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "shows/ep1.mov", "shows/ep1.mp4", "shows/solo.mov", "lib/a.mov", "lib//a.mov")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/shows/", "-o", str(out), "--formats", "edl") == 0
+    assert "3 of 3 video(s) converted" in capsys.readouterr().err
+    # Stems that meet keep their container suffix; a stem alone keeps its short name.
+    for name, key in (("ep1.mov", "shows/ep1.mov"), ("ep1.mp4", "shows/ep1.mp4"), ("solo", "shows/solo.mov")):
+        response = json.loads((out / f"{name}.json").read_text())
+        assert response["Video"]["S3Object"]["Name"] == key
+        assert key.rsplit("/", 1)[1] in (out / f"{name}.edl").read_text()
+    assert not (out / "ep1.edl").exists()
+
+    # Names that even with their suffix meet (an empty path segment, a name that differs only in case) are
+    # refused before anything is started or written; the other video of the pair converts.
+    put(bucket, "lib/A.MOV")
+    starts = fake.operations().count(START)
+    assert batch(fake, f"s3://{bucket}/lib/", "-o", str(out / "lib"), "--formats", "edl") == 1
+    err = capsys.readouterr().err
+    assert "1 of 3 video(s) converted" in err
+    assert err.count("would replace those of") == 2
+    assert fake.operations().count(START) == starts + 1
+    assert sorted(path.name for path in (out / "lib").iterdir()) == [LEDGER_NAME, "a.mov.edl", "a.mov.json"]
+
+
+def test_two_prefixes_into_one_folder_keep_both(fake: FakeRekognition, bucket: str, tmp_path: Path) -> None:
+    put(bucket, "A/x.mov", "B/x.mov")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/A/", "-o", str(out), "--formats", "edl") == 0
+    first = (out / "x.edl").read_bytes()
+    assert batch(fake, f"s3://{bucket}/B/", "-o", str(out), "--formats", "edl") == 0
+    assert (out / "x.edl").read_bytes() == first
+    assert json.loads((out / "x.json").read_text())["Video"]["S3Object"]["Name"] == "A/x.mov"
+    assert json.loads((out / "x.mov.json").read_text())["Video"]["S3Object"]["Name"] == "B/x.mov"
+
+
+def test_another_analysis_of_the_same_videos_starts_its_jobs_beside_the_first(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "s/ep1.mov")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/s/", "-o", str(out), "--formats", "edl") == 0
+    segments = (out / "ep1.json").read_bytes()
+    assert batch(fake, f"s3://{bucket}/s/", "-o", str(out), "--formats", "edl", "--analysis", "labels") == 0
+    assert fake.operations().count("StartLabelDetection") == 1
+    assert (out / "ep1.json").read_bytes() == segments
+    assert json.loads((out / "ep1.labels.json").read_text())["Labels"]
+    assert "LOC:" in (out / "ep1.labels.edl").read_text()
+    # --force converts each analysis again through its own API (it used to ask GetLabelDetection for the
+    # segment job and exit 13).
+    capsys.readouterr()
+    assert batch(fake, f"s3://{bucket}/s/", "-o", str(out), "--formats", "edl", "--force") == 0
+    assert batch(fake, f"s3://{bucket}/s/", "-o", str(out), "--formats", "edl", "--force", "--analysis", "labels") == 0
+    assert fake.operations().count("StartLabelDetection") == 1 and fake.operations().count(START) == 1
+
+
+def test_a_rerun_with_other_settings_converts_again_from_the_saved_response(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "r/ep1.mov", "r/ep2.mov")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/r/", "-o", str(out), "--formats", "edl") == 0
+    calls = len(fake.requests)
+    assert batch(fake, f"s3://{bucket}/r/", "-o", str(out), "--formats", "fcpxml") == 0
+    assert "2 of 2 video(s) converted" in capsys.readouterr().err
+    assert (out / "ep1.fcpxml").is_file() and (out / "ep2.fcpxml").is_file()
+    assert batch(fake, f"s3://{bucket}/r/", "-o", str(out), "--formats", "edl", "--start-timecode", "10:00:00:00") == 0
+    assert "10:00:00:00" in (out / "ep1.edl").read_text()
+    assert len(fake.requests) == calls, "converted from the saved responses: no start, no fetch"
+    # The same settings again: nothing to do.
+    before = (out / "ep1.edl").stat().st_mtime_ns
+    assert batch(fake, f"s3://{bucket}/r/", "-o", str(out), "--formats", "edl", "--start-timecode", "10:00:00:00") == 0
+    assert (out / "ep1.edl").stat().st_mtime_ns == before
+
+
+def test_a_job_rekognition_does_not_know_ends_with_the_not_found_line(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    listing = tmp_path / "list.txt"
+    listing.write_text("job-that-expired-1\n")
+    out = tmp_path / "out"
+    arguments = ["--from-file", str(listing), "-o", str(out), "--formats", "edl", "--timeout", "60"]
+    assert batch(fake, *arguments) == 13
+    err = capsys.readouterr().err
+    assert "0 of 1 video(s) converted" in err and "failed: job-that-expired-1:" in err and "not found" in err
+    assert fake.operations().count("GetSegmentDetection") == 1, "checked once, not polled for ever"
+
+
+def test_an_expired_job_of_an_s3_video_is_started_anew_by_the_next_run(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "e/ep1.mov")
+    fake.start_statuses = ["IN_PROGRESS"]
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/e/", "-o", str(out), "--formats", "edl"]
+    assert batch(fake, *arguments, "--timeout", "0.2") != 0  # left running
+    [lost] = list(fake.jobs)
+    del fake.jobs[lost]  # Rekognition keeps a job's results 7 days
+    assert batch(fake, *arguments) == 13
+    assert "not found" in capsys.readouterr().err
+    fake.start_statuses = ["SUCCEEDED"]
+    assert batch(fake, *arguments) == 0
+    assert fake.operations().count(START) == 2 and (out / "ep1.edl").is_file()
+    assert ledger(out)[f"s3://{bucket}/e/ep1.mov"]["job_id"] != lost
+
+
+DAMAGED = {
+    "truncated": b'{"format": "otio-rekognition-batch", "vid',
+    "empty": b"",
+    "null": b"null",
+    "a list": b"[]",
+    "UTF-16": json.dumps({"format": "otio-rekognition-batch", "version": 2, "videos": []}).encode("utf-16"),
+    "another tag": json.dumps({"format": "something-else", "version": 2, "videos": []}).encode(),
+    "another version": json.dumps({"format": "otio-rekognition-batch", "version": 99, "videos": []}).encode(),
+    "nested 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+    "a path out of the folder": json.dumps(
+        {
+            "format": "otio-rekognition-batch",
+            "version": 2,
+            "videos": [{"source": "s3://b/x.mov", "output": "../../x", "state": "succeeded", "job_id": "j1"}],
+        }
+    ).encode(),
+    "an absolute path": json.dumps(
+        {"format": "otio-rekognition-batch", "version": 1, "videos": [{"source": "s", "output": "/tmp/x"}]}
+    ).encode(),
+    "an unknown state": json.dumps(
+        {
+            "format": "otio-rekognition-batch",
+            "version": 1,
+            "videos": [{"source": "s3://b/x.mov", "output": "x", "state": "finished-ish"}],
+        }
+    ).encode(),
+    "a wrong type": json.dumps(
+        {"format": "otio-rekognition-batch", "version": 1, "videos": [{"source": 7, "output": "x"}]}
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED))
+def test_a_damaged_ledger_is_one_line_and_exit_1(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any, damage: str
+) -> None:
+    put(bucket, "d/ep1.mov")
+    out = tmp_path / "deep" / "er" / "out"
+    out.mkdir(parents=True)
+    (out / LEDGER_NAME).write_bytes(DAMAGED[damage])
+    assert batch(fake, f"s3://{bucket}/d/", "-o", str(out), "--formats", "edl") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and LEDGER_NAME in err, err
+    assert fake.operations().count(START) == 0
+    assert sorted(path.name for path in tmp_path.rglob("*") if path.is_file()) == [LEDGER_NAME]
+
+
+def test_leftovers_of_a_killed_run_are_removed_and_one_run_at_a_time(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    import fcntl
+    import os
+
+    put(bucket, "k/ep1.mov")
+    out = tmp_path / "out"
+    for leftover in (out / ".otio-rek-abc123.partial", out / "sub" / ".otio-rek-def456.partial"):
+        leftover.mkdir(parents=True)
+        (leftover / "out.edl").write_text("half an EDL")
+    (out / "keep.otio-rek-not-ours").mkdir()
+    descriptor = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # another batch is writing this folder
+        assert batch(fake, f"s3://{bucket}/k/", "-o", str(out), "--formats", "edl") == 1
+        assert "another batch is running" in capsys.readouterr().err
+        assert (out / ".otio-rek-abc123.partial").exists()
+    finally:
+        os.close(descriptor)
+    assert batch(fake, f"s3://{bucket}/k/", "-o", str(out), "--formats", "edl") == 0
+    assert not list(out.rglob("*.partial")) and (out / "keep.otio-rek-not-ours").is_dir()

@@ -185,3 +185,77 @@ def test_detect_refuses_what_is_not_a_video(tmp_path: Path, capsys: pytest.Captu
     assert run("detect", not_video, "-o", tmp_path / "x.json") == EXIT_INPUT
     assert capsys.readouterr().err.count("\n") == 1
     assert not (tmp_path / "x.json").exists()
+
+
+# Issue 19, the smaller edges: each one line, or a warning where a file is valid but not what was meant.
+
+
+def test_a_saved_job_whose_job_id_is_not_url_text_converts(tmp_path: Path) -> None:
+    job = json.loads(sample("25").read_text())
+    job.pop("Video", None)
+    job["JobId"] = "job[1"
+    (tmp_path / "job.json").write_text(json.dumps(job))
+    assert run("convert", tmp_path / "job.json", "-o", tmp_path / "job.fcpxml") == 0
+    assert 'src="rekognition://job%5B1"' in (tmp_path / "job.fcpxml").read_text()
+
+
+def test_bidirectional_controls_never_reach_the_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from otio_rekognition.cli import printable
+
+    assert printable("evil\u202etxt.exe\u2066x\u200f") == "evil txt.exe x"
+    assert run("convert", tmp_path / "gone\u202etxt.json", "-o", tmp_path / "x.edl") == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "\u202e" not in err and "No such file" in err
+
+
+def test_a_huge_integer_in_a_field_the_tool_does_not_use_is_kept(tmp_path: Path) -> None:
+    job = json.loads(sample("25").read_text())
+    job["SomethingNew"] = {"Count": 0}
+    text = json.dumps(job).replace('"Count": 0', '"Count": ' + "7" * 5000)
+    (tmp_path / "job.json").write_text(text)
+    assert run("convert", tmp_path / "job.json", "-o", tmp_path / "back.json") == 0
+    # As the README's hostile-input table says: kept, as text (OTIO metadata holds no integer beyond int64).
+    assert '"Count": "' + "7" * 5000 + '"' in (tmp_path / "back.json").read_text()
+
+
+def test_a_drop_frame_timecode_the_shell_cut_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # What bash passes of an unquoted --start-timecode 01:00:00;00.
+    assert run("convert", sample("2997df"), "-o", tmp_path / "x.edl", "--start-timecode", "01:00:00") == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'01:00:00;00'" in err and "shell" in err
+
+
+def test_an_existing_folder_as_output_is_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "timelines"
+    folder.mkdir()
+    assert run("convert", sample("25"), "-o", folder) == EXIT_OUTPUT
+    assert capsys.readouterr().err == f"otio-rekognition: error: {folder}: is a folder: give a file name\n"
+
+
+@pytest.mark.parametrize("suffix", [".srt", ".txt", ".vtt"])
+def test_a_marker_file_without_markers_says_so(suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    job = json.loads(sample("25").read_text())
+    job["Segments"] = [segment for segment in job["Segments"] if segment["Type"] == "SHOT"]
+    (tmp_path / "shots.json").write_text(json.dumps(job))
+    assert run("convert", tmp_path / "shots.json", "-o", tmp_path / f"out{suffix}") == 0
+    err = capsys.readouterr().err
+    assert "warning: " in err and "no markers" in err
+
+
+def test_youtube_chapters_longer_than_a_description_warn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fractions import Fraction
+
+    from otio_rekognition.rekognition.segments import build_segment
+
+    rate = Fraction(25)
+    shots = [build_segment("SHOT", 250 * index, 250 * index + 249, rate, {"Index": index, "Confidence": 99.0})
+             for index in range(500)]  # fmt: skip
+    job = {"JobStatus": "SUCCEEDED", "VideoMetadata": [{"FrameRate": 25.0, "DurationMillis": 500 * 10_000}],
+           "Segments": shots, "SelectedSegmentTypes": [{"Type": "SHOT", "ModelVersion": "2.0"}]}  # fmt: skip
+    (tmp_path / "long.json").write_text(json.dumps(job))
+    output = tmp_path / "chapters.txt"
+    assert (
+        run("convert", tmp_path / "long.json", "-o", output, "--format", "youtube-chapters", "--chapters", "shots") == 0
+    )
+    err = capsys.readouterr().err
+    assert len(output.read_text()) > 5000 and "5,000" in err and "warning" in err

@@ -158,12 +158,12 @@ def test_sns_event_writes_every_format(
     job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
     assert handler(sns_event(rekognition_message(job_id)), None) is None
     written = objects(lambda_env)
-    assert set(written) == {f"timelines/shows/ep 1{suffix}" for suffix in DEFAULT_SUFFIXES}
+    assert set(written) == {f"timelines/shows/ep 1.mov{suffix}" for suffix in DEFAULT_SUFFIXES}
     # The EDL is the one `otio-rekognition convert` makes of the stored response.
     response = tmp_path / "ep1.json"
-    response.write_bytes(written["timelines/shows/ep 1.json"])
+    response.write_bytes(written["timelines/shows/ep 1.mov.json"])
     assert main(["convert", str(response), "-o", str(tmp_path / "ep1.edl")]) == 0
-    assert written["timelines/shows/ep 1.edl"] == (tmp_path / "ep1.edl").read_bytes()
+    assert written["timelines/shows/ep 1.mov.edl"] == (tmp_path / "ep1.edl").read_bytes()
     [line] = log_lines(capsys)
     assert line["level"] == "INFO" and line["job_id"] == job_id and line["status"] == "SUCCEEDED"
     assert line["video"] == f"s3://{VIDEO_BUCKET}/{VIDEO_KEY}" and len(line["outputs"]) == 5
@@ -179,13 +179,13 @@ def test_sqs_event_same_message_twice_writes_the_same_bytes(
     event = sqs_event(rekognition_message(job_id))
     assert handler(event, None) == {"batchItemFailures": []}
     first = objects(lambda_env)
-    assert {key.removeprefix("timelines/shows/ep 1") for key in first} == DEFAULT_SUFFIXES | {".aaf", ".vtt"}
-    assert b"10:00:00:00" in first["timelines/shows/ep 1.edl"]
+    assert {key.removeprefix("timelines/shows/ep 1.mov") for key in first} == DEFAULT_SUFFIXES | {".aaf", ".vtt"}
+    assert b"10:00:00:00" in first["timelines/shows/ep 1.mov.edl"]
     assert handler(event, None) == {"batchItemFailures": []}
     again = objects(lambda_env)
     assert set(again) == set(first)
     # pyaaf2 stamps each AAF file with its creation time and fresh MobIDs: the same object, not the same bytes.
-    aaf = "timelines/shows/ep 1.aaf"
+    aaf = "timelines/shows/ep 1.mov.aaf"
     assert {key: again[key] for key in again if key != aaf} == {key: first[key] for key in first if key != aaf}
     assert [line["status"] for line in log_lines(capsys)] == ["SUCCEEDED", "SUCCEEDED"]
 
@@ -197,9 +197,9 @@ def test_labels_job_gives_markers(lambda_env: str, fake: Any, monkeypatch: pytes
     job_id = fake.add_job(merged_response([DEFAULT_RESULTS["labels"]]))
     handler(sns_event(rekognition_message(job_id, api="StartLabelDetection")), None)
     written = objects(lambda_env)
-    assert set(written) == {"timelines/shows/ep 1.json", "timelines/shows/ep 1.otio"}
+    assert set(written) == {"timelines/shows/ep 1.mov.labels.json", "timelines/shows/ep 1.mov.labels.otio"}
     assert "GetLabelDetection" in fake.operations()
-    timeline = otio.adapters.read_from_string(written["timelines/shows/ep 1.otio"].decode(), "otio_json")
+    timeline = otio.adapters.read_from_string(written["timelines/shows/ep 1.mov.labels.otio"].decode(), "otio_json")
     markers = [marker for item in timeline.find_children() for marker in getattr(item, "markers", [])]
     markers += list(timeline.tracks.markers) + [m for track in timeline.tracks for m in track.markers]
     assert markers
@@ -211,8 +211,8 @@ def test_failed_job_writes_error_json_and_is_not_retried(
     failed = fake.add_job(merged_response([DEFAULT_RESULT]), statuses=["FAILED"])
     assert handler(sqs_event(rekognition_message(failed, status="FAILED")), None) == {"batchItemFailures": []}
     written = objects(lambda_env)
-    assert set(written) == {"timelines/shows/ep 1.error.json"}
-    report = json.loads(written["timelines/shows/ep 1.error.json"])
+    assert set(written) == {"timelines/shows/ep 1.mov.error.json"}
+    report = json.loads(written["timelines/shows/ep 1.mov.error.json"])
     assert report["StatusMessage"] == FAILED_MESSAGE and report["JobId"] == failed
     assert fake.operations() == ["GetSegmentDetection"]
     # The SNS path neither raises.
@@ -226,7 +226,7 @@ def test_throttling_retries_that_record_only(lambda_env: str, fake: Any, capsys:
     labels = fake.add_job(merged_response([DEFAULT_RESULTS["labels"]]))
     event = sqs_event(rekognition_message(throttled), rekognition_message(labels, api="StartLabelDetection"))
     assert handler(event, None) == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
-    assert set(objects(lambda_env)) == {f"timelines/shows/ep 1{suffix}" for suffix in DEFAULT_SUFFIXES}
+    assert set(objects(lambda_env)) == {f"timelines/shows/ep 1.mov.labels{suffix}" for suffix in DEFAULT_SUFFIXES}
     lines = log_lines(capsys)
     assert [(line["level"], line["status"]) for line in lines] == [("WARNING", "RETRY"), ("INFO", "SUCCEEDED")]
     assert "ThrottlingException" in lines[0]["error"]
@@ -291,3 +291,157 @@ def test_lambda_zip_has_the_package_without_the_detect_extra(tmp_path: Path) -> 
     assert any(name.startswith("opentimelineio/") for name in names)
     tops = {name.split("/")[0] for name in names}
     assert not tops & {"av", "scenedetect", "numpy", "boto3", "botocore"}, sorted(tops)
+
+
+# Issue 19: nothing lost, whatever the messages and the events.
+
+
+def message_for(job_id: str, key: str, api: str = "StartSegmentDetection", bucket: str = VIDEO_BUCKET) -> str:
+    document = json.loads(rekognition_message(job_id, api=api))
+    document["Video"] = {"S3ObjectName": key, "S3Bucket": bucket}
+    return json.dumps(document)
+
+
+def test_a_videos_analyses_and_videos_sharing_a_stem_keep_every_response(
+    lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTPUT_FORMATS", "edl")
+    segments = fake.add_job(merged_response([DEFAULT_RESULT]))
+    labels = fake.add_job(merged_response([DEFAULT_RESULTS["labels"]]))
+    other = fake.add_job(merged_response([DEFAULT_RESULT]))
+    event = sqs_event(
+        message_for(segments, "shows/ep1.mov"),
+        message_for(labels, "shows/ep1.mov", api="StartLabelDetection"),
+        message_for(other, "shows/ep1.mp4"),
+    )
+    assert handler(event, None) == {"batchItemFailures": []}
+    written = objects(lambda_env)
+    names = ("ep1.mov.json", "ep1.mov.edl", "ep1.mov.labels.json", "ep1.mov.labels.edl", "ep1.mp4.json", "ep1.mp4.edl")
+    assert set(written) == {f"timelines/shows/{name}" for name in names}
+    assert json.loads(written["timelines/shows/ep1.mov.json"])["JobId"] == segments
+    assert json.loads(written["timelines/shows/ep1.mov.labels.json"])["JobId"] == labels
+    assert json.loads(written["timelines/shows/ep1.mp4.json"])["JobId"] == other
+    # The same key in another bucket would replace the first video's results: refused, logged, not retried.
+    elsewhere = fake.add_job(merged_response([DEFAULT_RESULT]))
+    capsys.readouterr()
+    assert handler(sqs_event(message_for(elsewhere, "shows/ep1.mp4", bucket="other-media")), None) == {
+        "batchItemFailures": []
+    }
+    assert objects(lambda_env) == written
+    [line] = log_lines(capsys)
+    assert line["status"] == "SKIPPED" and "holds the results of s3://media/shows/ep1.mp4" in line["error"]
+
+
+@pytest.mark.filterwarnings("ignore::otio_rekognition.errors.RekognitionWarning")  # frame numbers at another rate
+@pytest.mark.parametrize(
+    ("setting", "rate", "says"),
+    [(None, 29.98, "has no SMPTE timecode"), ("df", 25.0, "no drop-frame timecode")],
+    ids=["phone footage at 29.98", "TIMECODE=df at 25"],
+)
+def test_a_job_its_writers_refuse_keeps_its_response_and_is_not_retried(
+    lambda_env: str,
+    fake: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str | None,
+    rate: float,
+    says: str,
+) -> None:
+    if setting is not None:
+        monkeypatch.setenv("TIMECODE", setting)
+    response = merged_response([DEFAULT_RESULT])
+    for metadata in response["VideoMetadata"]:
+        metadata["FrameRate"] = rate
+    job_id = fake.add_job(response)
+    assert handler(sqs_event(rekognition_message(job_id)), None) == {"batchItemFailures": []}
+    written = objects(lambda_env)
+    assert set(written) >= {"timelines/shows/ep 1.mov.json", "timelines/shows/ep 1.mov.error.json"}
+    assert json.loads(written["timelines/shows/ep 1.mov.json"])["JobId"] == job_id
+    error = json.loads(written["timelines/shows/ep 1.mov.error.json"])
+    assert error["JobId"] == job_id and error["Status"] == "SUCCEEDED"
+    assert error["Formats"] and all(says in reason for reason in error["Formats"].values()), error
+    [line] = log_lines(capsys)
+    assert line["level"] == "ERROR" and line["status"] == "SUCCEEDED" and says in line["error"]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"Records": {}},
+        {"Records": "x"},
+        {"Records": [None]},
+        {"Records": [1]},
+        {"Records": [{"eventSource": "aws:sqs", "body": "{}"}]},  # no messageId
+        {"Records": [{"eventSource": "aws:sqs", "messageId": "m1", "body": _nested(100_000)}]},
+        {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": _nested(100_000)}}]},
+        {"Records": [{"EventSource": "aws:sns", "Sns": None}]},
+        {"Records": [{"eventSource": "aws:s3"}]},
+        [],
+        None,
+        "text",
+        {},
+    ],
+    ids=lambda event: repr(event)[:40],
+)
+def test_an_event_of_any_shape_is_logged_never_raised_on(
+    lambda_env: str, fake: Any, capsys: pytest.CaptureFixture[str], event: Any
+) -> None:
+    answer = handler(event, None)
+    assert answer in (None, {"batchItemFailures": []})
+    lines = log_lines(capsys)
+    assert lines and all(line["status"] == "SKIPPED" for line in lines)
+    assert objects(lambda_env) == {} and not fake.requests
+
+
+def test_a_good_record_beside_a_null_one_is_handled_alone(
+    lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTPUT_FORMATS", "edl")
+    job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
+    event = sqs_event(rekognition_message(job_id))
+    event["Records"].append(None)
+    assert handler(event, None) == {"batchItemFailures": []}
+    assert set(objects(lambda_env)) == {"timelines/shows/ep 1.mov.json", "timelines/shows/ep 1.mov.edl"}
+    assert [line["status"] for line in log_lines(capsys)] == ["SUCCEEDED", "SKIPPED"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("START_TIMECODE", "25:00:00:00", "out of range"),
+        ("START_TIMECODE", "01:00:00", "expected a timecode"),
+        ("OUTPUT_FORMATS", "   ", "OUTPUT_FORMATS is '   '"),
+        ("OUTPUT_FORMATS", ",", "expected a comma list"),
+    ],
+)
+def test_bad_configuration_fails_at_start_up_once_not_per_message(
+    lambda_env: str,
+    fake: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    says: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
+    for _ in range(2):
+        with pytest.raises(ConfigurationError, match=says):
+            handler(sns_event(rekognition_message(job_id)), None)
+    assert not fake.requests and objects(lambda_env) == {}
+    [line] = log_lines(capsys)
+    assert line["status"] == "CONFIGURATION" and says in line["error"]
+
+
+def test_a_start_timecode_the_jobs_rate_cannot_count_is_that_jobs_error(
+    lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("START_TIMECODE", "01:00:00:29")  # a frame 29 exists at 30 fps, not at 25
+    job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
+    assert handler(sqs_event(rekognition_message(job_id)), None) == {"batchItemFailures": []}
+    written = objects(lambda_env)
+    assert set(written) == {"timelines/shows/ep 1.mov.json", "timelines/shows/ep 1.mov.error.json"}

@@ -5,6 +5,7 @@ into a float, ``true`` stays a string, ``True`` becomes a bool)."""
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -21,6 +22,8 @@ TIMECODE_MODES = (AUTO, DF, NDF)
 _COUNTS = {True: "drop frame", False: "non-drop"}
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
+# What an unquoted 01:00:00;00 leaves of itself in a POSIX shell.
+_CUT_AT_SEMICOLON = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,15 @@ def timecode_text(name: str, value: Any) -> str:
         value = str(value)
     text = value.strip() if isinstance(value, str) else ""
     if not frames.TIMECODE_SHAPE.match(text):
+        shell = ""
+        if _CUT_AT_SEMICOLON.fullmatch(text):
+            shell = (
+                f" (a drop-frame timecode must be quoted, '{text};00': a shell ends the command at ';' "
+                "and drops the frames)"
+            )
         raise AdapterArgumentError(
-            f"argument {name}: expected a timecode such as 01:00:00:00 (01:00:00;00 in drop frame), got {value!r}"
+            f"argument {name}: expected a timecode such as 01:00:00:00 (01:00:00;00 in drop frame), "
+            f"got {value!r}{shell}"
         )
     return text
 

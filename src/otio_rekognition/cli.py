@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import json
 import math
 import re
 import signal
@@ -40,8 +41,9 @@ from otio_rekognition.errors import (
     ResponseFormatError,
     TimelineError,
 )
+from otio_rekognition.formats import FORMAT_SUFFIXES, FORMATS, FORMATS_BY_SUFFIX, RESPONSE_FORMAT, format_named
 from otio_rekognition.otio_adapters.rekognition import load_job
-from otio_rekognition.output import atomic_path, same_file, write_atomically
+from otio_rekognition.output import OutputError, atomic_path, same_file, write_atomically
 from otio_rekognition.rekognition.pages import Job, response_text
 from otio_rekognition.rekognition.vocabulary import AGGREGATE_BY, ANALYSES, SEGMENTS
 from otio_rekognition.timeline.build import build_timeline
@@ -55,35 +57,6 @@ EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_OUTPUT = 3
 _OTIO_SUFFIXES = (".otio", ".otioz")
-# The output formats: suffix, the OTIO adapter that writes it, and which
-# command-line options become that adapter's arguments.
-FORMATS_BY_SUFFIX = {
-    ".edl": "rekognition_edl",
-    ".fcpxml": "rekognition_fcpxml",
-    ".xml": "rekognition_fcp7_xml",
-    ".aaf": "rekognition_aaf",
-    ".otio": "otio_json",
-    ".otioz": "otioz",
-    ".json": "rekognition",
-    ".txt": "rekognition_avid_markers",
-    ".csv": "rekognition_csv",
-    ".vtt": "rekognition_webvtt",
-    ".srt": "rekognition_srt",
-    ".ffmetadata": "rekognition_ffmetadata",
-}
-FORMATS = {"edl": "rekognition_edl", "fcpxml": "rekognition_fcpxml", "fcp7_xml": "rekognition_fcp7_xml",
-           "aaf": "rekognition_aaf", "otio": "otio_json", "otioz": "otioz", "rekognition": "rekognition",
-           "avid-markers": "rekognition_avid_markers", "csv": "rekognition_csv", "webvtt": "rekognition_webvtt",
-           "srt": "rekognition_srt", "webvtt-chapters": "rekognition_webvtt_chapters",
-           "ffmetadata": "rekognition_ffmetadata", "youtube-chapters": "rekognition_youtube_chapters",
-           "shot-changes": "rekognition_shot_changes"}  # fmt: skip
-# The file each format is written to beside the others (batch, Lambda): the
-# chapter and shot lists share suffixes with other formats, so they get two.
-FORMAT_SUFFIXES = {"edl": ".edl", "fcpxml": ".fcpxml", "fcp7_xml": ".xml", "aaf": ".aaf", "otio": ".otio",
-                   "otioz": ".otioz", "rekognition": ".json", "avid-markers": ".txt", "csv": ".csv",
-                   "webvtt": ".vtt", "srt": ".srt", "webvtt-chapters": ".chapters.vtt",
-                   "ffmetadata": ".ffmetadata", "youtube-chapters": ".youtube.txt",
-                   "shot-changes": ".shots.txt"}  # fmt: skip
 _CHAPTERS = {"chapters": "chapters"}
 _WRITER_OPTIONS: dict[str, dict[str, str]] = {
     "rekognition_edl": {"edl_flavor": "flavor"},
@@ -287,6 +260,9 @@ def batch(arguments: argparse.Namespace) -> int:
     read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
     # Checked once here rather than failing every video the same way at its conversion.
     ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
+    # What the files are written with: a video converted with other settings is converted again.
+    writer_arguments = {name: _writer_arguments(arguments, FORMATS[name]) for name in arguments.formats}
+    settings = json.dumps([sorted(arguments.formats), writer_arguments, read_options], sort_keys=True, default=str)
     backoff = aws.Backoff(initial=arguments.poll_initial, maximum=max(arguments.poll_max, arguments.poll_initial))
     connection = _connection(arguments, batching.ReusedConnection())
     folder = Path(arguments.output)
@@ -305,11 +281,11 @@ def batch(arguments: argparse.Namespace) -> int:
 
     def video(bucket: str, key: str, etag: str | None, prefix: str) -> batching.Video:
         try:
-            output = batching.output_name(key, prefix)
+            path = batching.relative_path(key, prefix)
         except ValueError as error:
             raise AdapterArgumentError(f"s3://{bucket}/{key}: {error}") from None
         token = batching.request_token(request(bucket, key), etag)
-        return batching.Video(f"s3://{bucket}/{key}", output, bucket, key, etag, token)
+        return batching.Video(f"s3://{bucket}/{key}", path, bucket, key, etag, token, analysis=arguments.analysis)
 
     videos: list[batching.Video] = []
     if arguments.source is not None:
@@ -320,36 +296,41 @@ def batch(arguments: argparse.Namespace) -> int:
             if line.lower().startswith("s3://"):
                 bucket, key = _s3_location(line)
                 videos.append(video(bucket, key, None, ""))
-            elif aws.jobs._JOB_ID.fullmatch(line):
-                videos.append(batching.Video(line, line, state=batching.STARTED, job_id=line))
+            elif aws.jobs.is_job_id(line):
+                videos.append(
+                    batching.Video(line, line, state=batching.STARTED, job_id=line, analysis=arguments.analysis)
+                )
             else:
                 raise AdapterArgumentError(f"{arguments.from_file}: {line!r}: expected s3://BUCKET/KEY or a JobId")
-    ledger = batching.Ledger.load(folder / batching.LEDGER_NAME)
-    ledger.add(videos)
-    ledger.save()
 
     def start_one(item: batching.Video) -> str:
         assert item.bucket is not None and item.key is not None
         return aws.start(request(item.bucket, item.key, item.token), connection)
 
-    def status(job_id: str) -> str:
-        return aws.jobs.job_status(job_id, connection, analysis=arguments.analysis)
+    def status(item: batching.Video) -> str:
+        return aws.jobs.job_status(str(item.job_id), connection, analysis=item.analysis)
 
     def convert_one(item: batching.Video) -> None:
         assert item.job_id is not None
-        result = aws.fetch(item.job_id, connection, analysis=arguments.analysis, aggregate_by=arguments.aggregate_by)
-        base = folder / item.output
+        base = folder / item.files
         base.parent.mkdir(parents=True, exist_ok=True)
-        text = result.text()
-        write_atomically(f"{base}{FORMAT_SUFFIXES['rekognition']}", text)
-        read = _job([(result.source, text)], read_options)
+        response = Path(f"{base}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}")
+        fetched_with = f"{item.job_id}/{arguments.aggregate_by or ''}"
+        source = f"{aws.URL_SCHEME}://{item.job_id}"
+        if item.response == fetched_with and response.is_file():
+            text: str | bytes = _read_input(str(response))  # this job's response, saved by an earlier run
+        else:
+            result = aws.fetch(item.job_id, connection, analysis=item.analysis, aggregate_by=arguments.aggregate_by)
+            text, source = result.text(), result.source
+            write_atomically(response, text)
+            item.response = fetched_with
+        read = _job([(source, text)], read_options)
         assert read.job is not None
         for name in arguments.formats:
-            if name == "rekognition":  # the merged response, written above
+            if name == RESPONSE_FORMAT:  # the merged response, written above
                 continue
-            adapter = FORMATS[name]
             path = f"{base}{FORMAT_SUFFIXES[name]}"
-            write_job_as(read.job, read.options, path, adapter, **_writer_arguments(arguments, adapter))
+            write_job_as(read.job, read.options, path, FORMATS[name], **writer_arguments[name])
 
     watcher: batching.Watcher
     if arguments.queue_url:
@@ -366,27 +347,32 @@ def batch(arguments: argparse.Namespace) -> int:
 
     deadline = time.monotonic() + arguments.timeout if arguments.timeout else None
     interrupted = False
-    try:
-        batching.run(
-            ledger,
-            batching.Actions(start_one, status, convert_one),
-            watcher,
-            concurrency=arguments.concurrency,
-            backoff=backoff,
-            force=arguments.force,
-            deadline=deadline,
-            report=show,
-        )
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        status_line.close(keep=False)
-    for line in batching.summary(ledger.videos.values()):
+    with batching.running_in(folder):
+        ledger = batching.Ledger.load(folder / batching.LEDGER_NAME)
+        jobs = ledger.add(videos)
+        try:
+            batching.run(
+                ledger,
+                jobs,
+                batching.Actions(start_one, status, convert_one),
+                watcher,
+                concurrency=arguments.concurrency,
+                backoff=backoff,
+                settings=settings,
+                force=arguments.force,
+                deadline=deadline,
+                report=show,
+            )
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            status_line.close(keep=False)
+    for line in batching.summary(jobs):
         print(f"{PROGRAM}: {printable(line)}", file=sys.stderr)
     if interrupted:
         print(f"{PROGRAM}: interrupted; {ledger.path} keeps the state: run again to resume", file=sys.stderr)
         return 130
-    return batching.exit_status(ledger.videos.values())
+    return batching.exit_status(jobs)
 
 
 def _s3_prefix(url: str) -> tuple[str, str]:
@@ -592,6 +578,8 @@ def _progress_bar(video: str) -> Iterator[Callable[[int, int | None], None] | No
 
 def _adapter_for(path: str, named: str | None) -> str:
     """The OTIO adapter that writes the output: named with --format, else by suffix."""
+    if Path(path).is_dir():
+        raise OutputError(21, "is a folder: give a file name", path)
     if named is not None:
         return FORMATS[named]
     suffix = Path(path).suffix.lower()
@@ -657,19 +645,6 @@ def write_job_as(job: Job, options: ReadOptions, path: str, adapter: str, **argu
             writer.write_job(job, options, str(temporary))
     else:
         write_timeline(build_timeline(job, options), path, adapter, **arguments)
-
-
-def format_named(word: str) -> str:
-    """A format as a list (``--formats``, ``OUTPUT_FORMATS``) names it: its
-    name (edl, fcpxml, webvtt-chapters) or its suffix (xml, json, vtt);
-    ValueError listing the accepted ones."""
-    folded = word.strip().lower().lstrip(".")
-    if folded in FORMATS:
-        return folded
-    by_suffix = {suffix.lstrip("."): name for name, suffix in FORMAT_SUFFIXES.items() if suffix.count(".") == 1}
-    if folded in by_suffix:
-        return by_suffix[folded]
-    raise ValueError(f"unknown format {word!r}: expected one of {', '.join(FORMATS)}")
 
 
 def _wrote(path: str, adapter: str) -> None:
@@ -1201,7 +1176,10 @@ class _HelpFormatter(argparse.HelpFormatter):
 # What a line on a terminal must not carry: escape sequences and other
 # control characters (a server's text could redraw the screen), credentials
 # (a proxy may echo the request's headers), passwords in URLs.
-_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional controls (U+202E...) would make a line read other than it is.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _SECRETS = (
     (re.compile(r"\b((?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{4})[A-Z0-9]{12}\b"), r"\1************"),
     (

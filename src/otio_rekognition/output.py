@@ -22,6 +22,7 @@ STANDARD_OUTPUT = "-"
 # The temporary folder's name, kept short: a target name of up to 255
 # characters must still leave room for it on the same file system.
 _PREFIX = ".otio-rek-"
+_SUFFIX = ".partial"
 
 
 class OutputError(OSError):
@@ -68,6 +69,19 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
             raise OutputError(error.errno, f"cannot write it: {error.strerror}", str(path)) from None
 
 
+def remove_partial_folders(folder: str | os.PathLike[str]) -> int:
+    """Remove what writes that were killed (``kill -9``, a power cut) left
+    below ``folder``: :func:`atomic_path`'s temporary folders. Only for a
+    folder no other writer is using. How many were removed."""
+    removed = 0
+    for parent, folders, _ in os.walk(folder):
+        for name in [name for name in folders if name.startswith(_PREFIX) and name.endswith(_SUFFIX)]:
+            shutil.rmtree(Path(parent) / name, ignore_errors=True)
+            folders.remove(name)
+            removed += 1
+    return removed
+
+
 def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
     """Whether two paths name one existing file."""
     try:
@@ -92,7 +106,7 @@ def _stream_target(target: Path) -> int | None:
 
 def _temporary_folder(target: Path) -> Path:
     try:
-        return Path(tempfile.mkdtemp(prefix=_PREFIX, suffix=".partial", dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=_PREFIX, suffix=_SUFFIX, dir=target.parent))
     except OSError as error:
         raise OutputError(error.errno, f"cannot write there: {error.strerror}", str(target)) from None
 

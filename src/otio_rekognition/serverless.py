@@ -4,18 +4,23 @@ Rekognition publishes one SNS message when a job started with
 ``--sns-topic-arn``/``--role-arn`` ends. The function gets it either straight
 from the topic (an SNS event) or through an SQS queue subscribed to it (an SQS
 event whose body is the SNS envelope; deploy/template.yaml sets that up). For
-each SUCCEEDED job it fetches every page, writes each configured format and
-uploads them beside each other under ``OUTPUT_S3_URI``::
+each SUCCEEDED job it fetches every page, saves the merged response, then
+writes each configured format beside it under ``OUTPUT_S3_URI``, named after
+the video's whole key (output_names: the analysis for any job but segment
+detection), so that no video's or analysis's object replaces another's::
 
-    <prefix><video key without extension>.json    the merged response, as a record
-    <prefix><video key without extension>.edl     ... one object per format
+    <prefix><video key>.json              the merged response, always first
+    <prefix><video key>.edl               ... one object per format
+    <prefix><video key>.labels.json       a label job of the same video
+    <prefix><video key>.error.json        what failed: the job, or the formats that refused it
 
-A FAILED job writes ``<prefix><key>.error.json`` with Rekognition's
-StatusMessage. Object names depend on the message only, and the writers are
-deterministic, so a message delivered twice (SNS and SQS both deliver at least
-once) writes the same bytes to the same objects.
+Every object carries its video in its metadata; one that holds another
+video's results (the same key in another bucket) is never replaced. Object
+names depend on the message only, and the writers are deterministic, so a
+message delivered twice (SNS and SQS both deliver at least once) writes the
+same bytes to the same objects.
 
-Configuration, by environment:
+Configuration, by environment, checked before any message is handled:
 
 - ``OUTPUT_S3_URI``: ``s3://bucket/prefix/`` (required)
 - ``OUTPUT_FORMATS``: comma list of format names or suffixes (default
@@ -36,12 +41,13 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from otio_rekognition import names
-from otio_rekognition.arguments import ReadOptions
+from otio_rekognition import names, output_names
+from otio_rekognition.arguments import ReadOptions, timecode_text
 from otio_rekognition.aws.client import Connection, translated
 from otio_rekognition.aws.errors import (
     AccessDeniedError,
@@ -54,21 +60,26 @@ from otio_rekognition.aws.errors import (
 )
 from otio_rekognition.aws.jobs import APIS, FetchResult, completion_message, fetch, status_page
 from otio_rekognition.errors import RekognitionError
+from otio_rekognition.formats import ERROR_SUFFIX, FORMAT_SUFFIXES, FORMATS, RESPONSE_FORMAT, format_named
+from otio_rekognition.frames import timecode_to_frame
 from otio_rekognition.rekognition.vocabulary import SUCCEEDED
 
 DEFAULT_FORMATS = "json,otio,edl,fcpxml,xml"
-# The merged response is always written as <key>.json: the record every other file can be made again from.
-RESPONSE_FORMAT = "rekognition"
-RESPONSE_SUFFIX = ".json"
-ERROR_SUFFIX = ".error.json"
+RESPONSE_SUFFIX = FORMAT_SUFFIXES[RESPONSE_FORMAT]
 # Rekognition says FAILED; ERROR is what its documentation lists for the message too.
 FAILED_STATUSES = frozenset({"FAILED", "ERROR"})
 # Which analysis a message's API (the Start* operation) belongs to.
 ANALYSIS_OF_OPERATION = {calls.start: name for name, calls in APIS.items()}
-# botocore's names for a connection that failed or went silent (aws.client keeps them as the code).
+# The object metadata (x-amz-meta-...) naming the video an object's results are of.
+VIDEO_METADATA = "otio-rekognition-video"
+# botocore's names for a connection that failed or went silent (aws.client keeps them as the code), and
+# S3's answer to two conditional writes of one object at once.
 _TRANSIENT_CODES = frozenset(
-    {"EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError", "MalformedAnswer"}
-)
+    {"EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError", "MalformedAnswer",
+     "ConditionalRequestConflict"}
+)  # fmt: skip
+# The most frames a timecode's frame field counts at any rate (59.94/60 fps).
+_MOST_FRAMES_PER_SECOND = 60
 
 
 class ConfigurationError(RekognitionError):
@@ -79,25 +90,33 @@ class MessageError(RekognitionError):
     """A record that is not a Rekognition completion message: no retry can make it one."""
 
 
+class ObjectTakenError(RekognitionError):
+    """An object the job would write holds another video's results: nothing of it is replaced."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the environment configures."""
 
     bucket: str
     prefix: str  # "" or ending in "/", as given
-    formats: tuple[str, ...]  # cli.FORMATS names, the merged response's first
+    formats: tuple[str, ...]  # formats.FORMATS names, the merged response's first
     options: ReadOptions = field(default_factory=ReadOptions)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Settings:
-        from otio_rekognition.cli import format_named
-
         uri = environ.get("OUTPUT_S3_URI", "").strip()
         if not uri:
             raise ConfigurationError("OUTPUT_S3_URI is not set: expected s3://bucket/prefix/ for the outputs")
         bucket, prefix = _s3_uri(uri)
+        listed = environ.get("OUTPUT_FORMATS")
+        if listed is not None and not listed.strip(" ,"):
+            raise ConfigurationError(
+                f"OUTPUT_FORMATS is {listed!r}: expected a comma list of formats (e.g. {DEFAULT_FORMATS}), "
+                "or leave it unset for that default"
+            )
         formats = [RESPONSE_FORMAT]
-        for word in (environ.get("OUTPUT_FORMATS") or DEFAULT_FORMATS).split(","):
+        for word in (listed or DEFAULT_FORMATS).split(","):
             if not word.strip():
                 continue
             try:
@@ -106,15 +125,26 @@ class Settings:
                 raise ConfigurationError(f"OUTPUT_FORMATS: {error}") from None
             if name not in formats:
                 formats.append(name)
-        arguments = {
-            "start_timecode": environ.get("START_TIMECODE") or None,
-            "timecode": environ.get("TIMECODE") or None,
-        }
+        start = environ.get("START_TIMECODE") or None
+        arguments = {"start_timecode": start, "timecode": environ.get("TIMECODE") or None}
         try:
+            if start is not None:
+                _check_any_rate("start_timecode", start)
             options = ReadOptions.from_arguments(arguments)
         except RekognitionError as error:
             raise ConfigurationError(f"START_TIMECODE/TIMECODE: {error}") from None
         return cls(bucket, prefix, tuple(formats), options)
+
+
+def _check_any_rate(name: str, value: str) -> None:
+    """A start timecode no job's rate could count (25:00:00:00, 01:61:00:00) is
+    refused once, at start-up; one a job's own rate cannot (frame 29 at 25 fps)
+    is that job's error."""
+    text = timecode_text(name, value)
+    try:
+        timecode_to_frame(text.replace(";", ":").replace(",", ":"), Fraction(_MOST_FRAMES_PER_SECOND), False)
+    except ValueError as error:
+        raise ConfigurationError(f"argument {name}: {error}") from None
 
 
 def _s3_uri(uri: str) -> tuple[str, str]:
@@ -124,6 +154,26 @@ def _s3_uri(uri: str) -> tuple[str, str]:
     if body == uri or not bucket or any(character in bucket for character in " ?#"):
         raise ConfigurationError(f"OUTPUT_S3_URI {uri!r}: expected s3://bucket/prefix/")
     return bucket, prefix
+
+
+_SETTINGS: dict[tuple[str | None, ...], Settings | ConfigurationError] = {}
+_CONFIGURATION = ("OUTPUT_S3_URI", "OUTPUT_FORMATS", "START_TIMECODE", "TIMECODE")
+
+
+def settings_now(environ: Mapping[str, str]) -> Settings:
+    """The environment's settings, read and checked once per environment (a
+    Lambda container's life); ConfigurationError, logged once, when wrong."""
+    key = tuple(environ.get(name) for name in _CONFIGURATION)
+    if key not in _SETTINGS:
+        try:
+            _SETTINGS[key] = Settings.from_environment(environ)
+        except ConfigurationError as error:
+            _SETTINGS[key] = error
+            Outcome(None, "CONFIGURATION", error=str(error)).log(0.0)
+    found = _SETTINGS[key]
+    if isinstance(found, ConfigurationError):
+        raise found
+    return found
 
 
 @dataclass(frozen=True)
@@ -167,9 +217,11 @@ class Completion:
         return f"s3://{self.video_bucket}/{self.video_key}"
 
     @property
-    def stem(self) -> str:
-        """The video's key without its extension: the outputs' name, before their suffix."""
-        return names.without_extension(self.video_key)
+    def files(self) -> str:
+        """The name the job's objects share before their suffix: the video's
+        whole key (its extension kept, so ep1.mov and ep1.mp4 never meet),
+        then the analysis for any job but segment detection."""
+        return output_names.job_base(self.video_key, self.analysis)
 
 
 @dataclass(frozen=True)
@@ -199,44 +251,59 @@ class Outcome:
         print(json.dumps(line, sort_keys=True), file=sys.stdout, flush=True)
 
 
-def handler(event: Mapping[str, Any], context: Any = None) -> dict[str, Any] | None:
+def handler(event: Any, context: Any = None) -> dict[str, Any] | None:
     """The Lambda entry point, for an SNS event or an SQS event of SNS envelopes.
 
     SQS: returns ``{"batchItemFailures": [...]}`` naming the records to be
     delivered again (ReportBatchItemFailures). SNS: raises when a message
-    failed transiently, so Lambda retries the invocation.
+    failed transiently, so Lambda retries the invocation. An event or record
+    of another shape is logged and skipped, never raised on; a wrong
+    configuration raises ConfigurationError before any message is handled.
     """
-    settings = Settings.from_environment(os.environ)
-    records = event.get("Records") or []
+    settings = settings_now(os.environ)
+    records = event.get("Records") if isinstance(event, Mapping) else None
+    if not isinstance(records, list):
+        Outcome(None, "SKIPPED", error=f"not an SNS or SQS event (no list of Records in a {_kind(event)})").log(0.0)
+        return None
     failures: list[dict[str, str]] = []
-    for record in records:
-        source = record.get("eventSource") or record.get("EventSource")
+    from_sqs = False
+    for number, record in enumerate(records, 1):
+        source = (record.get("eventSource") or record.get("EventSource")) if isinstance(record, Mapping) else None
         if source == "aws:sqs":
-            outcome = _handle(partial(_sqs_message, record), settings)
-            if outcome.retry:
-                failures.append({"itemIdentifier": str(record.get("messageId"))})
-        else:
+            from_sqs = True
+            message_id = record.get("messageId")
+            if not isinstance(message_id, str) or not message_id:
+                Outcome(None, "SKIPPED", error=f"record {number}: an SQS record without a messageId").log(0.0)
+                continue
+            if _handle(partial(_sqs_message, record), settings).retry:
+                failures.append({"itemIdentifier": message_id})
+        elif source == "aws:sns":
             outcome = _handle(partial(_sns_message, record), settings)
             if outcome.retry:
                 raise RuntimeError(f"job {outcome.completion.job_id if outcome.completion else '?'}: {outcome.error}")
-    if any((record.get("eventSource") or record.get("EventSource")) == "aws:sqs" for record in records):
-        return {"batchItemFailures": failures}
-    return None
+        else:
+            Outcome(None, "SKIPPED", error=f"record {number}: not an SNS or SQS record ({_kind(record)})").log(0.0)
+    return {"batchItemFailures": failures} if from_sqs else None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, Mapping):
+        return f"object with {', '.join(map(str, list(value)[:5])) or 'no keys'}"
+    return type(value).__name__
 
 
 def _sns_message(record: Mapping[str, Any]) -> str:
-    try:
-        return str(record["Sns"]["Message"])
-    except (KeyError, TypeError) as error:
-        raise MessageError(f"an SNS record without Sns.Message ({error})") from None
+    message = record.get("Sns")
+    if not isinstance(message, Mapping) or not isinstance(message.get("Message"), str):
+        raise MessageError("an SNS record without Sns.Message")
+    return str(message["Message"])
 
 
 def _sqs_message(record: Mapping[str, Any]) -> str:
     """An SQS record's body: the SNS envelope (raw delivery off), which Completion.from_text unwraps."""
-    try:
-        return str(record["body"])
-    except (KeyError, TypeError) as error:
-        raise MessageError(f"an SQS record without a body ({error})") from None
+    if not isinstance(record.get("body"), str):
+        raise MessageError("an SQS record without a body")
+    return str(record["body"])
 
 
 def _handle(message: Callable[[], str], settings: Settings) -> Outcome:
@@ -246,14 +313,15 @@ def _handle(message: Callable[[], str], settings: Settings) -> Outcome:
     try:
         completion = Completion.from_text(message())
         outcome = process(completion, settings)
-    except MessageError as error:
+    except (MessageError, ObjectTakenError) as error:
         outcome = Outcome(completion, "SKIPPED", error=str(error))
     except (JobNotFoundError, InvalidRequestError, JobFailedError) as error:
         # Results gone (kept 7 days) or a request that cannot succeed: retrying only fills the DLQ later.
         outcome = Outcome(completion, "SKIPPED", error=str(error))
     except Exception as error:
-        # Throttling, 5xx, timeouts, and also what a person must fix (IAM, a missing bucket): delivered
-        # again, and after the queue's maxReceiveCount kept in the DLQ to be redriven once fixed.
+        # Throttling, 5xx, timeouts, and also what a person must fix in AWS (IAM, a missing bucket): delivered
+        # again, and after the queue's maxReceiveCount kept in the DLQ to be redriven once fixed. Nothing about
+        # the job's content gets here: the writers' refusals are the job's error object.
         level = "WARNING" if is_transient(error) else "ERROR"
         outcome = Outcome(completion, "RETRY", error=f"{type(error).__name__}: {error}", retry=True, level=level)
     outcome.log(time.monotonic() - began)
@@ -268,56 +336,78 @@ def is_transient(error: BaseException) -> bool:
 
 
 def process(completion: Completion, settings: Settings, connection: Connection | None = None) -> Outcome:
-    """Write the outputs of one finished job; what it wrote."""
+    """Write the outputs of one finished job, the merged response first; what it wrote."""
     connection = connection or Connection()
+    bucket = _Bucket(_s3(connection, settings), settings.bucket, completion.video)
+    error_key = settings.prefix + completion.files + ERROR_SUFFIX
     if completion.status in FAILED_STATUSES:
-        key = settings.prefix + completion.stem + ERROR_SUFFIX
-        report = {
-            "JobId": completion.job_id,
-            "Status": completion.status,
-            "API": completion.operation,
-            "Video": {"S3Bucket": completion.video_bucket, "S3ObjectName": completion.video_key},
-            "StatusMessage": status_message(completion, connection),
-        }
-        content = (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
-        _put(_s3(connection, settings), settings.bucket, key, content)
-        return Outcome(completion, completion.status, (f"s3://{settings.bucket}/{key}",))
+        report = {**_job_fields(completion), "StatusMessage": status_message(completion, connection)}
+        bucket.put(error_key, _json(report))
+        return Outcome(completion, completion.status, (bucket.url(error_key),))
     if completion.status != SUCCEEDED:
         raise MessageError(f"job {completion.job_id}: status {completion.status!r}: expected SUCCEEDED or FAILED")
     result = fetch(completion.job_id, connection, analysis=completion.analysis)
-    files = render(result, settings)
-    s3 = _s3(connection, settings)
     written = []
+    response_key = settings.prefix + completion.files + RESPONSE_SUFFIX
+    bucket.put(response_key, result.text().encode())
+    written.append(bucket.url(response_key))
+    files, refused = render(result, settings)
     for suffix, content in files:
-        key = settings.prefix + completion.stem + suffix
-        _put(s3, settings.bucket, key, content)
-        written.append(f"s3://{settings.bucket}/{key}")
-    return Outcome(completion, SUCCEEDED, tuple(written))
+        key = settings.prefix + completion.files + suffix
+        bucket.put(key, content)
+        written.append(bucket.url(key))
+    if not refused:
+        return Outcome(completion, SUCCEEDED, tuple(written))
+    bucket.put(error_key, _json({**_job_fields(completion), "Formats": refused}))
+    written.append(bucket.url(error_key))
+    problems = "; ".join(f"{name}: {reason}" for name, reason in refused.items())
+    return Outcome(completion, SUCCEEDED, tuple(written), error=f"formats not written: {problems}")
 
 
-def render(result: FetchResult, settings: Settings) -> list[tuple[str, bytes]]:
-    """(suffix, content) of every configured format, the merged response first."""
-    from otio_rekognition.cli import FORMAT_SUFFIXES, FORMATS, write_job_as
+def render(result: FetchResult, settings: Settings) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
+    """(suffix, content) of every configured format but the merged response,
+    and why each format that refused the job did (a rate without SMPTE
+    timecode, a timecode mode the rate does not have...), one line each."""
+    from otio_rekognition.cli import write_job_as
     from otio_rekognition.otio_adapters.rekognition import load_job
 
-    text = result.text()
-    files = [(RESPONSE_SUFFIX, text.encode())]
-    job, options = load_job([(result.source, text)], settings.options)
+    wanted = [name for name in settings.formats if name != RESPONSE_FORMAT]
+    try:
+        job, options = load_job([(result.source, result.text())], settings.options)
+    except RekognitionError as error:
+        return [], {name: names.safe_name(str(error)) for name in wanted}
+    files: list[tuple[str, bytes]] = []
+    refused: dict[str, str] = {}
     # Lambda's only writable disk is /tmp; the writers write files (whole or not at all).
     with tempfile.TemporaryDirectory(prefix="otio-rekognition-") as folder:
-        for name in settings.formats:
-            if name == RESPONSE_FORMAT:
-                continue
+        for name in wanted:
             path = Path(folder) / f"output{FORMAT_SUFFIXES[name]}"
-            write_job_as(job, options, str(path), FORMATS[name])
+            try:
+                write_job_as(job, options, str(path), FORMATS[name])
+            except RekognitionError as error:
+                refused[name] = names.safe_name(str(error))
+                continue
             files.append((FORMAT_SUFFIXES[name], path.read_bytes()))
-    return files
+    return files, refused
 
 
 def status_message(completion: Completion, connection: Connection) -> str | None:
     """The failed job's StatusMessage, from one Get* call (the SNS message does not carry it)."""
     message = status_page(completion.job_id, connection, analysis=completion.analysis).get("StatusMessage")
     return str(message) if message is not None else None
+
+
+def _job_fields(completion: Completion) -> dict[str, Any]:
+    return {
+        "JobId": completion.job_id,
+        "Status": completion.status,
+        "API": completion.operation,
+        "Video": {"S3Bucket": completion.video_bucket, "S3ObjectName": completion.video_key},
+    }
+
+
+def _json(document: Mapping[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
 
 
 @dataclass(frozen=True)
@@ -331,14 +421,46 @@ def _s3(connection: Connection, settings: Settings) -> _S3:
     return _S3(connection.client("s3", f"s3://{settings.bucket}/{settings.prefix}", "PutObject"), connection)
 
 
-def _put(s3: _S3, bucket: str, key: str, content: bytes) -> None:
-    subject = f"s3://{bucket}/{key}"
-    try:
-        with translated(subject, "PutObject", s3.connection, s3.client):
-            s3.client.put_object(Bucket=bucket, Key=key, Body=content)
-    except AccessDeniedError as error:
-        # aws.client names Rekognition's actions; here it is S3's.
-        raise AccessDeniedError(
-            f"{subject}: PutObject: access denied: the function's role needs s3:PutObject on the output prefix",
-            error.code,
-        ) from error
+@dataclass(frozen=True)
+class _Bucket:
+    """The output bucket, as one video's job writes to it: each object marked
+    with the video, and never put over an object of another video."""
+
+    s3: _S3
+    name: str
+    video: str
+
+    def url(self, key: str) -> str:
+        return f"s3://{self.name}/{key}"
+
+    def put(self, key: str, content: bytes) -> None:
+        """Create the object, or replace it when it holds this video's results
+        (a message delivered again); ObjectTakenError when another video's."""
+        mark = names.s3_url(*self.video.removeprefix("s3://").split("/", 1))
+        try:
+            self._call("PutObject", key, Body=content, Metadata={VIDEO_METADATA: mark}, IfNoneMatch="*")
+            return
+        except AwsError as error:
+            if error.code not in ("PreconditionFailed", "412"):
+                raise
+        holder = self._call("HeadObject", key).get("Metadata", {}).get(VIDEO_METADATA)
+        if holder != mark:
+            raise ObjectTakenError(
+                f"{self.url(key)} holds the results of {holder or 'something else'}, not of {self.video}: "
+                "nothing replaced; give each source bucket its own OUTPUT_S3_URI prefix"
+            )
+        self._call("PutObject", key, Body=content, Metadata={VIDEO_METADATA: mark})
+
+    def _call(self, operation: str, key: str, **parameters: Any) -> Any:
+        subject = self.url(key)
+        method = getattr(self.s3.client, "put_object" if operation == "PutObject" else "head_object")
+        try:
+            with translated(subject, operation, self.s3.connection, self.s3.client):
+                return method(Bucket=self.name, Key=key, **parameters)
+        except AccessDeniedError as error:
+            # aws.client names Rekognition's actions; here it is S3's.
+            action = "s3:PutObject" if operation == "PutObject" else "s3:GetObject"
+            raise AccessDeniedError(
+                f"{subject}: {operation}: access denied: the function's role needs {action} on the output prefix",
+                error.code,
+            ) from error

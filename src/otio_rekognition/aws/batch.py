@@ -19,18 +19,25 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from otio_rekognition import names
+from otio_rekognition import output_names
 from otio_rekognition.aws.client import Connection, translated
-from otio_rekognition.aws.errors import AwsError, JobFailedError, LimitExceededError, ThrottledError
+from otio_rekognition.aws.errors import AwsError, JobFailedError, JobNotFoundError, LimitExceededError, ThrottledError
 from otio_rekognition.aws.jobs import Backoff, StartRequest, completion_message
-from otio_rekognition.output import write_atomically
-from otio_rekognition.rekognition.vocabulary import SUCCEEDED
+from otio_rekognition.errors import RekognitionError
+from otio_rekognition.output import remove_partial_folders, write_atomically
+from otio_rekognition.rekognition.vocabulary import SEGMENTS, SUCCEEDED
+
+if sys.platform != "win32":
+    import fcntl
 
 LEDGER_NAME = ".otio-rekognition-batch.json"
 VIDEO_SUFFIXES = (".mov", ".mp4", ".m4v", ".mxf")
@@ -38,17 +45,23 @@ VIDEO_SUFFIXES = (".mov", ".mp4", ".m4v", ".mxf")
 PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED = "pending", "started", "succeeded", "converted", "failed"
 STATES = (PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED)
 _LEDGER_FORMAT = "otio-rekognition-batch"
-_LEDGER_VERSION = 1
+# 2 added each entry's analysis, conversion settings and saved response; 1 is read as segment jobs.
+_LEDGER_VERSION = 2
+_LEDGER_VERSIONS = (1, 2)
 # SQS long polling waits at most 20 seconds per ReceiveMessage.
 _SQS_LONGEST_POLL = 20
 
 
+class LedgerError(RekognitionError):
+    """The folder's ledger cannot be read or names something it must not: one line, exit status 1."""
+
+
 @dataclass
 class Video:
-    """One video of the batch and what has happened to it so far."""
+    """One job of the batch (a video and an analysis) and what has happened to it so far."""
 
     source: str  # s3://BUCKET/KEY, or the JobId a --from-file line names
-    output: str  # where its files go, relative to the output folder, without a suffix
+    output: str  # the video's files' base, relative to the output folder (output_names)
     bucket: str | None = None
     key: str | None = None
     etag: str | None = None  # stands in for a version: a replaced object gets a new token
@@ -60,14 +73,35 @@ class Video:
     # The job itself FAILED (Rekognition could not analyse the video): never
     # retried, as starting it again would fail the same way and be billed again.
     job_failed: bool = False
+    analysis: str = SEGMENTS
+    settings: str | None = None  # what its files were written with: written again when that changes
+    response: str | None = None  # the saved response's JobId and AggregateBy: converted again from it
+
+    @property
+    def entry(self) -> tuple[str, str]:
+        return self.source, self.analysis
+
+    @property
+    def files(self) -> str:
+        """Its files' name below the output folder, before the format's suffix."""
+        return output_names.job_base(self.output, self.analysis)
+
+
+# Each field's type as the ledger holds it, for reading one back.
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "source": (str,), "output": (str,), "bucket": (str, type(None)), "key": (str, type(None)),
+    "etag": (str, type(None)), "token": (str, type(None)), "state": (str,), "job_id": (str, type(None)),
+    "reason": (str, type(None)), "exit_status": (int, type(None)), "job_failed": (bool,), "analysis": (str,),
+    "settings": (str, type(None)), "response": (str, type(None)),
+}  # fmt: skip
 
 
 @dataclass
 class Ledger:
-    """Every video of the batch by source, saved as JSON after every change."""
+    """Every job of the batch by video and analysis, saved as JSON after every change."""
 
     path: Path
-    videos: dict[str, Video] = field(default_factory=dict)
+    videos: dict[tuple[str, str], Video] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> Ledger:
@@ -75,18 +109,21 @@ class Ledger:
         path = Path(path)
         if not path.exists():
             return cls(path)
+        where = f"{path}: not a batch ledger this tool can read"
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-            if document.get("format") != _LEDGER_FORMAT:
-                raise ValueError("not a batch ledger")
-            names = {item.name for item in fields(Video)}
-            videos = [Video(**{k: v for k, v in item.items() if k in names}) for item in document["videos"]]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            raise AwsError(
-                f"{path}: not a batch ledger this tool can read ({error}): move it away to start afresh",
-                "InvalidLedger",
-            ) from None
-        return cls(path, {video.source: video for video in videos})
+            document = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError, RecursionError) as error:
+            problem = "nested too deeply" if isinstance(error, RecursionError) else _one_line(error)
+            raise LedgerError(f"{where} ({problem}): move it away to start afresh") from None
+        if not isinstance(document, dict) or document.get("format") != _LEDGER_FORMAT:
+            raise LedgerError(f'{where} (no "format": "{_LEDGER_FORMAT}"): move it away to start afresh')
+        if document.get("version") not in _LEDGER_VERSIONS or not isinstance(document.get("videos"), list):
+            raise LedgerError(
+                f"{where} (version {document.get('version')!r}, expected one of {_LEDGER_VERSIONS}, with a list "
+                "of videos): move it away to start afresh"
+            )
+        videos = [_video_from(item, number, path) for number, item in enumerate(document["videos"], 1)]
+        return cls(path, {video.entry: video for video in videos})
 
     def save(self) -> None:
         document = {
@@ -97,25 +134,114 @@ class Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(self.path, json.dumps(document, indent=1) + "\n")
 
-    def add(self, videos: Iterable[Video]) -> None:
-        """Take in the videos of this run: new ones as they are; known ones
-        keep their state. Failures that are worth another try (a start refused,
-        a fetch or conversion that broke) go back to where they failed."""
-        for video in videos:
-            known = self.videos.get(video.source)
+    def add(self, videos: Iterable[Video]) -> list[Video]:
+        """Take in the jobs of this run, named so that no two videos' files
+        meet (output_names); what this run is to do, in the order given.
+
+        New jobs come in as they are, and a video already known keeps its
+        name for its other analyses; known jobs keep their state, but failures
+        worth another try (a start refused, a job not found, a fetch or
+        conversion that broke) go back to where they failed. A video whose
+        files would replace another's is refused here, before anything is
+        started or written: it comes back FAILED and is not kept."""
+        given = list(videos)
+        held = {video.source: video.output for video in self.videos.values()}
+        claims = output_names.Claims((base, source) for source, base in held.items())
+        wanted: dict[str, output_names.Wanted] = {}
+        for video in given:  # a new video's output is still its path below the folder, extension and all
+            if video.source not in held:
+                wanted.setdefault(video.source, output_names.Wanted(video.source, video.output))
+        bases, refused = output_names.assign(list(wanted.values()), claims)
+        taken: dict[tuple[str, str], Video] = {}  # a video listed twice is one job
+        for video in given:
+            if video.entry in taken:
+                continue
+            known = self.videos.get(video.entry)
             if known is None:
-                self.videos[video.source] = video
+                if video.source in refused:
+                    video.state, video.reason, video.exit_status = FAILED, refused[video.source], 1
+                else:
+                    video.output = held.get(video.source) or bases[video.source]
+                    self.videos[video.entry] = video
+                taken[video.entry] = video
                 continue
             if known.state == PENDING and known.token != video.token:
                 known.token, known.etag = video.token, video.etag  # other request settings: a new job
             if known.state == FAILED and not known.job_failed:
-                known.state = STARTED if known.job_id else PENDING
+                # A job Rekognition no longer knows (it keeps results 7 days) is started anew where the
+                # video is known, with a token of its own: the old one could name the lost job again.
+                lost = known.exit_status == JobNotFoundError.exit_status and known.bucket is not None
+                known.state = STARTED if known.job_id and not lost else PENDING
                 known.reason = known.exit_status = None
-                if not known.job_id:
+                if lost:
+                    known.job_id, known.token = None, _renewed(known.token or "")
+                elif not known.job_id:
                     known.token, known.etag = video.token, video.etag
+            taken[known.entry] = known
+        return list(taken.values())
 
     def count(self, state: str) -> int:
         return sum(video.state == state for video in self.videos.values())
+
+
+def _video_from(item: object, number: int, path: Path) -> Video:
+    """One entry of a ledger, every field checked: a ledger is a file anybody may have edited."""
+    where = f"{path}: video {number}"
+    if not isinstance(item, dict):
+        raise LedgerError(f"{where}: expected an object, got {type(item).__name__}: move the ledger away")
+    known = {name: value for name, value in item.items() if name in _FIELD_TYPES}
+    for name in ("source", "output"):
+        if name not in known:
+            raise LedgerError(f"{where}: no {name!r}: move the ledger away to start afresh")
+    for name, value in known.items():
+        if not isinstance(value, _FIELD_TYPES[name]) or (isinstance(value, bool) and bool not in _FIELD_TYPES[name]):
+            raise LedgerError(f"{where}: {name!r} is {type(value).__name__}: move the ledger away to start afresh")
+    video = Video(**known)
+    if video.state not in STATES:
+        raise LedgerError(f"{where}: state {video.state!r}, expected one of {', '.join(STATES)}")
+    if video.analysis not in output_names.ANALYSIS_NAMES:
+        raise LedgerError(
+            f"{where}: analysis {video.analysis!r}, expected one of {', '.join(output_names.ANALYSIS_NAMES)}"
+        )
+    if not _below(video.output):
+        raise LedgerError(f"{where}: output {video.output!r} is not a path below the output folder")
+    return video
+
+
+def _below(relative: str) -> bool:
+    """Whether a ledger's output path stays inside the output folder."""
+    parts = PurePosixPath(relative).parts
+    return (
+        bool(parts)
+        and not PurePosixPath(relative).is_absolute()
+        and "\\" not in relative
+        and not any(part in ("", ".", "..") for part in parts)
+        and not any(character in relative for character in "\0\n\r")
+    )
+
+
+@contextmanager
+def running_in(folder: Path) -> Iterator[None]:
+    """Hold the folder for this run (one batch at a time writes a folder's
+    ledger), then clear away what a run that was killed left: the temporary
+    folders of files it was writing. LedgerError when another run holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if sys.platform == "win32":  # no advisory locks: one batch per folder is the user's to keep
+        yield
+        return
+    # The folder itself is locked: a lock file would be one more file in the user's folder.
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LedgerError(f"{folder}: another batch is running in this folder; wait for it to end") from None
+        except OSError:
+            pass  # a file system without locks (some network mounts): one batch per folder is the user's to keep
+        remove_partial_folders(folder)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 @dataclass(frozen=True)
@@ -143,18 +269,23 @@ def request_token(request: StartRequest, etag: str | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _renewed(token: str) -> str:
+    return hashlib.sha256(f"{token}/again".encode()).hexdigest()
+
+
 def is_video(key: str) -> bool:
     return key.lower().endswith(VIDEO_SUFFIXES)
 
 
-def output_name(key: str, prefix: str = "") -> str:
-    """Where a video's files go below the output folder: its key after the
-    prefix, without its suffix. ValueError when that would leave the folder."""
+def relative_path(key: str, prefix: str = "") -> str:
+    """A video's path below the output folder: its key after the prefix
+    (output_names makes its files' base of it). ValueError when that would
+    leave the folder."""
     relative = PurePosixPath(key[len(prefix) :] if key.startswith(prefix) else key)
     parts = [part for part in relative.parts if part not in ("", "/")]
     if not parts or any(part in (".", "..") for part in parts):
         raise ValueError(f"key {key!r} does not name a file below the output folder")
-    return names.without_extension(str(PurePosixPath(*parts)))
+    return str(PurePosixPath(*parts))
 
 
 def list_videos(bucket: str, prefix: str, connection: Connection) -> list[tuple[str, str | None]]:
@@ -184,26 +315,30 @@ class Progress:
 
 @dataclass
 class Actions:
-    """The calls the scheduler makes: start a video's job (its JobId), tell a
-    job's status now (raising JobFailedError when it FAILED), fetch and convert
-    a finished job (raising on failure)."""
+    """The calls the scheduler makes: start a job (its JobId), tell a job's
+    status now (raising JobFailedError when it FAILED, JobNotFoundError when
+    Rekognition does not know it), fetch and convert a finished job (raising
+    on failure)."""
 
     start: Callable[[Video], str]
-    status: Callable[[str], str]
+    status: Callable[[Video], str]
     convert: Callable[[Video], None]
+
+
+# How a watched job ended: None when it SUCCEEDED, else the error that ends it.
+Finished = dict[str, AwsError | None]
 
 
 class PollWatcher:
     """Waits for jobs by polling each with its own growing, jittered delays."""
 
-    def __init__(self, status: Callable[[str], str], backoff: Backoff) -> None:
+    def __init__(self, status: Callable[[Video], str], backoff: Backoff) -> None:
         self._status = status
         self._backoff = backoff
         self._due: dict[str, tuple[float, int]] = {}  # job id -> (when to check next, checks so far)
 
-    def check(self, in_flight: Sequence[Video], wake: float | None) -> dict[str, str | None]:
-        """The jobs that finished: JobId -> None when SUCCEEDED, else why it
-        failed. Sleeps until the first job is due, or until ``wake``."""
+    def check(self, in_flight: Sequence[Video], wake: float | None) -> Finished:
+        """The jobs that finished, by JobId. Sleeps until the first job is due, or until ``wake``."""
         now = time.monotonic()
         for video in in_flight:
             self._due.setdefault(str(video.job_id), (now, 0))
@@ -212,12 +347,12 @@ class PollWatcher:
             soonest = min((self._due[str(video.job_id)][0] for video in in_flight), default=now)
             time.sleep(max(0.0, min(soonest, wake if wake is not None else soonest) - now))
             return {}
-        finished: dict[str, str | None] = {}
+        finished: Finished = {}
         for video in due:
             job_id = str(video.job_id)
-            done, reason = _check(self._status, job_id)
+            done, error = _check(self._status, video)
             if done:
-                finished[job_id] = reason
+                finished[job_id] = error
                 self._due.pop(job_id, None)
                 continue
             checks = self._due[job_id][1] + 1
@@ -232,7 +367,7 @@ class QueueWatcher:
     Each job is checked once by its Get* operation first: one that finished
     before this run (whose message an earlier run took) is not waited for."""
 
-    def __init__(self, status: Callable[[str], str], queue_url: str, connection: Connection, window: int) -> None:
+    def __init__(self, status: Callable[[Video], str], queue_url: str, connection: Connection, window: int) -> None:
         self._status = status
         self._queue_url = queue_url
         self._connection = connection
@@ -240,18 +375,18 @@ class QueueWatcher:
         self._checked: set[str] = set()
         self._sqs: Any = None
 
-    def check(self, in_flight: Sequence[Video], wake: float | None) -> dict[str, str | None]:
-        finished: dict[str, str | None] = {}
+    def check(self, in_flight: Sequence[Video], wake: float | None) -> Finished:
+        finished: Finished = {}
         for video in in_flight:
             job_id = str(video.job_id)
             if job_id not in self._checked:
                 self._checked.add(job_id)
-                done, reason = _check(self._status, job_id)
+                done, error = _check(self._status, video)
                 if done:
-                    finished[job_id] = reason
+                    finished[job_id] = error
         if finished or not in_flight:
             return finished
-        waiting = {str(video.job_id) for video in in_flight}
+        waiting = {str(video.job_id): video for video in in_flight}
         window = self._window
         if wake is not None:
             window = max(1, min(window, math.ceil(wake - time.monotonic())))
@@ -275,17 +410,20 @@ class QueueWatcher:
                 finished[job_id] = None
             else:
                 # The message carries no reason; the Get* operation has the StatusMessage.
-                reason = _check(self._status, job_id)[1]
-                finished[job_id] = reason or f"the completion message says {notification.get('Status')}"
+                error = _check(self._status, waiting[job_id])[1]
+                finished[job_id] = error or JobFailedError(
+                    f"{job_id}: the completion message says {notification.get('Status')}"
+                )
         return finished
 
 
-def _check(status: Callable[[str], str], job_id: str) -> tuple[bool, str | None]:
-    """Whether the job has finished, and why it failed when it FAILED."""
+def _check(status: Callable[[Video], str], video: Video) -> tuple[bool, AwsError | None]:
+    """Whether the job has ended, and the error that ended it: FAILED, or not
+    (or no longer) known to Rekognition, which no wait will change."""
     try:
-        return status(job_id) == SUCCEEDED, None
-    except JobFailedError as error:
-        return True, _one_line(error)
+        return status(video) == SUCCEEDED, None
+    except (JobFailedError, JobNotFoundError) as error:
+        return True, error
 
 
 Watcher = PollWatcher | QueueWatcher
@@ -293,30 +431,38 @@ Watcher = PollWatcher | QueueWatcher
 
 def run(
     ledger: Ledger,
+    jobs: Sequence[Video],
     actions: Actions,
     watcher: Watcher,
     *,
     concurrency: int,
     backoff: Backoff,
+    settings: str | None = None,
     force: bool = False,
     deadline: float | None = None,
     report: Callable[[Progress], None] | None = None,
 ) -> None:
-    """Take every video of ``ledger`` as far as it goes: start (at most
-    ``concurrency`` jobs running at once), wait, convert. Returns when every
-    video is converted or failed, or at ``deadline`` (time.monotonic()) with
-    the rest left for the next run.
+    """Take every job of this run (``jobs``, as Ledger.add gave them) as far
+    as it goes: start (at most ``concurrency`` jobs running at once), wait,
+    convert. Returns when every one is converted or failed, or at
+    ``deadline`` (time.monotonic()) with the rest left for the next run.
+
+    A job converted before with other ``settings`` (formats, writer and
+    reading options) is converted again, from its saved response where it can
+    be; ``force`` converts every finished job again from Rekognition. Neither
+    starts a job again.
 
     ThrottlingException and LimitExceededException on a start put the video
     back in the queue: no start is tried for a while (growing by ``backoff``)
     and fewer jobs are kept running, so the batch slows down instead of
-    stopping. Any other refused start fails that video only."""
-    videos = list(ledger.videos.values())
-    if force:
-        for video in videos:
-            if video.state == CONVERTED:
-                video.state = SUCCEEDED_STATE  # converted again from its job, never started again
-        ledger.save()
+    stopping. Any other refused start fails that job only."""
+    videos = list(jobs)
+    for video in videos:
+        if video.state == CONVERTED and (force or video.settings != settings):
+            video.state = SUCCEEDED_STATE  # converted again, never started again
+            if force:
+                video.response = None
+    ledger.save()
     limit = concurrency
     strikes = 0
     cooldown_until = 0.0
@@ -347,6 +493,7 @@ def run(
                 except Exception as error:  # one video's trouble must not stop the others
                     change(video, FAILED, _one_line(error), getattr(error, "exit_status", 1))
                 else:
+                    video.settings = settings
                     change(video, CONVERTED)
         pending = [video for video in videos if video.state == PENDING]
         in_flight = [video for video in videos if video.state == STARTED]
@@ -366,6 +513,7 @@ def run(
                 continue
             strikes = 0
             limit = min(concurrency, limit + 1)
+            video.response = None
             in_flight.append(video)
             change(video, STARTED)
         if not pending and not in_flight:
@@ -388,12 +536,12 @@ def run(
             continue
         for video in in_flight:
             if video.job_id in finished:
-                reason = finished[video.job_id]
-                if reason is None:
+                ended = finished[video.job_id]
+                if ended is None:
                     change(video, SUCCEEDED_STATE)
                 else:
-                    video.job_failed = True
-                    change(video, FAILED, reason, JobFailedError.exit_status)
+                    video.job_failed = isinstance(ended, JobFailedError)
+                    change(video, FAILED, _one_line(ended), ended.exit_status)
 
 
 def _one_line(error: BaseException) -> str:
@@ -421,9 +569,10 @@ def summary(videos: Iterable[Video]) -> list[str]:
     done = sum(video.state == CONVERTED for video in listed)
     lines = [f"{done} of {len(listed)} video(s) converted"]
     for video in listed:
+        named = video.source if video.analysis == SEGMENTS else f"{video.source} ({video.analysis})"
         if video.state == FAILED:
-            lines.append(f"failed: {video.source}: {video.reason}")
+            lines.append(f"failed: {named}: {video.reason}")
         elif video.state != CONVERTED:
             job = f" (job {video.job_id})" if video.job_id else ""
-            lines.append(f"not finished: {video.source}{job}: {video.state}; run again to resume")
+            lines.append(f"not finished: {named}{job}: {video.state}; run again to resume")
     return lines

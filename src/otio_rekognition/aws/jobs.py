@@ -733,7 +733,7 @@ def completion_message(body: str) -> Mapping[str, Any] | None:
         document = json.loads(body)
         if isinstance(document, dict) and isinstance(document.get("Message"), str):
             document = json.loads(document["Message"])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep, as no message is
         return None
     return document if isinstance(document, dict) and "JobId" in document else None
 
@@ -845,8 +845,13 @@ def _timed_out(job_id: str, elapsed: float) -> WaitTimeoutError:
     )
 
 
+def is_job_id(text: str) -> bool:
+    """Whether ``text`` has the shape of a JobId (1 to 64 of [a-zA-Z0-9_-])."""
+    return bool(_JOB_ID.fullmatch(text))
+
+
 def _check_job_id(job_id: str) -> None:
-    if not _JOB_ID.fullmatch(job_id):
+    if not is_job_id(job_id):
         raise InvalidRequestError(
             f"job id {job_id!r}: expected 1 to 64 letters, digits, - or _ (the JobId a Start* operation returned)",
             "InvalidJobId",

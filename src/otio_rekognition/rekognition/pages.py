@@ -53,6 +53,7 @@ STRING_SOURCE = "<string>"
 # surrogate or NUL (looked for only where the text has an escape at all).
 _UNSAFE_FOR_OTIO = re.compile(r"\\u[dD][89a-fA-F]|\\u0000")
 _INT64 = range(-(2**63), 2**63)
+_INT64_DIGITS = 19
 _WHITESPACE = re.compile(r"\s*")
 # A handful of examples says what went wrong; thousands would drown the user.
 _EXAMPLES = 3
@@ -659,6 +660,8 @@ def _depth(value: Any) -> int:
 def _integer(digits: str) -> int | str:
     """A JSON integer; one beyond int64, which OTIO metadata cannot hold (no
     real response has one), is kept as its digits."""
+    if len(digits.lstrip("-")) > _INT64_DIGITS:  # int() refuses thousands of digits; no int64 has 20
+        return digits
     value = int(digits)
     return value if value in _INT64 else digits
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
+from urllib.parse import quote
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions, counted_drop_frame, timecode_frame
@@ -245,8 +246,8 @@ def _media_url(job: Job, options: ReadOptions) -> str:
         return job.s3_url
     job_id = job.naming_info.get("JobId")
     if isinstance(job_id, str) and job_id:
-        return f"rekognition://{job_id}"
-    return f"rekognition://{_source_stem(job) or 'job'}"
+        return f"rekognition://{quote(job_id, safe='')}"
+    return f"rekognition://{quote(_source_stem(job) or 'job', safe='')}"
 
 
 def _selected(segment: Segment, options: ReadOptions) -> bool:

@@ -10,6 +10,7 @@ import io
 from otio_rekognition import names
 from otio_rekognition.timeline.cutlist import CutList
 from otio_rekognition.writers.edl import AVID_LOCATOR_COLORS, DEFAULT_COLOR
+from otio_rekognition.writers.timed_text import warn_if_no_markers
 
 # The user Avid shows in the Markers window for every marker we write.
 MARKER_USER = "Rekognition"
@@ -18,12 +19,17 @@ CSV_COLUMNS = (
     "type", "name", "confidence", "record_in", "record_out", "source_in", "source_out",
     "first_frame", "last_frame", "frames", "details",
 )  # fmt: skip
+# A cell starting with one of these is run as a formula by Excel, LibreOffice
+# or Google Sheets (OWASP's CSV injection list, with the full-width forms some
+# of them also take); a leading apostrophe makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def avid_markers(cuts: CutList) -> str:
     """One marker a line, tab separated, as Media Composer exports them: user,
     record timecode, track, colour (Avid's eight, lower case), comment (type
     and confidence), duration in frames."""
+    warn_if_no_markers(cuts, "Avid marker list")
     lines = []
     for locator in cuts.locators:
         colour = AVID_LOCATOR_COLORS.get(locator.color.upper(), DEFAULT_COLOR).lower()
@@ -59,12 +65,18 @@ def csv_list(cuts: CutList) -> str:
     for _, kind, name, confidence, record_first, source_first, media_first, length, details in rows:
         record = cuts.record_start + record_first
         writer.writerow((
-            kind, name, "" if confidence is None else f"{confidence:.2f}",
+            kind, text_cell(name), "" if confidence is None else f"{confidence:.2f}",
             cuts.timecode(record), cuts.timecode(record + length),
             cuts.timecode(source_first), cuts.timecode(source_first + length),
-            media_first, media_first + length - 1, length, details,
+            media_first, media_first + length - 1, length, text_cell(details),
         ))  # fmt: skip
     return "\ufeff" + text.getvalue()
+
+
+def text_cell(text: str) -> str:
+    """A CSV cell of text that no spreadsheet runs as a formula: the numbers
+    the tool writes are never text cells, so they stay numbers."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _field(text: str) -> str:

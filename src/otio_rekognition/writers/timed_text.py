@@ -11,12 +11,13 @@ frame begins, so a player rounding down lands on the marked frames.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from otio_rekognition import names
-from otio_rekognition.errors import AdapterArgumentError, TimelineError
+from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning, TimelineError
 from otio_rekognition.timeline.cutlist import CutList, Locator
 
 CUES, SHOTS = "cues", "shots"
@@ -25,6 +26,7 @@ CHAPTER_SOURCES = (CUES, SHOTS)
 NOT_CHAPTERS = frozenset({"BlackFrames"})
 YOUTUBE_SHORTEST = 10  # seconds; YouTube ignores a list with a shorter chapter
 YOUTUBE_FEWEST = 3
+YOUTUBE_DESCRIPTION_LENGTH = 5000
 SHOT_CHANGE_UNITS = ("seconds", "frames", "timecode")
 
 
@@ -35,16 +37,50 @@ class Chapter:
     title: str
 
 
+# WebVTT cue text is HTML-like: these three are the spec's escapes, and
+# escaping ">" also keeps "-->" (which would end the cue) out of the text.
+_VTT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# SRT has no escapes, but its readers take <b>/<i>/<font> as HTML tags and
+# {...} and \N as ASS overrides (ffmpeg, VLC, mpv): those characters become
+# look-alikes that no reader interprets, which also keeps "-->" out.
+SRT_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "{": "\uff5b", "}": "\uff5d", "\\": "\uff3c"})
+
+
+def vtt_text(text: str) -> str:
+    """One line of WebVTT cue text that reads back as ``text``."""
+    return names.safe_name(text).translate(_VTT_ESCAPES) or " "
+
+
+def srt_text(text: str) -> str:
+    """One line of SRT cue text that every reader shows as it is written."""
+    return names.safe_name(text).translate(SRT_LOOKALIKES) or " "
+
+
+def warn_if_no_markers(cuts: CutList, file_format: str) -> None:
+    """A marker list without markers is a valid, empty file: say so rather than let it pass as a result."""
+    if not cuts.locators:
+        warnings.warn(
+            f"timeline {cuts.name!r}: no markers (cues or detections) to write: the {file_format} has none",
+            RekognitionWarning,
+            stacklevel=3,
+        )
+
+
 def webvtt(cuts: CutList) -> str:
     """Every marker a WebVTT cue, text = its name and details."""
-    blocks = [f"{_vtt_time(cuts, first)} --> {_vtt_time(cuts, end)}\n{text}" for first, end, text in _marker_cues(cuts)]
+    warn_if_no_markers(cuts, "WebVTT file")
+    blocks = [
+        f"{_vtt_time(cuts, first)} --> {_vtt_time(cuts, end)}\n{vtt_text(text)}"
+        for first, end, text in _marker_cues(cuts)
+    ]
     return "WEBVTT\n\n" + "".join(f"{block}\n\n" for block in blocks)
 
 
 def srt(cuts: CutList) -> str:
     """Every marker a numbered SRT cue."""
+    warn_if_no_markers(cuts, "SRT file")
     blocks = [
-        f"{number}\n{_srt_time(cuts, first)} --> {_srt_time(cuts, end)}\n{text}"
+        f"{number}\n{_srt_time(cuts, first)} --> {_srt_time(cuts, end)}\n{srt_text(text)}"
         for number, (first, end, text) in enumerate(_marker_cues(cuts), start=1)
     ]
     return "".join(f"{block}\n\n" for block in blocks)
@@ -52,7 +88,10 @@ def srt(cuts: CutList) -> str:
 
 def webvtt_chapters(cuts: CutList, chapters: str = CUES) -> str:
     """A WebVTT file for ``<track kind="chapters">``: one cue per chapter, no overlaps."""
-    cues = [f"{_vtt_time(cuts, c.first)} --> {_vtt_time(cuts, c.end)}\n{c.title}" for c in chapter_list(cuts, chapters)]
+    cues = [
+        f"{_vtt_time(cuts, c.first)} --> {_vtt_time(cuts, c.end)}\n{vtt_text(c.title)}"
+        for c in chapter_list(cuts, chapters)
+    ]
     return "WEBVTT\n\n" + "".join(f"{cue}\n\n" for cue in cues)
 
 
@@ -97,7 +136,15 @@ def youtube_chapters(cuts: CutList, chapters: str = CUES) -> str:
             f"timeline {cuts.name!r}: only {len(kept)} chapter(s) of at least {YOUTUBE_SHORTEST} seconds; YouTube "
             f"needs {YOUTUBE_FEWEST} (try --chapters shots)"
         )
-    return "".join(f"{_youtube_time(start)} {title}\n" for start, _, title in kept)
+    text = "".join(f"{_youtube_time(start)} {title}\n" for start, _, title in kept)
+    if len(text) > YOUTUBE_DESCRIPTION_LENGTH:
+        warnings.warn(
+            f"timeline {cuts.name!r}: the chapter list is {len(text):,} characters; a YouTube description holds "
+            f"{YOUTUBE_DESCRIPTION_LENGTH:,}, so YouTube will not take it whole (try --chapters cues)",
+            RekognitionWarning,
+            stacklevel=2,
+        )
+    return text
 
 
 def shot_changes(cuts: CutList, unit: str = "seconds") -> str:
@@ -143,7 +190,7 @@ def _chapter_cues(locators: Sequence[Locator]) -> Iterator[Locator]:
 
 def _marker_cues(cuts: CutList) -> Iterator[tuple[int, int, str]]:
     for locator in cuts.locators:
-        yield locator.record_first, locator.record_first + locator.length, names.safe_name(locator.text)
+        yield locator.record_first, locator.record_first + locator.length, locator.text
 
 
 def _millis(cuts: CutList, frame: int) -> int:
