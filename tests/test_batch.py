@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
-from fake_rekognition import REGION, FakeRekognition
+from fake_rekognition import REGION, FakeRekognition, _AwsFault
 from moto.server import ThreadedMotoServer
 
 from otio_rekognition import aws, cli
@@ -465,3 +465,143 @@ def test_leftovers_of_a_killed_run_are_removed_and_one_run_at_a_time(
         os.close(descriptor)
     assert batch(fake, f"s3://{bucket}/k/", "-o", str(out), "--formats", "edl") == 0
     assert not list(out.rglob("*.partial")) and (out / "keep.otio-rek-not-ours").is_dir()
+
+
+def test_a_key_no_folder_can_hold_fails_alone_and_the_ledger_stays_readable(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "w/a\\b.mov", "w/.otio-rek-x.partial/c.mov", "w/.otio-rekognition-batch.mov", "w/ok.mov")
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/w/", "-o", str(out), "--formats", "edl"]
+    assert batch(fake, *arguments) == 1
+    err = capsys.readouterr().err
+    assert "2 of 4 video(s) converted" in err and "backslash" in err and "half-written" in err
+    assert fake.operations().count(START) == 2
+    # The tool's own names are reserved: a video named like the ledger keeps its suffix.
+    assert (out / ".otio-rekognition-batch.mov.json").is_file() and (out / "ok.edl").is_file()
+    assert json.loads((out / LEDGER_NAME).read_text())["format"] == "otio-rekognition-batch"
+    assert batch(fake, *arguments) == 1
+    assert "2 of 4 video(s) converted" in capsys.readouterr().err
+
+
+def test_a_file_and_a_folder_of_the_same_name_are_told_apart_before_starting(
+    fake: FakeRekognition, bucket: str, tmp_path: Path
+) -> None:
+    put(bucket, "s/ep1.mov", "s/ep1.edl/x.mov", "s/Café.mov", "s/cafe\u0301.mp4")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/s/", "-o", str(out), "--formats", "edl") == 0
+    # ep1.mov's EDL would be named as the other's folder: each keeps its suffix.
+    assert (out / "ep1.mov.edl").is_file() and (out / "ep1.edl" / "x.mov.edl").is_file()
+    # One name in two Unicode spellings is one file on macOS: each keeps its suffix.
+    assert {path.name for path in out.glob("*.edl")} >= {"Café.mov.edl", "cafe\u0301.mp4.edl"}
+
+
+def test_names_do_not_depend_on_the_order_of_the_list(fake: FakeRekognition, bucket: str, tmp_path: Path) -> None:
+    put(bucket, "o/ep1.mov.mp4", "o/ep1.mov", "o/ep1.mp4")
+    listing = tmp_path / "list.txt"
+    listing.write_text("".join(f"s3://{bucket}/o/{name}\n" for name in ("ep1.mov.mp4", "ep1.mov", "ep1.mp4")))
+    out = tmp_path / "out"
+    assert batch(fake, "--from-file", str(listing), "-o", str(out), "--formats", "edl") == 0
+    assert {path.name for path in (out / "o").glob("*.edl")} == {"ep1.mov.mp4.edl", "ep1.mov.edl", "ep1.mp4.edl"}
+
+
+def test_files_already_in_the_folder_count_when_the_ledger_was_moved_away(
+    fake: FakeRekognition, bucket: str, tmp_path: Path
+) -> None:
+    put(bucket, "A/x.mov", "B/x.mov")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/A/", "-o", str(out), "--formats", "edl") == 0
+    (out / LEDGER_NAME).rename(tmp_path / "old-ledger.json")
+    assert batch(fake, f"s3://{bucket}/B/", "-o", str(out), "--formats", "edl") == 0
+    assert json.loads((out / "x.json").read_text())["Video"]["S3Object"]["Name"] == "A/x.mov"
+    assert json.loads((out / "x.mov.json").read_text())["Video"]["S3Object"]["Name"] == "B/x.mov"
+    # The same videos again, ledger gone: their own files are theirs, converted where they were.
+    (out / LEDGER_NAME).unlink()
+    assert batch(fake, f"s3://{bucket}/A/", "-o", str(out), "--formats", "edl") == 0
+    assert ledger(out)[f"s3://{bucket}/A/x.mov"]["output"] == "x"
+
+
+def test_a_job_whose_status_check_is_refused_fails_alone(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    good = fake.add_job(fake.start_results["segments"])
+    original = fake._get
+
+    def get(analysis: str, params: dict[str, Any]) -> dict[str, Any]:
+        if params.get("JobId") == "job-of-another-account":
+            raise _AwsFault("AccessDeniedException", "not authorized")
+        return original(analysis, params)
+
+    fake._get = get  # type: ignore[method-assign]
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"job-of-another-account\n{good}\n")
+    out = tmp_path / "out"
+    assert batch(fake, "--from-file", str(listing), "-o", str(out), "--formats", "edl", "--timeout", "60") == 12
+    err = capsys.readouterr().err
+    assert "1 of 2 video(s) converted" in err and "access denied" in err and (out / f"{good}.edl").is_file()
+
+
+def test_another_aggregation_fetches_the_job_again(fake: FakeRekognition, bucket: str, tmp_path: Path) -> None:
+    put(bucket, "g/ep1.mov")
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/g/", "-o", str(out), "--formats", "csv", "--analysis", "labels"]
+    assert batch(fake, *arguments) == 0
+    assert batch(fake, *arguments, "--aggregate-by", "SEGMENTS") == 0
+    fetched = [request.params for request in fake.requests if request.operation == "GetLabelDetection"]
+    assert fetched[-1].get("AggregateBy") == "SEGMENTS"
+    assert fake.operations().count("StartLabelDetection") == 1
+
+
+def test_a_renewed_token_outlives_a_run_stopped_before_the_start(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(bucket, "t/ep1.mov")
+    fake.start_statuses = ["IN_PROGRESS"]
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/t/", "-o", str(out), "--formats", "edl"]
+    assert batch(fake, *arguments, "--timeout", "0.2") != 0
+    [lost] = list(fake.jobs)
+    del fake.jobs[lost]
+    assert batch(fake, *arguments) == 13
+    fake.start_statuses = ["SUCCEEDED"]
+    real_start = aws.start
+
+    def interrupted(*_: Any, **__: Any) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(aws, "start", interrupted)
+    assert batch(fake, *arguments) == 130
+    monkeypatch.setattr(aws, "start", real_start)
+    assert batch(fake, *arguments) == 0
+    assert ledger(out)[f"s3://{bucket}/t/ep1.mov"]["job_id"] != lost
+
+
+def test_the_queue_watcher_keeps_what_it_found_when_a_check_breaks() -> None:
+    from otio_rekognition.aws.batch import QueueWatcher, Video
+    from otio_rekognition.aws.errors import JobFailedError, ThrottledError
+
+    class Queue:
+        def __init__(self) -> None:
+            self.deleted: list[str] = []
+
+        def receive_message(self, **_: Any) -> dict[str, Any]:
+            messages = [("done", "SUCCEEDED"), ("broken", "FAILED")]
+            return {"Messages": [{"Body": json.dumps({"JobId": job, "Status": status, "API": START}),
+                                  "ReceiptHandle": job} for job, status in messages]}  # fmt: skip
+
+        def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:
+            self.deleted.append(ReceiptHandle)
+
+    def status(video: Video) -> str:
+        if video.job_id == "broken":  # throttled: the job is still there, only the check failed
+            raise ThrottledError("throttled", "ThrottlingException")
+        return "IN_PROGRESS"
+
+    watcher = QueueWatcher(status, "https://queue", aws.Connection(), 1)
+    queue = Queue()
+    watcher._sqs = queue
+    jobs = [Video("a", "a", job_id="done", state="started"), Video("b", "b", job_id="broken", state="started")]
+    finished = watcher.check(jobs, None)
+    assert finished.keys() == {"done", "broken"} and finished["done"] is None
+    assert isinstance(finished["broken"], JobFailedError)
+    assert queue.deleted == ["done", "broken"]

@@ -445,3 +445,42 @@ def test_a_start_timecode_the_jobs_rate_cannot_count_is_that_jobs_error(
     assert handler(sqs_event(rekognition_message(job_id)), None) == {"batchItemFailures": []}
     written = objects(lambda_env)
     assert set(written) == {"timelines/shows/ep 1.mov.json", "timelines/shows/ep 1.mov.error.json"}
+
+
+def test_a_job_whose_objects_would_meet_another_videos_writes_nothing(
+    lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTPUT_FORMATS", "json,webvtt,webvtt-chapters")
+    first = fake.add_job(merged_response([DEFAULT_RESULT]))
+    second = fake.add_job(merged_response([DEFAULT_RESULT]))
+    handler(sqs_event(message_for(first, "v/ep1.mov.chapters")), None)
+    before = objects(lambda_env)
+    # v/ep1.mov's chapters would be v/ep1.mov.chapters.vtt, the first video's WebVTT.
+    assert handler(sqs_event(message_for(second, "v/ep1.mov")), None) == {"batchItemFailures": []}
+    assert objects(lambda_env) == before
+    lines = log_lines(capsys)
+    assert lines[-1]["status"] == "SKIPPED" and "v/ep1.mov.chapters.vtt holds the results of" in lines[-1]["error"]
+
+
+def test_an_object_that_changes_while_the_job_is_written_is_not_replaced(
+    lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from otio_rekognition import serverless
+
+    monkeypatch.setenv("OUTPUT_FORMATS", "edl")
+    job_id = fake.add_job(merged_response([DEFAULT_RESULT]))
+    handler(sns_event(rekognition_message(job_id)), None)  # the objects exist: a redelivery replaces them
+    checked = serverless._Bucket._etag_of_ours
+    key = "timelines/shows/ep 1.mov.edl"
+
+    def then_replaced(bucket: Any, name: str) -> str | None:
+        etag = checked(bucket, name)
+        if name == key:  # another writer gets there between the check and the put
+            boto3.client("s3").put_object(Bucket=lambda_env, Key=key, Body=b"theirs")
+        return etag
+
+    monkeypatch.setattr(serverless._Bucket, "_etag_of_ours", then_replaced)
+    event = sqs_event(rekognition_message(job_id))
+    assert handler(event, None) == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    assert objects(lambda_env)[key] == b"theirs"
+    assert log_lines(capsys)[-1]["level"] == "WARNING"

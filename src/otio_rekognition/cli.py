@@ -262,7 +262,9 @@ def batch(arguments: argparse.Namespace) -> int:
     ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
     # What the files are written with: a video converted with other settings is converted again.
     writer_arguments = {name: _writer_arguments(arguments, FORMATS[name]) for name in arguments.formats}
-    settings = json.dumps([sorted(arguments.formats), writer_arguments, read_options], sort_keys=True, default=str)
+    settings = json.dumps(
+        [sorted(arguments.formats), writer_arguments, read_options, arguments.aggregate_by], sort_keys=True, default=str
+    )
     backoff = aws.Backoff(initial=arguments.poll_initial, maximum=max(arguments.poll_max, arguments.poll_initial))
     connection = _connection(arguments, batching.ReusedConnection())
     folder = Path(arguments.output)
@@ -280,12 +282,13 @@ def batch(arguments: argparse.Namespace) -> int:
         )
 
     def video(bucket: str, key: str, etag: str | None, prefix: str) -> batching.Video:
-        try:
-            path = batching.relative_path(key, prefix)
-        except ValueError as error:
-            raise AdapterArgumentError(f"s3://{bucket}/{key}: {error}") from None
         token = batching.request_token(request(bucket, key), etag)
-        return batching.Video(f"s3://{bucket}/{key}", path, bucket, key, etag, token, analysis=arguments.analysis)
+        made = batching.Video(f"s3://{bucket}/{key}", key, bucket, key, etag, token, analysis=arguments.analysis)
+        try:
+            made.output = batching.relative_path(key, prefix)
+        except ValueError as error:  # that video fails, before anything is started; the others go on
+            made.state, made.reason, made.exit_status = batching.FAILED, str(error), EXIT_INPUT
+        return made
 
     videos: list[batching.Video] = []
     if arguments.source is not None:

@@ -21,8 +21,8 @@ from pathlib import Path
 STANDARD_OUTPUT = "-"
 # The temporary folder's name, kept short: a target name of up to 255
 # characters must still leave room for it on the same file system.
-_PREFIX = ".otio-rek-"
-_SUFFIX = ".partial"
+PARTIAL_PREFIX = ".otio-rek-"
+PARTIAL_SUFFIX = ".partial"
 
 
 class OutputError(OSError):
@@ -75,7 +75,7 @@ def remove_partial_folders(folder: str | os.PathLike[str]) -> int:
     folder no other writer is using. How many were removed."""
     removed = 0
     for parent, folders, _ in os.walk(folder):
-        for name in [name for name in folders if name.startswith(_PREFIX) and name.endswith(_SUFFIX)]:
+        for name in [name for name in folders if name.startswith(PARTIAL_PREFIX) and name.endswith(PARTIAL_SUFFIX)]:
             shutil.rmtree(Path(parent) / name, ignore_errors=True)
             folders.remove(name)
             removed += 1
@@ -106,7 +106,7 @@ def _stream_target(target: Path) -> int | None:
 
 def _temporary_folder(target: Path) -> Path:
     try:
-        return Path(tempfile.mkdtemp(prefix=_PREFIX, suffix=_SUFFIX, dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent))
     except OSError as error:
         raise OutputError(error.errno, f"cannot write there: {error.strerror}", str(target)) from None
 

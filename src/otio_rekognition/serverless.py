@@ -34,17 +34,19 @@ package: OTIO imports every plugin package when it starts.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from otio_rekognition import names, output_names
 from otio_rekognition.arguments import ReadOptions, timecode_text
@@ -55,8 +57,7 @@ from otio_rekognition.aws.errors import (
     InvalidRequestError,
     JobFailedError,
     JobNotFoundError,
-    ServiceError,
-    ThrottledError,
+    is_transient,
 )
 from otio_rekognition.aws.jobs import APIS, FetchResult, completion_message, fetch, status_page
 from otio_rekognition.errors import RekognitionError
@@ -70,14 +71,14 @@ RESPONSE_SUFFIX = FORMAT_SUFFIXES[RESPONSE_FORMAT]
 FAILED_STATUSES = frozenset({"FAILED", "ERROR"})
 # Which analysis a message's API (the Start* operation) belongs to.
 ANALYSIS_OF_OPERATION = {calls.start: name for name, calls in APIS.items()}
-# The object metadata (x-amz-meta-...) naming the video an object's results are of.
-VIDEO_METADATA = "otio-rekognition-video"
-# botocore's names for a connection that failed or went silent (aws.client keeps them as the code), and
-# S3's answer to two conditional writes of one object at once.
-_TRANSIENT_CODES = frozenset(
-    {"EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError", "MalformedAnswer",
-     "ConditionalRequestConflict"}
-)  # fmt: skip
+# The object metadata (x-amz-meta-...) naming the video an object's results are of: its hash, compared,
+# and its URL, for people.
+VIDEO_METADATA = "otio-rekognition-video-sha256"
+VIDEO_NAME_METADATA = "otio-rekognition-video"
+# S3's answers to a conditional request that does not hold, and to a HeadObject of no object.
+_PRECONDITION_FAILED = frozenset({"PreconditionFailed", "412"})
+_NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
+_CONFLICT = "ConditionalRequestConflict"
 # The most frames a timecode's frame field counts at any rate (59.94/60 fps).
 _MOST_FRAMES_PER_SECOND = 60
 
@@ -328,40 +329,27 @@ def _handle(message: Callable[[], str], settings: Settings) -> Outcome:
     return outcome
 
 
-def is_transient(error: BaseException) -> bool:
-    """Throttling, server errors and connections that failed or went silent."""
-    if isinstance(error, (ThrottledError, ServiceError)):
-        return True
-    return isinstance(error, AwsError) and error.code in _TRANSIENT_CODES
-
-
 def process(completion: Completion, settings: Settings, connection: Connection | None = None) -> Outcome:
     """Write the outputs of one finished job, the merged response first; what it wrote."""
     connection = connection or Connection()
     bucket = _Bucket(_s3(connection, settings), settings.bucket, completion.video)
-    error_key = settings.prefix + completion.files + ERROR_SUFFIX
+    name = settings.prefix + completion.files
     if completion.status in FAILED_STATUSES:
         report = {**_job_fields(completion), "StatusMessage": status_message(completion, connection)}
-        bucket.put(error_key, _json(report))
-        return Outcome(completion, completion.status, (bucket.url(error_key),))
+        written = bucket.put_all([(name + ERROR_SUFFIX, _json(report))])
+        return Outcome(completion, completion.status, written)
     if completion.status != SUCCEEDED:
         raise MessageError(f"job {completion.job_id}: status {completion.status!r}: expected SUCCEEDED or FAILED")
     result = fetch(completion.job_id, connection, analysis=completion.analysis)
-    written = []
-    response_key = settings.prefix + completion.files + RESPONSE_SUFFIX
-    bucket.put(response_key, result.text().encode())
-    written.append(bucket.url(response_key))
     files, refused = render(result, settings)
-    for suffix, content in files:
-        key = settings.prefix + completion.files + suffix
-        bucket.put(key, content)
-        written.append(bucket.url(key))
+    objects = [(name + RESPONSE_SUFFIX, result.text().encode())] + [(name + suffix, data) for suffix, data in files]
+    if refused:
+        objects.append((name + ERROR_SUFFIX, _json({**_job_fields(completion), "Formats": refused})))
+    written = bucket.put_all(objects)
     if not refused:
-        return Outcome(completion, SUCCEEDED, tuple(written))
-    bucket.put(error_key, _json({**_job_fields(completion), "Formats": refused}))
-    written.append(bucket.url(error_key))
+        return Outcome(completion, SUCCEEDED, written)
     problems = "; ".join(f"{name}: {reason}" for name, reason in refused.items())
-    return Outcome(completion, SUCCEEDED, tuple(written), error=f"formats not written: {problems}")
+    return Outcome(completion, SUCCEEDED, written, error=f"formats not written: {problems}")
 
 
 def render(result: FetchResult, settings: Settings) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
@@ -433,23 +421,44 @@ class _Bucket:
     def url(self, key: str) -> str:
         return f"s3://{self.name}/{key}"
 
-    def put(self, key: str, content: bytes) -> None:
-        """Create the object, or replace it when it holds this video's results
-        (a message delivered again); ObjectTakenError when another video's."""
-        mark = names.s3_url(*self.video.removeprefix("s3://").split("/", 1))
+    def put_all(self, objects: Sequence[tuple[str, bytes]]) -> tuple[str, ...]:
+        """Put every object, the first first; their URLs. Every key is checked
+        before anything is written: ObjectTakenError, with nothing written,
+        when one holds another video's results. Each put is conditional on
+        what was checked (no object, or that very object), so an object that
+        appears or changes meanwhile is never replaced: its put fails as a
+        passing conflict and the message comes again."""
+        checked = {key: self._etag_of_ours(key) for key, _ in objects}
+        for key, content in objects:
+            condition = {"IfNoneMatch": "*"} if checked[key] is None else {"IfMatch": checked[key]}
+            try:
+                self._call("PutObject", key, Body=content, Metadata=self._marks(), **condition)
+            except AwsError as error:
+                if error.code not in _PRECONDITION_FAILED:
+                    raise
+                raise AwsError(f"{self.url(key)}: changed while the job was written: try again", _CONFLICT) from None
+        return tuple(self.url(key) for key, _ in objects)
+
+    def _marks(self) -> dict[str, str]:
+        """The object metadata naming the video (ASCII, within S3's 2 KB of user metadata)."""
+        return {VIDEO_METADATA: _video_hash(self.video), VIDEO_NAME_METADATA: quote(self.video, safe=":/")[:1000]}
+
+    def _etag_of_ours(self, key: str) -> str | None:
+        """None for no object; the ETag of one that holds this video's results."""
         try:
-            self._call("PutObject", key, Body=content, Metadata={VIDEO_METADATA: mark}, IfNoneMatch="*")
-            return
+            head = self._call("HeadObject", key)
         except AwsError as error:
-            if error.code not in ("PreconditionFailed", "412"):
-                raise
-        holder = self._call("HeadObject", key).get("Metadata", {}).get(VIDEO_METADATA)
-        if holder != mark:
+            if error.code in _NOT_FOUND:
+                return None
+            raise
+        metadata = head.get("Metadata") or {}
+        if metadata.get(VIDEO_METADATA) != _video_hash(self.video):
+            holder = metadata.get(VIDEO_NAME_METADATA) or "something else"
             raise ObjectTakenError(
-                f"{self.url(key)} holds the results of {holder or 'something else'}, not of {self.video}: "
-                "nothing replaced; give each source bucket its own OUTPUT_S3_URI prefix"
+                f"{self.url(key)} holds the results of {holder}, not of {self.video}: nothing written; "
+                "give each source bucket its own OUTPUT_S3_URI prefix"
             )
-        self._call("PutObject", key, Body=content, Metadata={VIDEO_METADATA: mark})
+        return str(head.get("ETag"))
 
     def _call(self, operation: str, key: str, **parameters: Any) -> Any:
         subject = self.url(key)
@@ -464,3 +473,7 @@ class _Bucket:
                 f"{subject}: {operation}: access denied: the function's role needs {action} on the output prefix",
                 error.code,
             ) from error
+
+
+def _video_hash(video: str) -> str:
+    return hashlib.sha256(video.encode("utf-8")).hexdigest()

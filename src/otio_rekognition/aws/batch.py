@@ -28,18 +28,28 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from otio_rekognition import output_names
+from otio_rekognition import names, output_names
 from otio_rekognition.aws.client import Connection, translated
-from otio_rekognition.aws.errors import AwsError, JobFailedError, JobNotFoundError, LimitExceededError, ThrottledError
+from otio_rekognition.aws.errors import (
+    AwsError,
+    JobFailedError,
+    JobNotFoundError,
+    LimitExceededError,
+    ThrottledError,
+    is_transient,
+)
 from otio_rekognition.aws.jobs import Backoff, StartRequest, completion_message
 from otio_rekognition.errors import RekognitionError
+from otio_rekognition.formats import FORMAT_SUFFIXES, RESPONSE_FORMAT
 from otio_rekognition.output import remove_partial_folders, write_atomically
+from otio_rekognition.rekognition.pages import read_jobs
 from otio_rekognition.rekognition.vocabulary import SEGMENTS, SUCCEEDED
 
 if sys.platform != "win32":
     import fcntl
 
 LEDGER_NAME = ".otio-rekognition-batch.json"
+LEDGER_BASE = LEDGER_NAME.removesuffix(".json")
 VIDEO_SUFFIXES = (".mov", ".mp4", ".m4v", ".mxf")
 # A video's states, in the order it goes through them.
 PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED = "pending", "started", "succeeded", "converted", "failed"
@@ -75,6 +85,7 @@ class Video:
     job_failed: bool = False
     analysis: str = SEGMENTS
     settings: str | None = None  # what its files were written with: written again when that changes
+    restarts: int = 0  # jobs of it Rekognition lost (expired): each restart gets a token of its own
     response: str | None = None  # the saved response's JobId and AggregateBy: converted again from it
 
     @property
@@ -92,7 +103,7 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "source": (str,), "output": (str,), "bucket": (str, type(None)), "key": (str, type(None)),
     "etag": (str, type(None)), "token": (str, type(None)), "state": (str,), "job_id": (str, type(None)),
     "reason": (str, type(None)), "exit_status": (int, type(None)), "job_failed": (bool,), "analysis": (str,),
-    "settings": (str, type(None)), "response": (str, type(None)),
+    "settings": (str, type(None)), "response": (str, type(None)), "restarts": (int,),
 }  # fmt: skip
 
 
@@ -144,14 +155,15 @@ class Ledger:
         conversion that broke) go back to where they failed. A video whose
         files would replace another's is refused here, before anything is
         started or written: it comes back FAILED and is not kept."""
-        given = list(videos)
+        given = [video for video in videos]
         held = {video.source: video.output for video in self.videos.values()}
         claims = output_names.Claims((base, source) for source, base in held.items())
+        claims.hold(LEDGER_BASE, "the batch's ledger")
         wanted: dict[str, output_names.Wanted] = {}
         for video in given:  # a new video's output is still its path below the folder, extension and all
-            if video.source not in held:
+            if video.source not in held and video.state != FAILED:
                 wanted.setdefault(video.source, output_names.Wanted(video.source, video.output))
-        bases, refused = output_names.assign(list(wanted.values()), claims)
+        bases, refused = output_names.assign(list(wanted.values()), claims, _files_of_others(self.path.parent, given))
         taken: dict[tuple[str, str], Video] = {}  # a video listed twice is one job
         for video in given:
             if video.entry in taken:
@@ -160,13 +172,14 @@ class Ledger:
             if known is None:
                 if video.source in refused:
                     video.state, video.reason, video.exit_status = FAILED, refused[video.source], 1
-                else:
+                if video.state != FAILED:  # refused ones are never kept: the next run names them afresh
                     video.output = held.get(video.source) or bases[video.source]
                     self.videos[video.entry] = video
                 taken[video.entry] = video
                 continue
-            if known.state == PENDING and known.token != video.token:
-                known.token, known.etag = video.token, video.etag  # other request settings: a new job
+            if known.state == PENDING and known.token != _renewed(video.token, known.restarts):
+                # Other request settings: another job.
+                known.token, known.etag = _renewed(video.token, known.restarts), video.etag
             if known.state == FAILED and not known.job_failed:
                 # A job Rekognition no longer knows (it keeps results 7 days) is started anew where the
                 # video is known, with a token of its own: the old one could name the lost job again.
@@ -174,9 +187,10 @@ class Ledger:
                 known.state = STARTED if known.job_id and not lost else PENDING
                 known.reason = known.exit_status = None
                 if lost:
-                    known.job_id, known.token = None, _renewed(known.token or "")
-                elif not known.job_id:
-                    known.token, known.etag = video.token, video.etag
+                    known.restarts += 1
+                    known.job_id = None
+                if not known.job_id:
+                    known.token, known.etag = _renewed(video.token, known.restarts), video.etag
             taken[known.entry] = known
         return list(taken.values())
 
@@ -203,21 +217,40 @@ def _video_from(item: object, number: int, path: Path) -> Video:
         raise LedgerError(
             f"{where}: analysis {video.analysis!r}, expected one of {', '.join(output_names.ANALYSIS_NAMES)}"
         )
-    if not _below(video.output):
-        raise LedgerError(f"{where}: output {video.output!r} is not a path below the output folder")
+    problem = output_names.path_problem(video.output)
+    if problem is not None:
+        raise LedgerError(f"{where}: output {video.output!r} {problem}")
     return video
 
 
-def _below(relative: str) -> bool:
-    """Whether a ledger's output path stays inside the output folder."""
-    parts = PurePosixPath(relative).parts
-    return (
-        bool(parts)
-        and not PurePosixPath(relative).is_absolute()
-        and "\\" not in relative
-        and not any(part in ("", ".", "..") for part in parts)
-        and not any(character in relative for character in "\0\n\r")
-    )
+def _files_of_others(folder: Path, videos: Sequence[Video]) -> Callable[[str, str], str | None]:
+    """What ``output_names.assign`` asks of files already in the folder that
+    no ledger entry knows of (a ledger moved away, files put there by hand):
+    a base is free when none of its responses is there, or they are this
+    video's own."""
+    identity = {video.source: _identity(video) for video in videos}
+
+    def occupied(base: str, source: str) -> str | None:
+        for analysis in output_names.ANALYSIS_NAMES:
+            response = folder / f"{output_names.job_base(base, analysis)}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}"
+            if response.is_file() and identity.get(source) not in _response_identities(response):
+                return f"{response}, already in the folder"
+        return None
+
+    return occupied
+
+
+def _identity(video: Video) -> str:
+    return names.s3_url(video.bucket, video.key) if video.bucket and video.key else video.source
+
+
+def _response_identities(path: Path) -> set[str | None]:
+    """The video and the JobId a saved response is of (none when it does not read as one)."""
+    try:
+        job = read_jobs([(str(path), path.read_bytes())])
+    except (OSError, RekognitionError):
+        return set()
+    return {job.s3_url, job.naming_info.get("JobId")}
 
 
 @contextmanager
@@ -269,8 +302,11 @@ def request_token(request: StartRequest, etag: str | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _renewed(token: str) -> str:
-    return hashlib.sha256(f"{token}/again".encode()).hexdigest()
+def _renewed(token: str | None, restarts: int) -> str | None:
+    """The token of a video's job after ``restarts`` jobs of it were lost: a token names one job."""
+    for _ in range(restarts):
+        token = hashlib.sha256(f"{token}/again".encode()).hexdigest()
+    return token
 
 
 def is_video(key: str) -> bool:
@@ -279,13 +315,14 @@ def is_video(key: str) -> bool:
 
 def relative_path(key: str, prefix: str = "") -> str:
     """A video's path below the output folder: its key after the prefix
-    (output_names makes its files' base of it). ValueError when that would
-    leave the folder."""
+    (output_names makes its files' base of it). ValueError, saying why, when
+    it cannot be used (output_names.path_problem)."""
     relative = PurePosixPath(key[len(prefix) :] if key.startswith(prefix) else key)
-    parts = [part for part in relative.parts if part not in ("", "/")]
-    if not parts or any(part in (".", "..") for part in parts):
-        raise ValueError(f"key {key!r} does not name a file below the output folder")
-    return str(PurePosixPath(*parts))
+    path = str(PurePosixPath(*[part for part in relative.parts if part not in ("", "/")]) or "")
+    problem = output_names.path_problem("" if path == "." else path)
+    if problem is not None:
+        raise ValueError(f"key {key!r} {problem}")
+    return path
 
 
 def list_videos(bucket: str, prefix: str, connection: Connection) -> list[tuple[str, str | None]]:
@@ -350,7 +387,10 @@ class PollWatcher:
         finished: Finished = {}
         for video in due:
             job_id = str(video.job_id)
-            done, error = _check(self._status, video)
+            try:
+                done, error = _check(self._status, video)
+            except AwsError:
+                done, error = False, None  # a passing trouble: this job is checked again after its delay
             if done:
                 finished[job_id] = error
                 self._due.pop(job_id, None)
@@ -380,8 +420,11 @@ class QueueWatcher:
         for video in in_flight:
             job_id = str(video.job_id)
             if job_id not in self._checked:
+                try:
+                    done, error = _check(self._status, video)
+                except AwsError:
+                    continue  # a passing trouble: checked again at the next turn
                 self._checked.add(job_id)
-                done, error = _check(self._status, video)
                 if done:
                     finished[job_id] = error
         if finished or not in_flight:
@@ -404,25 +447,37 @@ class QueueWatcher:
             if notification is None or notification.get("JobId") not in waiting:
                 continue
             job_id = str(notification["JobId"])
-            with translated(subject, "DeleteMessage", self._connection, self._sqs):
-                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+            # Each message on its own: one that cannot be deleted now comes again, and the jobs
+            # already found are returned whatever happens to the next.
+            try:
+                with translated(subject, "DeleteMessage", self._connection, self._sqs):
+                    self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+            except AwsError:
+                continue
             if notification.get("Status") == SUCCEEDED:
                 finished[job_id] = None
-            else:
-                # The message carries no reason; the Get* operation has the StatusMessage.
+                continue
+            # The message carries no reason; the Get* operation has the StatusMessage.
+            try:
                 error = _check(self._status, waiting[job_id])[1]
-                finished[job_id] = error or JobFailedError(
-                    f"{job_id}: the completion message says {notification.get('Status')}"
-                )
+            except AwsError:
+                error = None
+            finished[job_id] = error or JobFailedError(
+                f"{job_id}: the completion message says {notification.get('Status')}"
+            )
         return finished
 
 
 def _check(status: Callable[[Video], str], video: Video) -> tuple[bool, AwsError | None]:
-    """Whether the job has ended, and the error that ended it: FAILED, or not
-    (or no longer) known to Rekognition, which no wait will change."""
+    """Whether the job has ended, and the error that ended it: FAILED, not
+    (or no longer) known to Rekognition, or any refusal no wait will change
+    (access denied, an invalid request). A passing trouble (throttled, a
+    server error, a broken connection) is raised: the job is still running."""
     try:
         return status(video) == SUCCEEDED, None
-    except (JobFailedError, JobNotFoundError) as error:
+    except AwsError as error:
+        if is_transient(error):
+            raise
         return True, error
 
 

@@ -88,3 +88,19 @@ class PaginationError(AwsError, errors.IncompleteJobError):
     larger than asked for, pages that disagree about the job."""
 
     exit_status = 22
+
+
+# botocore's names for a connection that failed or went silent (aws.client keeps them as the code), and
+# S3's answer to two conditional writes of one object at once.
+_TRANSIENT_CODES = frozenset(
+    {"EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError", "MalformedAnswer",
+     "ConditionalRequestConflict"}
+)  # fmt: skip
+
+
+def is_transient(error: BaseException) -> bool:
+    """Throttling, server errors and connections that failed or went silent:
+    what the same call may get past later, unlike a refusal a person must fix."""
+    if isinstance(error, (ThrottledError, ServiceError)):
+        return True
+    return isinstance(error, AwsError) and error.code in _TRANSIENT_CODES
