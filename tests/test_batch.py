@@ -605,3 +605,46 @@ def test_the_queue_watcher_keeps_what_it_found_when_a_check_breaks() -> None:
     assert finished.keys() == {"done", "broken"} and finished["done"] is None
     assert isinstance(finished["broken"], JobFailedError)
     assert queue.deleted == ["done", "broken"]
+
+
+def test_a_name_too_long_for_its_files_fails_alone(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "l/" + "x" * 240 + ".mov", "l/ok.mov")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/l/", "-o", str(out), "--formats", "edl") == 1
+    err = capsys.readouterr().err
+    assert "1 of 2 video(s) converted" in err and "too long" in err and (out / "ok.edl").is_file()
+
+
+def test_an_older_ledgers_entry_named_as_the_ledger_fails_alone(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    put(bucket, "v/.otio-rekognition-batch.mov", "v/ok.mov")
+    out = tmp_path / "out"
+    out.mkdir()
+    entry = {"source": f"s3://{bucket}/v/.otio-rekognition-batch.mov", "output": ".otio-rekognition-batch",
+             "state": "converted", "job_id": "j1"}  # fmt: skip
+    (out / LEDGER_NAME).write_text(json.dumps({"format": "otio-rekognition-batch", "version": 1, "videos": [entry]}))
+    assert batch(fake, f"s3://{bucket}/v/", "-o", str(out), "--formats", "edl") == 1
+    err = capsys.readouterr().err
+    assert "1 of 2 video(s) converted" in err and "is the ledger's own name" in err
+    assert json.loads((out / LEDGER_NAME).read_text())["format"] == "otio-rekognition-batch"
+
+
+def test_a_damaged_saved_response_is_fetched_again(fake: FakeRekognition, bucket: str, tmp_path: Path) -> None:
+    put(bucket, "d/ep1.mov")
+    out = tmp_path / "out"
+    assert batch(fake, f"s3://{bucket}/d/", "-o", str(out), "--formats", "edl") == 0
+    (out / "ep1.json").write_text('{"truncated": ')
+    assert batch(fake, f"s3://{bucket}/d/", "-o", str(out), "--formats", "fcpxml") == 0
+    assert (out / "ep1.fcpxml").is_file() and json.loads((out / "ep1.json").read_text())["Segments"]
+    assert fake.operations().count(START) == 1
+
+
+def test_a_chain_of_names_each_meeting_the_next_keeps_every_one_whole() -> None:
+    from otio_rekognition.output_names import Claims, Wanted, assign
+
+    chain = ["a.mp4"] + ["a" + ".mov" * length for length in range(1, 60)]
+    bases, refused = assign([Wanted(name, name) for name in reversed(chain)], Claims())
+    assert not refused and bases == {name: name for name in chain}

@@ -484,3 +484,21 @@ def test_an_object_that_changes_while_the_job_is_written_is_not_replaced(
     assert handler(event, None) == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
     assert objects(lambda_env)[key] == b"theirs"
     assert log_lines(capsys)[-1]["level"] == "WARNING"
+
+
+def test_a_head_refused_for_want_of_list_bucket_names_the_permission() -> None:
+    from botocore.exceptions import ClientError
+
+    from otio_rekognition.aws.client import Connection
+    from otio_rekognition.aws.errors import AccessDeniedError
+    from otio_rekognition.serverless import _S3, _Bucket
+
+    class Refusing:  # moto grants every permission: S3's 403 for a missing object is played here
+        meta = type("Meta", (), {"region_name": "us-east-1"})
+
+        def head_object(self, **_: Any) -> None:
+            raise ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject")
+
+    bucket = _Bucket(_S3(Refusing(), Connection(region="us-east-1")), "out", "s3://media/ep1.mov")
+    with pytest.raises(AccessDeniedError, match="s3:ListBucket"):
+        bucket.put_all([("timelines/ep1.mov.json", b"{}")])

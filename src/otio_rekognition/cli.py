@@ -320,14 +320,18 @@ def batch(arguments: argparse.Namespace) -> int:
         response = Path(f"{base}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}")
         fetched_with = f"{item.job_id}/{arguments.aggregate_by or ''}"
         source = f"{aws.URL_SCHEME}://{item.job_id}"
+        read = None
         if item.response == fetched_with and response.is_file():
-            text: str | bytes = _read_input(str(response))  # this job's response, saved by an earlier run
-        else:
+            try:  # this job's response, saved by an earlier run
+                read = _job([(source, _read_input(str(response)))], read_options)
+            except ResponseFormatError:
+                read = None  # damaged or edited since: the job again
+        if read is None:
             result = aws.fetch(item.job_id, connection, analysis=item.analysis, aggregate_by=arguments.aggregate_by)
-            text, source = result.text(), result.source
+            text = result.text()
             write_atomically(response, text)
             item.response = fetched_with
-        read = _job([(source, text)], read_options)
+            read = _job([(result.source, text)], read_options)
         assert read.job is not None
         for name in arguments.formats:
             if name == RESPONSE_FORMAT:  # the merged response, written above

@@ -43,6 +43,11 @@ def _middles(tails: frozenset[str]) -> frozenset[str]:
 
 _TAILS = _tails()
 _MIDDLES = _middles(_TAILS)
+# Most file systems hold names of 255 bytes; a base keeps room for its longest ending.
+_LONGEST_FILE_NAME = 255
+_LONGEST_TAIL = max(len(tail.encode("utf-8")) for tail in _TAILS)
+# What path_problem says of a path that leaves the output folder: never taken from a ledger.
+OUTSIDE = "does not name a file below the output folder"
 
 
 def fold(name: str) -> str:
@@ -70,12 +75,15 @@ def _folders(base: str) -> list[str]:
 def path_problem(relative: str) -> str | None:
     """Why a path below the output folder cannot be used (None when it can):
     it must stay below the folder on every system the files may be copied
-    to, and must not name what the tool keeps there itself."""
+    to, leave room for the longest suffix in a file name, and not name what
+    the tool keeps there itself."""
     path = PurePosixPath(relative)
     if not relative or path.is_absolute() or any(part in (".", "..") for part in path.parts):
-        return "does not name a file below the output folder"
+        return OUTSIDE
     if "//" in relative or "\\" in relative or any(ord(character) < 32 for character in relative):
         return "has an empty folder name, a backslash or a control character, which some file systems read otherwise"
+    if any(len(part.encode("utf-8")) + _LONGEST_TAIL > _LONGEST_FILE_NAME for part in path.parts):
+        return f"has a name too long for its files ({_LONGEST_FILE_NAME} bytes at most, suffixes included)"
     if any(part.startswith(PARTIAL_PREFIX) and part.endswith(PARTIAL_SUFFIX) for part in path.parts):
         return f"names a folder like the half-written files' ({PARTIAL_PREFIX}*{PARTIAL_SUFFIX}), removed on every run"
     return None
@@ -102,17 +110,21 @@ class Claims:
     def holder(self, base: str, source: str) -> str | None:
         """Another video whose files would meet ``base``'s (or lie in a
         folder of that name, or be named like a folder of it), or None."""
+        others = self.holders(base, source)
+        return min(others) if others else None
+
+    def holders(self, base: str, source: str) -> set[str]:
+        """Every other video :meth:`holder` could name."""
         folded = fold(base)
         checks = [(self._owners, key) for key in _meeting(base)]
         # One of its files named as another's folder, or one of its folders as another's file.
         checks += [(self._folders, folded + tail) for tail in _TAILS]
         checks += [(self._owners, folder[: -len(tail)]) for folder in _folders(base) for tail in _TAILS
                    if folder.endswith(tail)]  # fmt: skip
+        found: set[str] = set()
         for owners, key in checks:
-            others = owners.get(key, set()) - {source}
-            if others:
-                return min(others)
-        return None
+            found |= owners.get(key, set())
+        return found - {source}
 
     def hold(self, base: str, source: str) -> None:
         self._owners.setdefault(fold(base), set()).add(source)
@@ -131,31 +143,28 @@ def assign(
     that would meet the files of another video (one named before, or another
     of these: ``ep1.mov`` beside ``ep1.mp4``), it keeps its extension
     (``shows/ep1.mov``), and so does any video whose short name would meet a
-    name kept whole, whatever the order they are listed in. Where even the
-    whole name meets another's, the video gets no name."""
-    keep_whole: set[str] = set()
-    while True:  # until no more videos must keep their extension
-        chosen = Claims(
-            (item.path if item.source in keep_whole else names.without_extension(item.path), item.source)
-            for item in wanted
-        )
-        more = {
-            item.source
-            for item in wanted
-            if item.source not in keep_whole
-            and (
-                chosen.holder(names.without_extension(item.path), item.source)
-                or claims.holder(names.without_extension(item.path), item.source)
-                or (occupied is not None and occupied(names.without_extension(item.path), item.source))
-            )
-        }
-        if not more:
-            break
-        keep_whole |= more
+    name kept whole: the smallest such set, whatever the order the videos are
+    listed in. Where even the whole name meets another's, the later video
+    gets no name."""
+    by_source = {item.source: item for item in wanted}
+    stems = Claims((names.without_extension(item.path), item.source) for item in wanted)
+    whole: set[str] = set()
+    waiting = [
+        item.source
+        for item in wanted
+        if stems.holders(names.without_extension(item.path), item.source)
+        or claims.holder(names.without_extension(item.path), item.source)
+        or (occupied is not None and occupied(names.without_extension(item.path), item.source))
+    ]
+    while waiting:  # each video kept whole makes those whose short names meet its whole name keep theirs
+        source = waiting.pop()
+        if source not in whole:
+            whole.add(source)
+            waiting += sorted(stems.holders(by_source[source].path, source) - whole)
     bases: dict[str, str] = {}
     refused: dict[str, str] = {}
     for item in wanted:
-        base = item.path if item.source in keep_whole else names.without_extension(item.path)
+        base = item.path if item.source in whole else names.without_extension(item.path)
         holder = claims.holder(base, item.source) or (occupied(base, item.source) if occupied is not None else None)
         if holder is not None:
             refused[item.source] = (

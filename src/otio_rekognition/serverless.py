@@ -78,6 +78,7 @@ VIDEO_NAME_METADATA = "otio-rekognition-video"
 # S3's answers to a conditional request that does not hold, and to a HeadObject of no object.
 _PRECONDITION_FAILED = frozenset({"PreconditionFailed", "412"})
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
+_FORBIDDEN = frozenset({"403", "Forbidden"})
 _CONFLICT = "ConditionalRequestConflict"
 # The most frames a timecode's frame field counts at any rate (59.94/60 fps).
 _MOST_FRAMES_PER_SECOND = 60
@@ -447,9 +448,17 @@ class _Bucket:
         """None for no object; the ETag of one that holds this video's results."""
         try:
             head = self._call("HeadObject", key)
+        except AccessDeniedError:
+            raise
         except AwsError as error:
             if error.code in _NOT_FOUND:
                 return None
+            if error.code in _FORBIDDEN:  # S3 answers 403, not 404, for a missing object without s3:ListBucket
+                raise AccessDeniedError(
+                    f"{self.url(key)}: HeadObject: access denied: the function's role needs s3:ListBucket on the "
+                    "bucket (to tell a missing object) and s3:GetObject on the output prefix",
+                    error.code,
+                ) from None
             raise
         metadata = head.get("Metadata") or {}
         if metadata.get(VIDEO_METADATA) != _video_hash(self.video):
@@ -458,7 +467,10 @@ class _Bucket:
                 f"{self.url(key)} holds the results of {holder}, not of {self.video}: nothing written; "
                 "give each source bucket its own OUTPUT_S3_URI prefix"
             )
-        return str(head.get("ETag"))
+        etag = head.get("ETag")
+        if not etag:
+            raise AwsError(f"{self.url(key)}: HeadObject: no ETag to replace the object by", "NoETag")
+        return str(etag)
 
     def _call(self, operation: str, key: str, **parameters: Any) -> Any:
         subject = self.url(key)

@@ -42,7 +42,7 @@ from otio_rekognition.aws.jobs import Backoff, StartRequest, completion_message
 from otio_rekognition.errors import RekognitionError
 from otio_rekognition.formats import FORMAT_SUFFIXES, RESPONSE_FORMAT
 from otio_rekognition.output import remove_partial_folders, write_atomically
-from otio_rekognition.rekognition.pages import read_jobs
+from otio_rekognition.rekognition.pages import response_identity
 from otio_rekognition.rekognition.vocabulary import SEGMENTS, SUCCEEDED
 
 if sys.platform != "win32":
@@ -169,6 +169,12 @@ class Ledger:
             if video.entry in taken:
                 continue
             known = self.videos.get(video.entry)
+            problem = _unusable(known.output) if known is not None else None
+            if known is not None and problem is not None:
+                known.state, known.exit_status = FAILED, 1
+                known.reason = f"its output {known.output!r} {problem}: move its files and its ledger entry away"
+                taken[known.entry] = known
+                continue
             if known is None:
                 if video.source in refused:
                     video.state, video.reason, video.exit_status = FAILED, refused[video.source], 1
@@ -217,10 +223,16 @@ def _video_from(item: object, number: int, path: Path) -> Video:
         raise LedgerError(
             f"{where}: analysis {video.analysis!r}, expected one of {', '.join(output_names.ANALYSIS_NAMES)}"
         )
-    problem = output_names.path_problem(video.output)
-    if problem is not None:
-        raise LedgerError(f"{where}: output {video.output!r} {problem}")
+    if output_names.path_problem(video.output) == output_names.OUTSIDE:
+        raise LedgerError(f"{where}: output {video.output!r} {output_names.OUTSIDE}")
     return video
+
+
+def _unusable(output: str) -> str | None:
+    """Why an entry's name, given by an older version, cannot be written: that entry fails alone."""
+    if output_names.fold(output) == output_names.fold(LEDGER_BASE):
+        return "is the ledger's own name"
+    return output_names.path_problem(output)
 
 
 def _files_of_others(folder: Path, videos: Sequence[Video]) -> Callable[[str, str], str | None]:
@@ -229,11 +241,19 @@ def _files_of_others(folder: Path, videos: Sequence[Video]) -> Callable[[str, st
     a base is free when none of its responses is there, or they are this
     video's own."""
     identity = {video.source: _identity(video) for video in videos}
+    known: dict[Path, set[str]] = {}  # asked again for each name a video is tried under
 
     def occupied(base: str, source: str) -> str | None:
         for analysis in output_names.ANALYSIS_NAMES:
             response = folder / f"{output_names.job_base(base, analysis)}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}"
-            if response.is_file() and identity.get(source) not in _response_identities(response):
+            try:
+                if not response.is_file():
+                    continue
+                if response not in known:
+                    known[response] = set(response_identity(response.read_bytes()))
+            except OSError:
+                return f"{response}, which cannot be read"
+            if identity.get(source) not in known[response]:
                 return f"{response}, already in the folder"
         return None
 
@@ -242,15 +262,6 @@ def _files_of_others(folder: Path, videos: Sequence[Video]) -> Callable[[str, st
 
 def _identity(video: Video) -> str:
     return names.s3_url(video.bucket, video.key) if video.bucket and video.key else video.source
-
-
-def _response_identities(path: Path) -> set[str | None]:
-    """The video and the JobId a saved response is of (none when it does not read as one)."""
-    try:
-        job = read_jobs([(str(path), path.read_bytes())])
-    except (OSError, RekognitionError):
-        return set()
-    return {job.s3_url, job.naming_info.get("JobId")}
 
 
 @contextmanager

@@ -561,6 +561,22 @@ def _video_frame_count(page: Mapping[str, Any], rate: Fraction, source: str) -> 
     return frames.millis_to_frame(millis, rate)
 
 
+def response_identity(data: bytes) -> tuple[str, ...]:
+    """The S3 video (``s3://bucket/key``, the key percent encoded) and the
+    JobId a saved response is of, read from its first page alone: what tells
+    whose a file is without reading every item; () when it is not one."""
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return ()
+    page = document[0] if isinstance(document, list) and document else document
+    if not isinstance(page, dict):
+        return ()
+    s3 = _s3_object(page)
+    found = [names.s3_url(s3[0], s3[1])] if s3 is not None else []
+    return (*found, *([page["JobId"]] if isinstance(page.get("JobId"), str) else []))
+
+
 def response_text(document: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
     """A response (or a list of pages) as JSON text people can read and diff:
     the job's fields indented, one segment per line. Written by the C
