@@ -97,3 +97,56 @@ def test_otioconvert_reads_a_job_url(fake: FakeRekognition, tmp_path: Path, cut_
     assert result.returncode == 0, result.stderr
     timeline = otio.adapters.read_from_file(str(output))
     assert [media_frames(clip.source_range) for clip in shot_clips(timeline)] == cut_lists["25"]["shots"]
+
+
+def test_start_takes_media_as_convert_does(fake: FakeRekognition, tmp_path: Path) -> None:
+    """A camera file's own non-drop 01:00:00:00 applies to the job start waits for (issue 20: `start --media`
+    used to be taken as --media-url, an abbreviation, and every source timecode was an hour off)."""
+    samples = Path(__file__).resolve().parent.parent / "sample_media"
+    fake.start_results["segments"] = merged_response([samples / "tc_2997ndf.json"])
+    media = ["--media", str(samples / "tc_2997ndf.mov")]
+    started = tmp_path / "started.edl"
+    arguments = ["start", "s3://bucket/tc_2997ndf.mov", "--wait", "-o", str(started), *media]
+    assert main([*arguments, *FAST_POLLING, *aws_options(fake)]) == 0
+    converted = tmp_path / "converted.edl"
+    assert main(["convert", str(samples / "tc_2997ndf.json"), "-o", str(converted), *media]) == 0
+    # The same events (the title is each job's JobId).
+    assert started.read_text().split("\n", 1)[1] == converted.read_text().split("\n", 1)[1]
+    assert "FCM: NON-DROP FRAME" in started.read_text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (["convert", "x.json", "-o", "x.edl", "--edl", "resolve-markers"], "--edl-flavor"),
+        (["convert", "x.json", "-o", "x.edl", "--start", "01:00:00:00"], "--start-timecode"),
+        (["start", "s3://b/k.mov", "--media-ur", "x"], "--media-url"),
+        (["batch", "s3://b/p/", "-o", "out", "--formats", "edl", "--concurency", "3"], "--concurrency"),
+    ],
+)
+def test_an_abbreviated_or_mistyped_flag_is_exit_2_with_a_suggestion(
+    typed: list[str], meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(typed)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"did you mean {meant}" in err
+
+
+def test_every_help_shows_every_default_once() -> None:
+    import re
+
+    from otio_rekognition.cli import _parser
+
+    parser = _parser()
+    commands = next(action for action in parser._actions if isinstance(getattr(action, "choices", None), dict))
+    for name, command in commands.choices.items():
+        text = " ".join(command.format_help().split())
+        for option in re.split(r" (?=--[a-z])", text.split("options:", 1)[1]):
+            assert option.count("default") <= 1, (name, option)
+            assert not re.search(r"\(\d+(\.\d+)?\) \(default", option), (name, option)
+    convert = " ".join(commands.choices["convert"].format_help().split())
+    for flag, default in (("--edl-flavor", "cmx3600"), ("--fcpxml-version", "1.10"), ("--timecode", "auto"),
+                          ("--min-confidence", "0.0"), ("--segment-types", "SHOT,TECHNICAL_CUE")):  # fmt: skip
+        assert re.search(re.escape(flag) + r" [^(]*?.*?\(default: " + re.escape(default) + r"\)", convert), flag

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import difflib
 import json
 import math
 import re
@@ -41,9 +42,18 @@ from otio_rekognition.errors import (
     ResponseFormatError,
     TimelineError,
 )
-from otio_rekognition.formats import FORMAT_SUFFIXES, FORMATS, FORMATS_BY_SUFFIX, RESPONSE_FORMAT, format_named
+from otio_rekognition.export import write_job_as, write_timeline
+from otio_rekognition.formats import (
+    BY_ADAPTER,
+    FORMAT_SUFFIXES,
+    FORMATS,
+    FORMATS_BY_SUFFIX,
+    RESPONSE_FORMAT,
+    WRITER_OPTIONS,
+    format_named,
+)
 from otio_rekognition.otio_adapters.rekognition import load_job
-from otio_rekognition.output import OutputError, atomic_path, same_file, write_atomically
+from otio_rekognition.output import OutputError, same_file, write_atomically
 from otio_rekognition.rekognition.pages import Job, response_text
 from otio_rekognition.rekognition.vocabulary import AGGREGATE_BY, ANALYSES, SEGMENTS
 from otio_rekognition.timeline.build import build_timeline
@@ -57,16 +67,6 @@ EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_OUTPUT = 3
 _OTIO_SUFFIXES = (".otio", ".otioz")
-_CHAPTERS = {"chapters": "chapters"}
-_WRITER_OPTIONS: dict[str, dict[str, str]] = {
-    "rekognition_edl": {"edl_flavor": "flavor"},
-    "rekognition_fcpxml": {"fcpxml_version": "version", "chapter_markers": "chapter_markers",
-                           "fcpxml_keywords": "keywords", "fcpxml_reject": "reject", "fcpxml_todo_below": "todo_below"},
-    "rekognition_webvtt_chapters": _CHAPTERS,
-    "rekognition_ffmetadata": _CHAPTERS,
-    "rekognition_youtube_chapters": _CHAPTERS,
-    "rekognition_shot_changes": {"shot_change_unit": "unit"},
-}  # fmt: skip
 # Reader options that only mean something for Rekognition JSON input.
 _JSON_ONLY = ("source_timecode", "media", "media_url", "rate", "segment_types", "cue_types", "min_confidence",
               "cue_track", "shot_markers", "merge_window", "labels", "exclude_labels", "label_categories",
@@ -631,54 +631,23 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
 def _writer_arguments(arguments: argparse.Namespace, adapter: str) -> dict[str, Any]:
     """The writing options given on the command line, as that adapter's arguments."""
     return {
-        argument: getattr(arguments, option)
-        for option, argument in _WRITER_OPTIONS.get(adapter, {}).items()
-        if getattr(arguments, option) is not None
+        option.argument: getattr(arguments, option.dest)
+        for option in BY_ADAPTER[adapter].options
+        if getattr(arguments, option.dest) is not None
     }
 
 
-def write_job_as(job: Job, options: ReadOptions, path: str, adapter: str, **arguments: Any) -> None:
-    """Write ``job`` through OTIO's adapter of that name, whole or not at all:
-    to an edit-list writer as a cut list made straight from the job (the
-    timeline would only be flattened again: see timeline.cutlist.job_cut_list),
-    else as its timeline. What convert, batch and the Lambda handler write with."""
-    writer = otio.adapters.from_name(adapter).module()
-    if hasattr(writer, "write_cut_list"):
-        cuts = job_cut_list(job, options)
-        with atomic_path(path) as temporary:
-            writer.write_cut_list(cuts, str(temporary), **arguments)
-    elif hasattr(writer, "write_job"):
-        with atomic_path(path) as temporary:
-            writer.write_job(job, options, str(temporary))
-    else:
-        write_timeline(build_timeline(job, options), path, adapter, **arguments)
-
-
 def _wrote(path: str, adapter: str) -> None:
-    file_format = next(name for name, writer_name in FORMATS.items() if writer_name == adapter)
-    print(f"{PROGRAM}: wrote {path} ({file_format})", file=sys.stderr)
-
-
-def write_timeline(timeline: otio.schema.Timeline, path: str, adapter: str, **arguments: Any) -> None:
-    """Write ``timeline`` through OTIO's adapter of that name, whole or not at all."""
-    if adapter == "otio_json":
-        # OTIO's own file writer does not report a short write (a full disk): write the text ourselves.
-        write_atomically(path, otio.adapters.write_to_string(timeline, adapter_name=adapter, **arguments))
-        return
-    if adapter == "otioz":
-        # Remote media (s3://) cannot be bundled; its URL stays in the timeline.
-        arguments["media_policy"] = "MissingIfNotFile"
-    with atomic_path(path) as temporary:
-        otio.adapters.write_to_file(timeline, str(temporary), adapter_name=adapter, **arguments)
+    print(f"{PROGRAM}: wrote {path} ({BY_ADAPTER[adapter].name})", file=sys.stderr)
 
 
 def _warn_unused_writer_options(arguments: argparse.Namespace, adapter: str) -> None:
-    used = _WRITER_OPTIONS.get(adapter, {})
-    for options in _WRITER_OPTIONS.values():
-        for option in options:
-            if option not in used and getattr(arguments, option, None) is not None:
-                flag = "--" + option.replace("_", "-")
-                warnings.warn(f"{flag} does not apply to {arguments.output}: ignored", RekognitionWarning, stacklevel=2)
+    used = BY_ADAPTER[adapter].options
+    for option in WRITER_OPTIONS:
+        if option not in used and getattr(arguments, option.dest, None) is not None:
+            warnings.warn(
+                f"{option.flag} does not apply to {arguments.output}: ignored", RekognitionWarning, stacklevel=2
+            )
 
 
 def _wait_for(job_id: str, arguments: argparse.Namespace, connection: Any) -> None:
@@ -966,7 +935,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_request_options(batch_parser)
     _add_wait_options(batch_parser)
     _add_aggregate_option(batch_parser)
-    _add_reading_options(batch_parser, json_input=False)
+    _add_reading_options(batch_parser, json_input=False, media=False)  # one file cannot be every video
     _add_writing_options(batch_parser)
     _add_aws_options(batch_parser)
     batch_parser.set_defaults(run=batch)
@@ -1003,11 +972,11 @@ def _parser() -> argparse.ArgumentParser:
     shots = detect_parser.add_argument_group("shots")
     shots.add_argument("--shot-detector", choices=("content", "adaptive"), default="content", help="PySceneDetect")
     shots.add_argument("--shot-threshold", type=float, help="its threshold (content: 27, adaptive: 3.0)")
-    shots.add_argument("--min-shot-frames", type=int, default=15, help="shortest shot, in frames (15)")
+    shots.add_argument("--min-shot-frames", type=int, default=15, help="shortest shot, in frames")
     shots.add_argument(
-        "--dissolve-threshold", type=float, default=2.0, help="change per frame (0-255) that may start a dissolve (2)"
+        "--dissolve-threshold", type=float, default=2.0, help="change per frame (0-255) that may start a dissolve"
     )
-    shots.add_argument("--max-dissolve-frames", type=int, default=60, help="longest dissolve or fade, in frames (60)")
+    shots.add_argument("--max-dissolve-frames", type=int, default=60, help="longest dissolve or fade, in frames")
     detect_parser.set_defaults(run=detect_video)
     return parser
 
@@ -1026,12 +995,14 @@ def _add_request_options(parser: argparse.ArgumentParser) -> Any:
 
 
 def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
+    """convert's, and start's for the job it waits for (one video: --media too; the request has its own
+    --segment-types)."""
     parser.add_argument("--format", choices=tuple(FORMATS), help="output format, when the suffix does not say")
-    _add_reading_options(parser, json_input)
+    _add_reading_options(parser, json_input, media=True)
     _add_writing_options(parser)
 
 
-def _add_reading_options(parser: argparse.ArgumentParser, json_input: bool = True) -> None:
+def _add_reading_options(parser: argparse.ArgumentParser, json_input: bool = True, media: bool = True) -> None:
     reading = parser.add_argument_group("reading the job")
     reading.add_argument(
         "--start-timecode",
@@ -1044,7 +1015,7 @@ def _add_reading_options(parser: argparse.ArgumentParser, json_input: bool = Tru
         help="how 29.97/59.94 timecodes are counted, read and written: df, ndf, or auto (the media's own "
         "with --media, else drop frame as Rekognition counts)",
     )
-    if json_input:
+    if media:
         reading.add_argument(
             "--media",
             help="a local copy of the analysed video: its start timecode, drop-frame flag and path are used "
@@ -1080,29 +1051,13 @@ def _add_reading_options(parser: argparse.ArgumentParser, json_input: bool = Tru
 
 def _add_writing_options(parser: argparse.ArgumentParser) -> None:
     writing = parser.add_argument_group("writing")
-    writing.add_argument(
-        "--edl-flavor",
-        choices=("cmx3600", "resolve-markers"),
-        help="cmx3600: one event per shot with * LOC: markers; resolve-markers: one event per marker for "
-        "DaVinci Resolve's Timeline Markers from EDL import",
-    )
-    writing.add_argument("--fcpxml-version", help="FCPXML version to declare (1.9 to 1.14)")
-    writing.add_argument("--chapter-markers", action="store_true", default=None, help="FCPXML: write chapter markers")
-    writing.add_argument(
-        "--fcpxml-keywords", action="store_true", default=None, help="FCPXML: keyword ranges per cue type and label"
-    )
-    writing.add_argument(
-        "--fcpxml-reject", action="store_true", default=None, help="FCPXML: reject colour bars, slates, black"
-    )
-    writing.add_argument("--fcpxml-todo-below", help="FCPXML: cues below this confidence become to-do markers")
-    writing.add_argument(
-        "--chapters",
-        choices=("cues", "shots"),
-        help="chapter formats: the technical cues but black (cues, the default) or every shot",
-    )
-    writing.add_argument(
-        "--shot-change-unit", choices=("seconds", "frames", "timecode"), help="shot-changes: how times are written"
-    )
+    for option in WRITER_OPTIONS:
+        # None when not given: the writer's own default applies, and a flag for another format is told apart.
+        shown = f"{option.help} (default: {option.default})" if option.default is not None else option.help
+        if option.switch:
+            writing.add_argument(option.flag, action="store_true", default=None, help=option.help)
+        else:
+            writing.add_argument(option.flag, choices=option.choices, help=shown)
 
 
 def _add_analysis_option(parser: argparse.ArgumentParser) -> None:
@@ -1126,8 +1081,8 @@ def _add_aggregate_option(parser: argparse.ArgumentParser) -> None:
 def _add_wait_options(parser: argparse.ArgumentParser) -> None:
     waiting = parser.add_argument_group("waiting")
     waiting.add_argument("--timeout", type=_duration, help="give up after this long: 90s, 30m, 2h")
-    waiting.add_argument("--poll-initial", type=float, default=5.0, help="seconds before the second check (5)")
-    waiting.add_argument("--poll-max", type=float, default=60.0, help="longest wait between checks, seconds (60)")
+    waiting.add_argument("--poll-initial", type=float, default=5.0, help="seconds before the second check")
+    waiting.add_argument("--poll-max", type=float, default=60.0, help="longest wait between checks, seconds")
     waiting.add_argument("--queue-url", help="wait for the SNS completion message on this SQS queue instead")
 
 
@@ -1137,20 +1092,21 @@ def _add_aws_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--profile", help="named profile from ~/.aws/config")
     connection.add_argument("--endpoint-url", help="Rekognition endpoint (a VPC endpoint or a test server)")
     connection.add_argument("--retry-mode", choices=("standard", "adaptive"), help="botocore retry mode (standard)")
-    connection.add_argument("--max-attempts", type=int, help="attempts per call, retries included (10)")
-    connection.add_argument("--connect-timeout", type=float, help="seconds to wait for a connection (10)")
-    connection.add_argument("--read-timeout", type=float, help="seconds to wait for an answer (30)")
+    connection.add_argument("--max-attempts", type=int, help="attempts per call, retries included (default: 10)")
+    connection.add_argument("--connect-timeout", type=float, help="seconds to wait for a connection (default: 10)")
+    connection.add_argument("--read-timeout", type=float, help="seconds to wait for an answer (default: 30)")
 
 
-_FLAGS = {
-    "version": "--fcpxml-version",
-    "flavor": "--edl-flavor",
-    "keywords": "--fcpxml-keywords",
-    "reject": "--fcpxml-reject",
-    "todo_below": "--fcpxml-todo-below",
-    "unit": "--shot-change-unit",
+# What the reader takes for a reading option the command line leaves unset.
+_READ_DEFAULTS = {
+    field.name: field.default
+    for field in dataclasses.fields(ReadOptions)
+    if field.default is not None and field.default is not False and field.default not in ((), dataclasses.MISSING)
 }
+# A writer's argument by the flag that gives it, for its messages.
+_FLAGS = {option.argument: option.flag for option in WRITER_OPTIONS}
 _ARGUMENT = re.compile(r"\bargument ([a-z_]+):")
+_UNRECOGNISED = re.compile(r"unrecognized arguments: (.*)")
 
 
 def _in_flags(message: str) -> str:
@@ -1161,14 +1117,38 @@ def _in_flags(message: str) -> str:
 
 class _Parser(argparse.ArgumentParser):
     """One error line and a pointer to --help, not argparse's usage block;
-    every option's default in --help (subcommands' parsers are of this class too)."""
+    every option's default in --help; no abbreviated option, so that a typo
+    is never taken for another option (subcommands' parsers are of this class too)."""
 
     def __init__(self, *args: Any, **keywords: Any) -> None:
         keywords.setdefault("formatter_class", _HelpFormatter)
+        keywords.setdefault("allow_abbrev", False)
         super().__init__(*args, **keywords)
 
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        """As argparse's, but an unknown option is told by the command it was given to, with its own options."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            commands = [action for action in self._actions if isinstance(action, argparse._SubParsersAction)]
+            chosen = commands[0].choices.get(str(getattr(parsed, "command", ""))) if commands else None
+            (chosen or self).error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{PROGRAM}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"{PROGRAM}: error: {message}{self._suggestion(message)} (see {self.prog} --help)\n")
+
+    def _suggestion(self, message: str) -> str:
+        """``; did you mean --edl-flavor?`` for an option this command does not have."""
+        unknown = _UNRECOGNISED.match(message)
+        if unknown is None:
+            return ""
+        known = sorted({flag for action in self._actions for flag in action.option_strings if flag.startswith("--")})
+        for word in (word.split("=")[0] for word in unknown[1].split() if word.startswith("--")):
+            # What an abbreviation would have meant, else the nearest spelling.
+            close = [flag for flag in known if flag.startswith(word)] or difflib.get_close_matches(word, known, n=1)
+            if close:
+                return f"; did you mean {' or '.join(close[:3])}?"
+        return ""
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -1176,8 +1156,13 @@ class _HelpFormatter(argparse.HelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        shown = action.default not in (None, False, argparse.SUPPRESS) and "default" not in text
-        return f"{text} (default: %(default)s)" if shown and action.option_strings else text
+        # A reading option left unset means the reader's own default: say which.
+        default = _READ_DEFAULTS.get(action.dest) if action.default is None else action.default
+        # "is": a default of 0 is worth saying, and 0 == False.
+        shown = default is not None and default is not False and default != argparse.SUPPRESS and "default" not in text
+        if isinstance(default, tuple):
+            default = ",".join(map(str, default))
+        return f"{text} (default: {default})".replace("%", "%%") if shown and action.option_strings else text
 
 
 # What a line on a terminal must not carry: escape sequences and other

@@ -357,7 +357,7 @@ def render(result: FetchResult, settings: Settings) -> tuple[list[tuple[str, byt
     """(suffix, content) of every configured format but the merged response,
     and why each format that refused the job did (a rate without SMPTE
     timecode, a timecode mode the rate does not have...), one line each."""
-    from otio_rekognition.cli import write_job_as
+    from otio_rekognition.export import write_job_as
     from otio_rekognition.otio_adapters.rekognition import load_job
 
     wanted = [name for name in settings.formats if name != RESPONSE_FORMAT]
