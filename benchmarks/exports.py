@@ -22,7 +22,8 @@ import opentimelineio as otio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_jobs import job_text
 
-from otio_rekognition.cli import FORMATS, write_timeline
+from otio_rekognition.export import write_timeline
+from otio_rekognition.formats import FORMATS
 
 OURS = ("edl", "fcpxml", "fcp7_xml", "aaf")
 STOCK = {"edl": "cmx_3600", "fcpxml": "fcpx_xml", "fcp7_xml": "fcp_xml", "aaf": "AAF"}

@@ -31,8 +31,8 @@ import itertools
 
 from synthetic_jobs import job_text
 
-from otio_rekognition.cli import FORMATS as ADAPTERS
-from otio_rekognition.cli import write_timeline
+from otio_rekognition.export import write_timeline
+from otio_rekognition.formats import FORMATS as ADAPTERS
 
 RATE = Fraction(60000, 1001)
 FORMATS = {"edl": ".edl", "fcpxml": ".fcpxml", "fcp7_xml": ".xml", "aaf": ".aaf"}

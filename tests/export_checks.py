@@ -14,8 +14,9 @@ from helpers import apple_dtd, media_frames, shot_clips
 from lxml import etree
 
 from otio_rekognition.arguments import ReadOptions
-from otio_rekognition.cli import FORMATS, write_timeline
 from otio_rekognition.errors import RekognitionError
+from otio_rekognition.export import write_timeline
+from otio_rekognition.formats import FORMATS
 from otio_rekognition.rekognition.pages import read_job
 
 # An error line is for a person: one that quotes a megabyte of input is not clear.

@@ -4,6 +4,7 @@ are, and small readers of timelines. Fixtures live in conftest.py."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +21,10 @@ SAMPLES = ROOT / "sample_media"
 SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared")).resolve()
 REAL_JOB = SHARED / "real" / "netflix-25fps-model1"
 DTDS = SHARED / "dtd"
+# Headless Chromium (Debian's package, `make browser`) and the flags this machine's closed network needs.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 SAMPLE_NAMES = ("23976", "24", "25", "2997df", "30", "5994df")
 # The timecode package's names for the sample rates: the independent oracle.
 TC_RATES = {"23976": "23.976", "24": "24", "25": "25", "2997df": "29.97", "30": "30", "5994df": "59.94"}

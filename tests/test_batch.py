@@ -16,8 +16,9 @@ import pytest
 from fake_rekognition import REGION, FakeRekognition, _AwsFault
 from moto.server import ThreadedMotoServer
 
-from otio_rekognition import aws, cli
+from otio_rekognition import aws
 from otio_rekognition.aws.batch import LEDGER_NAME, request_token
+from otio_rekognition.cli import batch as batch_command
 from otio_rekognition.cli import main
 
 pytestmark = pytest.mark.usefixtures("aws_env", "moto_env")
@@ -91,13 +92,13 @@ def test_200_videos_throttled_crashed_and_resumed_are_each_started_and_converted
     fake.fail(START, "ThrottlingException", times=15)
     fake.fail(START, "LimitExceededException", times=10)
     written: Counter[str] = Counter()
-    real_write = cli.write_job_as
+    real_write = batch_command.write_job_as
 
     def counted_write(*args: Any, **keywords: Any) -> None:
         written[str(args[2])] += 1
         real_write(*args, **keywords)
 
-    monkeypatch.setattr(cli, "write_job_as", counted_write)
+    monkeypatch.setattr(batch_command, "write_job_as", counted_write)
     fetched = 0
     real_fetch = aws.fetch
 

@@ -137,7 +137,7 @@ def test_an_abbreviated_or_mistyped_flag_is_exit_2_with_a_suggestion(
 def test_every_help_shows_every_default_once() -> None:
     import re
 
-    from otio_rekognition.cli import _parser
+    from otio_rekognition.cli.parser import _parser
 
     parser = _parser()
     commands = next(action for action in parser._actions if isinstance(getattr(action, "choices", None), dict))

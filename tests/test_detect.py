@@ -30,10 +30,11 @@ from timecode import Timecode
 
 from otio_rekognition import __version__
 from otio_rekognition.arguments import ReadOptions
-from otio_rekognition.cli import FORMATS_BY_SUFFIX, write_timeline
 from otio_rekognition.detect import detector
 from otio_rekognition.detect.detector import DetectError, detect
 from otio_rekognition.errors import RekognitionWarning
+from otio_rekognition.export import write_timeline
+from otio_rekognition.formats import FORMATS_BY_SUFFIX
 from otio_rekognition.rekognition.pages import read_job
 from otio_rekognition.rekognition.segments import build_segment
 from otio_rekognition.timeline.build import build_timeline

@@ -11,7 +11,7 @@ import opentimelineio as otio
 import pytest
 from helpers import ROOT
 
-from otio_rekognition.cli import _parser
+from otio_rekognition.cli.parser import _parser
 from otio_rekognition.formats import FORMATS_BY_SUFFIX, REGISTRY, WRITER_OPTIONS, OutputFormat
 
 PACKAGE = ROOT / "src" / "otio_rekognition"

@@ -42,6 +42,15 @@ def test_stages_import_only_upstream(stage: str) -> None:
             )
 
 
+def test_only_the_command_line_imports_the_command_line() -> None:
+    """The edges do not reach back: the Lambda handler, batch and the adapters use library modules."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE).parts[0] == "cli":
+            continue
+        for module in imported_modules(path):
+            assert module != "cli" and not module.startswith("cli."), f"{path.relative_to(ROOT)} imports the CLI"
+
+
 def test_writers_never_call_the_parser() -> None:
     for path in (PACKAGE / "writers").glob("*.py"):
         assert "parse_segment" not in path.read_text(), path
@@ -84,3 +93,13 @@ def test_otiopluginfo_lists_every_argument() -> None:
 def test_a_missing_shared_folder_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(AssertionError, match=r"is missing: the tests need the team's shared folder .* SHARED="):
         shared_file(tmp_path / "nowhere" / "page1.json")
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in helpers.py, strategies.py, export_checks.py and the fakes."""
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("test_"):
+                raise AssertionError(f"{path.name} imports {node.module}")
+            if isinstance(node, ast.Import):
+                assert not any(alias.name.startswith("test_") for alias in node.names), path.name

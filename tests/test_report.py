@@ -7,25 +7,20 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
-from helpers import SAMPLE_NAMES, SAMPLES, TC_RATES, sample
+from helpers import CHROMIUM, FLAGS, SAMPLE_NAMES, SAMPLES, TC_RATES, sample
 from timecode import Timecode
 
-from otio_rekognition import cli
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.cli import main
+from otio_rekognition.cli import report as report_command
 from otio_rekognition.rekognition.pages import read_job
 from otio_rekognition.timeline.cutlist import job_cut_list
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
 def report(tmp_path: Path, inputs: list[str], *flags: str) -> str:
@@ -184,8 +179,8 @@ def test_a_long_job_keeps_the_page_small(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr("otio_rekognition.detect.thumbnails.thumbnails", fake_thumbnails)
     cuts = job_cut_list(read_job(job.read_bytes(), "long.json"), ReadOptions())
-    skipped = cli._report_thumbnails("video.mp4", cuts).shots_skipped
-    assert len(asked[0]) <= 3 * cli.REPORT_SHOTS and skipped == 10_000 // cli.REPORT_SHOTS
+    skipped = report_command._report_thumbnails("video.mp4", cuts).shots_skipped
+    assert len(asked[0]) <= 3 * report_command.REPORT_SHOTS and skipped == 10_000 // report_command.REPORT_SHOTS
 
 
 @pytest.mark.skipif(

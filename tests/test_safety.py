@@ -221,7 +221,8 @@ def test_metadata_keys_otio_cannot_look_up_do_not_break_an_export(tmp_path: Path
     """Found by the fuzz test: a key with a NUL comes back from OTIO cut short."""
     timeline = otio.adapters.read_from_file(str(sample("25")))
     timeline.metadata["rekognition"] = {"\x00": 1, "job": {"JobTag": "x"}}
-    from otio_rekognition.cli import FORMATS, write_timeline
+    from otio_rekognition.export import write_timeline
+    from otio_rekognition.formats import FORMATS
 
     for name in ("rekognition", "edl", "fcpxml"):
         write_timeline(timeline, str(tmp_path / f"x.{name}"), FORMATS[name])

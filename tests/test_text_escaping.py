@@ -19,8 +19,7 @@ from pathlib import Path
 
 import av
 import pytest
-from helpers import SAMPLES
-from test_report import CHROMIUM, FLAGS
+from helpers import CHROMIUM, FLAGS, SAMPLES
 
 from otio_rekognition import names
 from otio_rekognition.cli import main

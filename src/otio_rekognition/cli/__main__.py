@@ -1,0 +1,7 @@
+"""``python -m otio_rekognition.cli``."""
+
+import sys
+
+from otio_rekognition.cli import main
+
+sys.exit(main())

@@ -1,0 +1,175 @@
+"""Small readers of the command line's values shared by its commands: AWS connections, S3 URLs,
+durations, comma lists, the request flags."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from otio_rekognition.cli.terminal import _clock
+from otio_rekognition.errors import (
+    AdapterArgumentError,
+    ResponseFormatError,
+)
+from otio_rekognition.formats import (
+    format_named,
+)
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
+
+
+def _comma_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _upper_comma_list(text: str) -> tuple[str, ...]:
+    return tuple(part.upper() for part in _comma_list(text))
+
+
+# start's request flags by the StartRequest field each sets: the flag, how
+# its text is read, its help. Which analyses take a field, where it goes in
+# the request and what it may be are aws.START_OPTIONS's.
+_REQUEST_FLAGS: dict[str, tuple[str, Callable[[str], Any], str]] = {
+    "segment_types": ("--segment-types", _upper_comma_list, "segments: SHOT, TECHNICAL_CUE or both (default: both)"),
+    "shot_min_confidence": ("--min-shot-confidence", float, "segments: ShotFilter.MinSegmentConfidence (50-100)"),
+    "cue_min_confidence": ("--min-cue-confidence", float, "segments: TechnicalCueFilter.MinSegmentConfidence (50-100)"),
+    "black_frame_max_pixel_threshold": ("--black-max-pixel-threshold", float,
+                                        "segments: BlackFrame.MaxPixelThreshold (0-1)"),
+    "black_frame_min_coverage_percentage": ("--black-min-coverage", float,
+                                            "segments: BlackFrame.MinCoveragePercentage (0-100)"),
+    "min_confidence": ("--analysis-min-confidence", float,
+                       "labels, moderation: MinConfidence; text: WordFilter.MinConfidence (0-100)"),
+    "label_features": ("--label-features", _upper_comma_list, "labels: Features (GENERAL_LABELS)"),
+    "label_inclusion": ("--label-inclusion", _comma_list, "labels: GeneralLabels.LabelInclusionFilters (comma list)"),
+    "label_exclusion": ("--label-exclusion", _comma_list, "labels: GeneralLabels.LabelExclusionFilters (comma list)"),
+    "label_category_inclusion": ("--label-category-inclusion", _comma_list,
+                                 "labels: GeneralLabels.LabelCategoryInclusionFilters (comma list)"),
+    "label_category_exclusion": ("--label-category-exclusion", _comma_list,
+                                 "labels: GeneralLabels.LabelCategoryExclusionFilters (comma list)"),
+    "face_attributes": ("--face-attributes", str.upper, "faces: FaceAttributes, DEFAULT or ALL"),
+    "collection_id": ("--collection-id", str, "face-search (required): CollectionId, the faces to search for"),
+    "face_match_threshold": ("--face-match-threshold", float, "face-search: FaceMatchThreshold (0-100)"),
+    "text_min_box_height": ("--text-min-box-height", float, "text: WordFilter.MinBoundingBoxHeight (0-1)"),
+    "text_min_box_width": ("--text-min-box-width", float, "text: WordFilter.MinBoundingBoxWidth (0-1)"),
+}  # fmt: skip
+
+
+def _s3_prefix(url: str) -> tuple[str, str]:
+    """The bucket and key prefix of ``s3://BUCKET/PREFIX/`` (the prefix may be empty: the whole bucket)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise AdapterArgumentError(f"{url!r}: expected s3://BUCKET/PREFIX/ ({error})") from None
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        raise AdapterArgumentError(f"{url!r}: expected s3://BUCKET/PREFIX/")
+    return parts.netloc, unquote(parts.path.lstrip("/"))
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``--formats edl,fcpxml``: each by name or suffix (see format_named)."""
+    try:
+        named = tuple(dict.fromkeys(format_named(word) for word in text.split(",") if word.strip()))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if not named:
+        raise argparse.ArgumentTypeError("expected a comma list of formats, e.g. edl,fcpxml")
+    return named
+
+
+def _check_aggregate_by(arguments: argparse.Namespace) -> None:
+    from otio_rekognition import aws
+
+    problem = aws.aggregate_problem(arguments.analysis, arguments.aggregate_by)
+    if problem:
+        raise AdapterArgumentError(f"--aggregate-by: {problem}")
+
+
+def _dest(flag: str) -> str:
+    """Where argparse keeps a flag's value: --min-shot-confidence in min_shot_confidence."""
+    return flag.removeprefix("--").replace("-", "_")
+
+
+class _Expired(BaseException):
+    """Raised by SIGALRM: a BaseException, so that no library's ``except
+    Exception`` on the way (urllib3 reading a socket) can swallow it."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float, what: str) -> Iterator[None]:
+    """Stop the block after ``seconds`` in all, however the time goes (a
+    socket read only times out between bytes); in the main thread, by SIGALRM."""
+    from otio_rekognition.aws import WaitTimeoutError
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # no SIGALRM outside the main thread: the read timeouts still apply
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise WaitTimeoutError(f"{what}: no complete answer within {_clock(seconds)} (--timeout)", "Deadline") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _connection(arguments: argparse.Namespace, base: Any = None) -> Any:
+    """The AWS connection: the command line's options over ``base`` (a job URL's)."""
+    from otio_rekognition import aws
+
+    names = ("region", "profile", "endpoint_url", "retry_mode", "max_attempts", "connect_timeout", "read_timeout")
+    given = {name: getattr(arguments, name, None) for name in names}
+    return dataclasses.replace(base or aws.Connection(), **{k: v for k, v in given.items() if v is not None})
+
+
+def _s3_location(url: str) -> tuple[str, str]:
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY ({error})") from None
+    if parts.scheme != "s3" or not parts.netloc or not parts.path.strip("/"):
+        raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY")
+    return parts.netloc, unquote(parts.path.lstrip("/"))
+
+
+def _duration(text: str) -> float:
+    """Seconds of ``90``, ``90s``, ``30m``, ``2h`` or ``1h30m``."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None or not any(match.groups()):
+        raise argparse.ArgumentTypeError(f"expected a duration such as 90s, 30m, 2h or 1h30m, got {text!r}")
+    hours, minutes, seconds = (float(group) if group else 0.0 for group in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _read_input(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as error:
+        raise ResponseFormatError(f"{name}: cannot read: {error.strerror}") from None
+
+
+def _request_fields(arguments: argparse.Namespace) -> dict[str, Any]:
+    """The Start* request's fields the command line gives (start, batch), each
+    checked by the request's own rules and refused in the command line's words."""
+    from otio_rekognition import aws
+
+    given = {field: getattr(arguments, _dest(flag)) for field, (flag, _, _) in _REQUEST_FLAGS.items()}
+    for option in aws.START_OPTIONS:
+        problem = option.problem(arguments.analysis, given[option.field])
+        if problem:
+            raise AdapterArgumentError(f"{_REQUEST_FLAGS[option.field][0]}: {problem}")
+    _check_aggregate_by(arguments)
+    return given

@@ -1,0 +1,188 @@
+"""What convert, start and report read (a job's JSON, a job on AWS, an OTIO timeline) and how
+they write it through a format's adapter."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from otio_rekognition.arguments import (
+    AUTO,
+    ReadOptions,
+    counted_drop_frame,
+    timecode_frame,
+    timecode_mode,
+)
+from otio_rekognition.cli.common import _connection, _read_input
+from otio_rekognition.cli.terminal import _page_reporter
+from otio_rekognition.errors import (
+    AdapterArgumentError,
+    RekognitionError,
+    RekognitionWarning,
+    ResponseFormatError,
+    TimelineError,
+)
+from otio_rekognition.export import write_job_as, write_timeline
+from otio_rekognition.formats import (
+    BY_ADAPTER,
+    FORMATS,
+    FORMATS_BY_SUFFIX,
+    WRITER_OPTIONS,
+)
+from otio_rekognition.otio_adapters.rekognition import load_job
+from otio_rekognition.output import OutputError
+from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.timeline.build import build_timeline
+from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
+from otio_rekognition.timeline.metadata import set_counting
+from otio_rekognition.timeline.ranges import timeline_rate
+
+_OTIO_SUFFIXES = (".otio", ".otioz")
+
+
+# Reader options that only mean something for Rekognition JSON input.
+_JSON_ONLY = ("source_timecode", "media", "media_url", "rate", "segment_types", "cue_types", "min_confidence",
+              "cue_track", "shot_markers", "merge_window", "labels", "exclude_labels", "label_categories",
+              "moderation_categories", "text_types", "analysis_tracks")  # fmt: skip
+
+
+_READ_OPTIONS = ("start_timecode", "timecode", *_JSON_ONLY, "strict")
+
+
+def _adapter_for(path: str, named: str | None) -> str:
+    """The OTIO adapter that writes the output: named with --format, else by suffix."""
+    if Path(path).is_dir():
+        raise OutputError(21, "is a folder: give a file name", path)
+    if named is not None:
+        return FORMATS[named]
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS_BY_SUFFIX:
+        raise AdapterArgumentError(
+            f"{path}: cannot tell the output format from the suffix {suffix or '(none)'!r}; "
+            f"use one of {', '.join(FORMATS_BY_SUFFIX)} or name it with --format"
+        )
+    return FORMATS_BY_SUFFIX[suffix]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Input:
+    """What was read: a job (and how to lay it out), or a timeline."""
+
+    job: Job | None = None
+    options: ReadOptions = dataclasses.field(default_factory=ReadOptions)
+    timeline: otio.schema.Timeline | None = None
+
+    def as_timeline(self) -> otio.schema.Timeline:
+        if self.timeline is not None:
+            return self.timeline
+        assert self.job is not None
+        return build_timeline(self.job, self.options)
+
+
+def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: str) -> None:
+    """Write the output through the OTIO adapter of that name; an error names
+    the input it came from. A job goes to an edit-list writer as a cut list
+    made straight from it (the timeline would only be flattened again: see
+    timeline.cutlist.job_cut_list); anything else as a timeline."""
+    given = _writer_arguments(arguments, adapter)
+    try:
+        if read.job is not None:
+            write_job_as(read.job, read.options, arguments.output, adapter, **given)
+        else:
+            write_timeline(read.as_timeline(), arguments.output, adapter, **given)
+    except TimelineError as error:
+        raise TimelineError(f"{source}: {error}") from None
+
+
+def _writer_arguments(arguments: argparse.Namespace, adapter: str) -> dict[str, Any]:
+    """The writing options given on the command line, as that adapter's arguments."""
+    return {
+        option.argument: getattr(arguments, option.dest)
+        for option in BY_ADAPTER[adapter].options
+        if getattr(arguments, option.dest) is not None
+    }
+
+
+def _warn_unused_writer_options(arguments: argparse.Namespace, adapter: str) -> None:
+    used = BY_ADAPTER[adapter].options
+    for option in WRITER_OPTIONS:
+        if option not in used and getattr(arguments, option.dest, None) is not None:
+            warnings.warn(
+                f"{option.flag} does not apply to {arguments.output}: ignored", RekognitionWarning, stacklevel=2
+            )
+
+
+def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input:
+    """A Rekognition job saved as one or more JSON files (``-`` is standard
+    input), a job fetched from AWS (``rekognition://JOB_ID``), or one OTIO
+    timeline this tool wrote."""
+    inputs: list[str] = arguments.inputs
+    if _is_timeline(inputs):
+        given = [name for name in _JSON_ONLY if read_options.get(name) not in (None, False)]
+        if given:
+            raise RekognitionError(
+                f"{inputs[0]}: --{given[0].replace('_', '-')} applies to Rekognition JSON input only, "
+                "not to an OTIO timeline"
+            )
+        timeline = _read_timeline_file(inputs[0])
+        start, mode = read_options.get("start_timecode"), read_options.get("timecode")
+        if start is not None or mode is not None:
+            rate = timeline_rate(timeline)
+            drop_frame = counted_drop_frame(
+                timecode_mode("timecode", mode or AUTO), rate, recorded_drop_frame(timeline)
+            )
+            set_counting(timeline, drop_frame)
+            if start is not None:
+                frame = timecode_frame("start_timecode", start, rate, drop_frame)
+                timeline.global_start_time = otio.opentime.RationalTime(frame, float(rate))
+        return _Input(timeline=timeline)
+    return _job([_input_text(name, arguments) for name in inputs], read_options)
+
+
+def _input_text(name: str, arguments: argparse.Namespace) -> tuple[str, bytes | str]:
+    """One input's name and text: standard input (``-``), a job fetched from
+    AWS (``rekognition://JOB_ID``, through the command line's AWS options over
+    the URL's), or a file."""
+    if name == "-":
+        return "<stdin>", arguments.stdin.buffer.read()
+    if not name.lower().startswith("rekognition://"):
+        return name, _read_input(name)
+    from otio_rekognition import aws
+
+    named = aws.job_url(name)
+    result = named.fetch(
+        _connection(arguments, named.connection), on_page=_page_reporter(named.job_id, aws.api(named.analysis).noun)
+    )
+    return result.source, result.text()
+
+
+def _is_timeline(inputs: list[str]) -> bool:
+    return len(inputs) == 1 and Path(inputs[0]).suffix.lower() in _OTIO_SUFFIXES
+
+
+def _job(inputs: list[tuple[str, bytes | str]], read_options: dict[str, Any]) -> _Input:
+    options = ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
+    job, options = load_job(inputs, options)
+    return _Input(job=job, options=options)
+
+
+def _read_timeline_file(name: str) -> otio.schema.Timeline:
+    """An .otio or .otioz file; what cannot be read is the input's fault (status 1)."""
+    import zipfile
+
+    if not Path(name).is_file():
+        raise ResponseFormatError(f"{name}: cannot read: {'no such file' if not Path(name).exists() else 'not a file'}")
+    if name.lower().endswith(".otioz") and not zipfile.is_zipfile(name):
+        raise ResponseFormatError(f"{name}: not an .otioz file (a zip archive of an OTIO timeline)")
+    try:
+        timeline = otio.adapters.read_from_file(name)
+    except OSError as error:
+        raise ResponseFormatError(f"{name}: cannot read: {error.strerror or error}") from None
+    if not isinstance(timeline, otio.schema.Timeline):
+        raise ResponseFormatError(f"{name}: holds a {type(timeline).__name__}, not a timeline")
+    return timeline

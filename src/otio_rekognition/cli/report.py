@@ -1,0 +1,110 @@
+"""``otio-rekognition report``: the review page."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+from otio_rekognition.cli.reading import _READ_OPTIONS, _is_timeline, _load
+from otio_rekognition.cli.terminal import PROGRAM, printable
+from otio_rekognition.errors import (
+    AdapterArgumentError,
+    RekognitionError,
+    RekognitionWarning,
+)
+from otio_rekognition.output import write_atomically
+from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
+from otio_rekognition.timeline.metadata import timeline_values
+
+
+def report(arguments: argparse.Namespace) -> int:
+    """A review page of the job's shots and cues (see writers/report.py)."""
+    from otio_rekognition.writers.report import Summary, report_html
+
+    if Path(arguments.output).suffix.lower() not in (".html", ".htm") and arguments.output != "-":
+        raise AdapterArgumentError(
+            f"{arguments.output}: report writes a web page: use -o NAME.html (convert writes the other formats)"
+        )
+    read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
+    if _is_timeline(arguments.inputs):  # the video gives thumbnails only: the timeline has its timecodes already
+        read_options["media"] = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RekognitionWarning)
+        read = _load(arguments, read_options)
+        cuts = job_cut_list(read.job, read.options) if read.job is not None else cut_list(read.as_timeline())
+    said = [printable(str(warning.message)) for warning in caught]
+    for text in said:
+        print(f"{PROGRAM}: warning: {text}", file=sys.stderr)
+    if read.job is not None:
+        job = read.job
+        # Every job read: the segment job's pages and duplicates, and each analysis job's.
+        sources = [job.source] if job.has_segment_job else []
+        sources += [analysed.source for analysed in job.analyses]
+        pages = job.page_count + sum(analysed.page_count for analysed in job.analyses)
+        duplicates = job.duplicates_dropped + sum(analysed.duplicates_dropped for analysed in job.analyses)
+        summary = Summary(" + ".join(sources), pages, duplicates, said, job.disagreements)
+    else:
+        values = timeline_values(read.as_timeline())
+        summary = Summary(
+            arguments.inputs[0],
+            int(values.get("page_count", 1)),
+            int(values.get("duplicates_dropped", 0)),
+            said,
+            [str(text) for text in values.get("disagreements", [])],
+        )
+        if arguments.media is not None:
+            _check_timeline_media(arguments.media, arguments.inputs[0], cuts)
+    write_atomically(arguments.output, report_html(cuts, summary, _report_thumbnails(arguments.media, cuts)))
+    shots = sum(event.kind == "shot" for event in cuts.events)
+    print(f"{PROGRAM}: wrote {arguments.output}: {shots} shots, {len(cuts.locators)} markers", file=sys.stderr)
+    return 0
+
+
+def _check_timeline_media(video: str, timeline_file: str, cuts: Any) -> None:
+    """A timeline read from a file keeps no probe of its video: the thumbnails
+    must come from one of its rate, size and length."""
+    from otio_rekognition.detect.probe import probe_media
+    from otio_rekognition.rekognition.pages import video_mismatch
+
+    try:
+        media = probe_media(video)
+    except ImportError as error:
+        raise _thumbnails_need(error) from None
+    except RekognitionError as error:
+        raise AdapterArgumentError(f"--media: {error}") from None
+    # A timeline need not know its video's length, only where its last frame is.
+    mismatch = video_mismatch((cuts.rate, None, cuts.frame_size), (media.rate, None, media.frame_size))
+    last = max((event.source_first - event.media.start + event.length for event in cuts.events), default=0)
+    if not mismatch and media.frame_count is not None and media.frame_count < last:
+        mismatch = f"it has {media.frame_count} frames, the timeline reaches frame {last}"
+    if mismatch:
+        raise AdapterArgumentError(f"--media: {video} is not the video {timeline_file} was made from: {mismatch}")
+
+
+# Thumbnails for at most this many shots (and cues): a 10,000-shot page stays a few megabytes.
+REPORT_SHOTS = 300
+
+
+def _report_thumbnails(video: str | None, cuts: Any) -> Any:
+    from otio_rekognition.writers.report import Thumbnails, cue_locators, shot_frames
+
+    if video is None:
+        return Thumbnails()
+    from otio_rekognition.detect.thumbnails import thumbnails
+
+    step = -(-len(cuts.events) // REPORT_SHOTS) or 1
+    wanted = {frame for event in cuts.events[::step] for frame in shot_frames(event)}
+    cues = cue_locators(cuts)
+    wanted.update(locator.record_first for locator in cues[:: -(-len(cues) // REPORT_SHOTS) or 1])
+    try:
+        images = thumbnails(video, wanted)
+    except ImportError as error:
+        raise _thumbnails_need(error) from None
+    return Thumbnails(images, step - 1)
+
+
+def _thumbnails_need(error: ImportError) -> RekognitionError:
+    return RekognitionError(f"--media: thumbnails need {error.name}: pip install 'otio-rekognition[detect]'")
