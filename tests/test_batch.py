@@ -17,7 +17,8 @@ from fake_rekognition import REGION, FakeRekognition, _AwsFault
 from moto.server import ThreadedMotoServer
 
 from otio_rekognition import aws
-from otio_rekognition.aws.batch import LEDGER_NAME, request_token
+from otio_rekognition.aws.batch import request_token
+from otio_rekognition.aws.ledger import LEDGER_NAME
 from otio_rekognition.cli import batch as batch_command
 from otio_rekognition.cli import main
 
@@ -578,8 +579,9 @@ def test_a_renewed_token_outlives_a_run_stopped_before_the_start(
 
 
 def test_the_queue_watcher_keeps_what_it_found_when_a_check_breaks() -> None:
-    from otio_rekognition.aws.batch import QueueWatcher, Video
+    from otio_rekognition.aws.batch import QueueWatcher
     from otio_rekognition.aws.errors import JobFailedError, ThrottledError
+    from otio_rekognition.aws.ledger import Video
 
     class Queue:
         def __init__(self) -> None:

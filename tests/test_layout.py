@@ -103,3 +103,9 @@ def test_no_test_module_imports_another() -> None:
                 raise AssertionError(f"{path.name} imports {node.module}")
             if isinstance(node, ast.Import):
                 assert not any(alias.name.startswith("test_") for alias in node.names), path.name
+
+
+def test_no_module_is_over_600_lines() -> None:
+    """A module that grows past this does two things: split it by concern."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        assert len(path.read_text().splitlines()) <= 600, f"{path.relative_to(ROOT)} is over 600 lines"

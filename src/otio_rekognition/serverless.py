@@ -59,7 +59,8 @@ from otio_rekognition.aws.errors import (
     JobNotFoundError,
     is_transient,
 )
-from otio_rekognition.aws.jobs import APIS, FetchResult, completion_message, fetch, status_page
+from otio_rekognition.aws.jobs import FetchResult, completion_message, fetch, status_page
+from otio_rekognition.aws.requests import APIS
 from otio_rekognition.errors import RekognitionError
 from otio_rekognition.formats import ERROR_SUFFIX, FORMAT_SUFFIXES, FORMATS, RESPONSE_FORMAT, format_named
 from otio_rekognition.frames import timecode_to_frame

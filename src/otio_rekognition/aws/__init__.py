@@ -19,19 +19,11 @@ from otio_rekognition.aws.errors import (
     WaitTimeoutError,
 )
 from otio_rekognition.aws.jobs import (
-    ANALYSIS_NAMES,
-    APIS,
-    START_OPTIONS,
-    Api,
     Backoff,
     FetchResult,
     JobUrl,
-    StartOption,
-    StartRequest,
     WaitResult,
     WaitStatus,
-    aggregate_problem,
-    api,
     fetch,
     fetch_url,
     is_job_url,
@@ -39,6 +31,16 @@ from otio_rekognition.aws.jobs import (
     parse_job_url,
     start,
     wait,
+)
+from otio_rekognition.aws.requests import (
+    ANALYSIS_NAMES,
+    APIS,
+    START_OPTIONS,
+    Api,
+    StartOption,
+    StartRequest,
+    aggregate_problem,
+    api,
 )
 
 __all__ = [

@@ -40,6 +40,7 @@ def batch(arguments: argparse.Namespace) -> int:
     of a list), resumably: see aws/batch.py."""
     from otio_rekognition import aws
     from otio_rekognition.aws import batch as batching
+    from otio_rekognition.aws import ledger as ledgers
 
     if (arguments.source is None) == (arguments.from_file is None):
         raise AdapterArgumentError("expected either s3://BUCKET/PREFIX/ or --from-file LIST, not both or neither")
@@ -70,16 +71,16 @@ def batch(arguments: argparse.Namespace) -> int:
             **given,
         )
 
-    def video(bucket: str, key: str, etag: str | None, prefix: str) -> batching.Video:
+    def video(bucket: str, key: str, etag: str | None, prefix: str) -> ledgers.Video:
         token = batching.request_token(request(bucket, key), etag)
-        made = batching.Video(f"s3://{bucket}/{key}", key, bucket, key, etag, token, analysis=arguments.analysis)
+        made = ledgers.Video(f"s3://{bucket}/{key}", key, bucket, key, etag, token, analysis=arguments.analysis)
         try:
             made.output = batching.relative_path(key, prefix)
         except ValueError as error:  # that video fails, before anything is started; the others go on
-            made.state, made.reason, made.exit_status = batching.FAILED, str(error), EXIT_INPUT
+            made.state, made.reason, made.exit_status = ledgers.FAILED, str(error), EXIT_INPUT
         return made
 
-    videos: list[batching.Video] = []
+    videos: list[ledgers.Video] = []
     if arguments.source is not None:
         bucket, prefix = _s3_prefix(arguments.source)
         videos = [video(bucket, key, etag, prefix) for key, etag in batching.list_videos(bucket, prefix, connection)]
@@ -88,21 +89,21 @@ def batch(arguments: argparse.Namespace) -> int:
             if line.lower().startswith("s3://"):
                 bucket, key = _s3_location(line)
                 videos.append(video(bucket, key, None, ""))
-            elif aws.jobs.is_job_id(line):
+            elif aws.requests.is_job_id(line):
                 videos.append(
-                    batching.Video(line, line, state=batching.STARTED, job_id=line, analysis=arguments.analysis)
+                    ledgers.Video(line, line, state=ledgers.STARTED, job_id=line, analysis=arguments.analysis)
                 )
             else:
                 raise AdapterArgumentError(f"{arguments.from_file}: {line!r}: expected s3://BUCKET/KEY or a JobId")
 
-    def start_one(item: batching.Video) -> str:
+    def start_one(item: ledgers.Video) -> str:
         assert item.bucket is not None and item.key is not None
         return aws.start(request(item.bucket, item.key, item.token), connection)
 
-    def status(item: batching.Video) -> str:
+    def status(item: ledgers.Video) -> str:
         return aws.jobs.job_status(str(item.job_id), connection, analysis=item.analysis)
 
-    def convert_one(item: batching.Video) -> None:
+    def convert_one(item: ledgers.Video) -> None:
         assert item.job_id is not None
         base = folder / item.files
         base.parent.mkdir(parents=True, exist_ok=True)
@@ -143,8 +144,8 @@ def batch(arguments: argparse.Namespace) -> int:
 
     deadline = time.monotonic() + arguments.timeout if arguments.timeout else None
     interrupted = False
-    with batching.running_in(folder):
-        ledger = batching.Ledger.load(folder / batching.LEDGER_NAME)
+    with ledgers.running_in(folder):
+        ledger = ledgers.Ledger.load(folder / ledgers.LEDGER_NAME)
         jobs = ledger.add(videos)
         try:
             batching.run(
