@@ -49,3 +49,27 @@ def test_every_writer_option_is_a_flag_of_convert_with_its_default_in_the_help()
 
 def test_a_suffix_picks_one_format() -> None:
     assert len(FORMATS_BY_SUFFIX) == sum(output.own_suffix for output in REGISTRY)
+
+
+def test_the_reading_options_table_is_the_reader_the_adapter_and_the_flags() -> None:
+    """arguments.READING_OPTIONS: every field of ReadOptions, every argument of the adapter, every flag of convert."""
+    import dataclasses
+
+    from otio_rekognition.arguments import READING_OPTIONS, ReadOptions
+    from otio_rekognition.otio_adapters import rekognition
+
+    names = [option.name for option in READING_OPTIONS]
+    assert names == [field.name for field in dataclasses.fields(ReadOptions)]
+    for function, leading in (
+        (rekognition.read_from_file, ["filepath"]),
+        (rekognition.read_from_string, ["input_str"]),
+    ):
+        assert list(inspect.signature(function).parameters)[:-1] == [*leading, *names]
+    convert = next(
+        action for action in _parser()._actions if getattr(action, "choices", None) and "convert" in action.choices
+    ).choices["convert"]
+    flags = {flag for action in convert._actions for flag in action.option_strings}
+    text = " ".join(convert.format_help().split())
+    for option in READING_OPTIONS:
+        assert option.flag in flags and option.help.split(";")[0] in text, option.name
+        assert f"{option.name}: {option.help}" in (rekognition.read_from_file.__doc__ or "")

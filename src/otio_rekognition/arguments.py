@@ -4,10 +4,11 @@ into a float, ``true`` stays a string, ``True`` becomes a bool)."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any
@@ -241,24 +242,69 @@ def _choices(accepted: tuple[str, ...]) -> Callable[[str, Any], tuple[str, ...]]
     return parse
 
 
-_PARSERS: dict[str, Callable[[str, Any], Any]] = {
-    "start_timecode": timecode_text,
-    "source_timecode": timecode_text,
-    "timecode": timecode_mode,
-    "media": _text,
-    "media_url": _media_url,
-    "rate": _rate,
-    "segment_types": _segment_types,
-    "cue_types": _choices(CUE_TYPES),
-    "min_confidence": confidence,
-    "cue_track": boolean,
-    "shot_markers": boolean,
-    "strict": boolean,
-    "merge_window": _seconds,
-    "labels": _names,
-    "exclude_labels": _names,
-    "label_categories": _names,
-    "moderation_categories": _names,
-    "text_types": _choices(TEXT_TYPES),
-    "analysis_tracks": boolean,
-}
+@dataclass(frozen=True)
+class ReadingOption:
+    """How a job is read into a timeline, one option: the adapter's argument,
+    the command line's flag (``--name-with-dashes``) and the one text both
+    explain it with (the adapter's docstring, ``otiopluginfo``, ``--help``)."""
+
+    name: str
+    parse: Callable[[str, Any], Any]  # (argument name, value as given) -> value, or AdapterArgumentError
+    help: str
+    switch: bool = False  # a flag that takes no value
+    choices: tuple[str, ...] | None = None
+    of_analyses: bool = False  # for the other analyses (labels, moderation, ...)
+    any_input: bool = False  # also for an OTIO timeline read back, not only Rekognition's JSON
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+READING_OPTIONS: tuple[ReadingOption, ...] = (
+    ReadingOption("start_timecode", timecode_text, "record start (default 01:00:00:00; 01:00:00;00 when counting "
+                  "drop frame); quote a ';' in a shell", any_input=True),
+    ReadingOption("source_timecode", timecode_text, "the media's embedded start timecode; offsets source times"),
+    ReadingOption("timecode", timecode_mode, "how 29.97/59.94 timecodes are counted, read and written: df, ndf, or "
+                  "auto (the media's own when media is given, else drop frame as Rekognition counts)",
+                  choices=TIMECODE_MODES, any_input=True),
+    ReadingOption("media", _text, "a local copy of the analysed video: its start timecode, drop-frame flag and "
+                  "path are used, its rate and length checked (needs the detect extra)"),
+    ReadingOption("media_url", _media_url, "URL or path of the media the clips reference"),
+    ReadingOption("rate", _rate, "frame rate override: 25, 29.97, 30000/1001"),
+    ReadingOption("segment_types", _segment_types, "SHOT, TECHNICAL_CUE or both (comma list)"),
+    ReadingOption("cue_types", _choices(CUE_TYPES), "comma list of cue types to keep, e.g. BlackFrames,Slate"),
+    ReadingOption("min_confidence", confidence, "drop segments and detections below this confidence (0-100)"),
+    ReadingOption("cue_track", boolean, "add a track with a clip per cue", switch=True),
+    ReadingOption("shot_markers", boolean, "add a marker per shot", switch=True),
+    ReadingOption("strict", boolean, "treat warnings (an incomplete job, disagreeing frame sources) as errors",
+                  switch=True, any_input=True),
+    ReadingOption("merge_window", _seconds, "seconds within which detections of one name become one marker "
+                  "(default: twice the job's sampling interval; 0 keeps every detection apart)", of_analyses=True),
+    ReadingOption("labels", _names, "comma list of names to keep (a label's parents count); case ignored",
+                  of_analyses=True),
+    ReadingOption("exclude_labels", _names, "comma list of names to drop (a label's parents count)",
+                  of_analyses=True),
+    ReadingOption("label_categories", _names, "comma list of label categories to keep", of_analyses=True),
+    ReadingOption("moderation_categories", _names, "comma list of top-level moderation categories to keep",
+                  of_analyses=True),
+    ReadingOption("text_types", _choices(TEXT_TYPES), "LINE, WORD or both (default: LINE)", of_analyses=True),
+    ReadingOption("analysis_tracks", boolean, "add a track per analysis, a clip per marker", switch=True,
+                  of_analyses=True),
+)  # fmt: skip
+READER_ARGUMENTS = tuple(option.name for option in READING_OPTIONS)
+_PARSERS = {option.name: option.parse for option in READING_OPTIONS}
+
+
+def keyword_signature(leading: Sequence[str], keywords: Mapping[str, Any]) -> inspect.Signature:
+    """A signature of plain parameters, ``leading`` then ``keywords`` with
+    their defaults, then ``**unknown``: what ``otiopluginfo`` lists for an
+    adapter function that takes its arguments from a table."""
+    plain = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    return inspect.Signature(
+        [
+            *(inspect.Parameter(name, plain) for name in leading),
+            *(inspect.Parameter(name, plain, default=default) for name, default in keywords.items()),
+            inspect.Parameter("unknown", inspect.Parameter.VAR_KEYWORD),
+        ]
+    )

@@ -12,10 +12,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from otio_rekognition import __version__
-from otio_rekognition.arguments import (
-    TIMECODE_MODES,
-    ReadOptions,
-)
+from otio_rekognition.arguments import READING_OPTIONS, ReadOptions
 from otio_rekognition.cli.aws_commands import fetch, start, wait
 from otio_rekognition.cli.batch import batch
 from otio_rekognition.cli.common import _REQUEST_FLAGS, _duration, _formats
@@ -136,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_request_options(batch_parser)
     _add_wait_options(batch_parser)
     _add_aggregate_option(batch_parser)
-    _add_reading_options(batch_parser, json_input=False, media=False)  # one file cannot be every video
+    _add_reading_options(batch_parser, ("segment_types", "media"))  # one file cannot be every video
     _add_writing_options(batch_parser)
     _add_aws_options(batch_parser)
     batch_parser.set_defaults(run=batch)
@@ -199,55 +196,27 @@ def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = 
     """convert's, and start's for the job it waits for (one video: --media too; the request has its own
     --segment-types)."""
     parser.add_argument("--format", choices=tuple(FORMATS), help="output format, when the suffix does not say")
-    _add_reading_options(parser, json_input, media=True)
+    # start takes --segment-types for its request
+    _add_reading_options(parser, () if json_input else ("segment_types",))
     _add_writing_options(parser)
 
 
-def _add_reading_options(parser: argparse.ArgumentParser, json_input: bool = True, media: bool = True) -> None:
-    reading = parser.add_argument_group("reading the job")
-    reading.add_argument(
-        "--start-timecode",
-        help="record start (default 01:00:00:00; 01:00:00;00 when counting drop frame); quote a ';' in a shell",
-    )
-    reading.add_argument("--source-timecode", help="the media's embedded start timecode; offsets source times")
-    reading.add_argument(
-        "--timecode",
-        choices=TIMECODE_MODES,
-        help="how 29.97/59.94 timecodes are counted, read and written: df, ndf, or auto (the media's own "
-        "with --media, else drop frame as Rekognition counts)",
-    )
-    if media:
-        reading.add_argument(
-            "--media",
-            help="a local copy of the analysed video: its start timecode, drop-frame flag and path are used "
-            "(needs the detect extra)",
-        )
-    reading.add_argument("--media-url", help="URL or path of the media the clips reference")
-    reading.add_argument("--rate", help="frame rate override: 25, 29.97, 30000/1001")
-    if json_input:  # start takes --segment-types for the request itself
-        reading.add_argument("--segment-types", help="SHOT, TECHNICAL_CUE or both (comma list)")
-    reading.add_argument("--cue-types", help="comma list of cue types to keep, e.g. BlackFrames,Slate")
-    reading.add_argument("--min-confidence", help="drop segments below this confidence (0-100)")
-    reading.add_argument("--cue-track", action="store_true", default=None, help="add a track with a clip per cue")
-    reading.add_argument("--shot-markers", action="store_true", default=None, help="add a marker per shot")
-    reading.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
-    analyses = parser.add_argument_group(
-        "the other analyses (labels, moderation, celebrities, faces, face search, text)",
-        "Read with the segment job (pass each job's JSON) or alone; --min-confidence applies to them too.",
-    )
-    analyses.add_argument(
-        "--merge-window",
-        help="seconds within which detections of one name become one marker (default: twice the job's "
-        "sampling interval; 0 keeps every detection apart)",
-    )
-    analyses.add_argument("--labels", help="comma list of names to keep (a label's parents count); case ignored")
-    analyses.add_argument("--exclude-labels", help="comma list of names to drop (a label's parents count)")
-    analyses.add_argument("--label-categories", help="comma list of label categories to keep")
-    analyses.add_argument("--moderation-categories", help="comma list of top-level moderation categories to keep")
-    analyses.add_argument("--text-types", help="LINE, WORD or both (default: LINE)")
-    analyses.add_argument(
-        "--analysis-tracks", action="store_true", default=None, help="add a track per analysis, a clip per marker"
-    )
+def _add_reading_options(parser: argparse.ArgumentParser, leave_out: tuple[str, ...] = ()) -> None:
+    """The reading options' flags (arguments.READING_OPTIONS), but ``leave_out``'s."""
+    groups = {
+        False: parser.add_argument_group("reading the job"),
+        True: parser.add_argument_group(
+            "the other analyses (labels, moderation, celebrities, faces, face search, text)",
+            "Read with the segment job (pass each job's JSON) or alone; --min-confidence applies to them too.",
+        ),
+    }
+    for option in READING_OPTIONS:
+        if option.name in leave_out:
+            continue
+        if option.switch:  # None when not given: the reader's default, and an option for JSON input told apart
+            groups[option.of_analyses].add_argument(option.flag, action="store_true", default=None, help=option.help)
+        else:
+            groups[option.of_analyses].add_argument(option.flag, choices=option.choices, help=option.help)
 
 
 def _add_writing_options(parser: argparse.ArgumentParser) -> None:

@@ -13,6 +13,8 @@ import opentimelineio as otio
 
 from otio_rekognition.arguments import (
     AUTO,
+    READER_ARGUMENTS,
+    READING_OPTIONS,
     ReadOptions,
     counted_drop_frame,
     timecode_frame,
@@ -46,12 +48,8 @@ _OTIO_SUFFIXES = (".otio", ".otioz")
 
 
 # Reader options that only mean something for Rekognition JSON input.
-_JSON_ONLY = ("source_timecode", "media", "media_url", "rate", "segment_types", "cue_types", "min_confidence",
-              "cue_track", "shot_markers", "merge_window", "labels", "exclude_labels", "label_categories",
-              "moderation_categories", "text_types", "analysis_tracks")  # fmt: skip
-
-
-_READ_OPTIONS = ("start_timecode", "timecode", *_JSON_ONLY, "strict")
+_JSON_ONLY = tuple(option.name for option in READING_OPTIONS if not option.any_input)
+_READ_OPTIONS = READER_ARGUMENTS
 
 
 def _adapter_for(path: str, named: str | None) -> str:

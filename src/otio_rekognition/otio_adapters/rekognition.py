@@ -16,7 +16,16 @@ from typing import Any
 import opentimelineio as otio
 
 from otio_rekognition import frames
-from otio_rekognition.arguments import AUTO, DF, NDF, ReadOptions, reject_unknown
+from otio_rekognition.arguments import (
+    AUTO,
+    DF,
+    NDF,
+    READER_ARGUMENTS,
+    READING_OPTIONS,
+    ReadOptions,
+    keyword_signature,
+    reject_unknown,
+)
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError
 from otio_rekognition.output import write_atomically
 from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, job_media_mismatch, read_jobs
@@ -26,63 +35,15 @@ from otio_rekognition.timeline.response import job_response_text, response_text
 ADAPTER_NAME = "rekognition"
 
 
-def read_from_file(
-    filepath: str,
-    start_timecode: str | None = None,
-    source_timecode: str | None = None,
-    timecode: str | None = None,
-    media: str | None = None,
-    media_url: str | None = None,
-    rate: Any = None,
-    segment_types: Any = None,
-    cue_types: Any = None,
-    min_confidence: Any = None,
-    cue_track: Any = None,
-    shot_markers: Any = None,
-    strict: Any = None,
-    merge_window: Any = None,
-    labels: Any = None,
-    exclude_labels: Any = None,
-    label_categories: Any = None,
-    moderation_categories: Any = None,
-    text_types: Any = None,
-    analysis_tracks: Any = None,
-    **unknown: Any,
-) -> otio.schema.Timeline:
+def read_from_file(filepath: str, **given: Any) -> otio.schema.Timeline:
     """Read a Rekognition Video job into a timeline: a clip per shot on
     track "Shots", a marker per technical cue and per appearance another
     analysis found (labels, moderation, celebrities, faces, face search, text;
     told apart by the response's shape). A file may hold the pages of several
-    jobs of one video, e.g. a JSON array of a segment and a labels response.
-
-    start_timecode: record start (default 01:00:00:00, or 01:00:00;00 in drop frame).
-    source_timecode: the media's embedded start timecode; offsets source ranges.
-    timecode: auto, df or ndf: how timecodes at 29.97/59.94 are counted, typed and
-        written (auto: the media's own, else drop frame as Rekognition counts).
-    media: a local copy of the analysed video: its start timecode, drop-frame
-        flag and path are used, and its rate and length checked against the job.
-    media_url: URL or path of the media the clips reference.
-    rate: frame rate override, e.g. 25, 29.97 or 30000/1001.
-    segment_types: SHOT, TECHNICAL_CUE or both (comma list).
-    cue_types: comma list of the cue types to keep (default all).
-    min_confidence: drop segments below this confidence (0-100).
-    cue_track: also add a track with a clip per cue (true/false).
-    shot_markers: also put a marker spanning each shot on its clip.
-    strict: warnings (incomplete job, disagreeing frame sources) become errors.
-    merge_window: seconds within which detections of one name join into one
-        marker (default: twice the job's sampling interval; 0 joins none).
-    labels: comma list of names to keep (labels, celebrities, moderation labels,
-        text; a label's parents count), case ignored.
-    exclude_labels: comma list of names to drop, likewise.
-    label_categories: comma list of label categories to keep.
-    moderation_categories: comma list of top-level moderation categories to keep.
-    text_types: LINE, WORD or both (default LINE).
-    analysis_tracks: also add a track per analysis with a clip per appearance.
+    jobs of one video, e.g. a JSON array of a segment and a labels response;
+    ``rekognition://JOB_ID`` fetches the job from AWS.
     """
-    reject_unknown(ADAPTER_NAME, unknown, READER_ARGUMENTS)
-    options = ReadOptions.from_arguments(
-        {name: value for name, value in locals().items() if name in READER_ARGUMENTS and value is not None}
-    )
+    options = _options(given)
     if str(filepath).lower().startswith("rekognition://"):
         from otio_rekognition.aws import fetch_url
 
@@ -95,36 +56,26 @@ def read_from_file(
     return read_timeline(data, str(filepath), options)
 
 
-def read_from_string(
-    input_str: str | bytes,
-    start_timecode: str | None = None,
-    source_timecode: str | None = None,
-    timecode: str | None = None,
-    media: str | None = None,
-    media_url: str | None = None,
-    rate: Any = None,
-    segment_types: Any = None,
-    cue_types: Any = None,
-    min_confidence: Any = None,
-    cue_track: Any = None,
-    shot_markers: Any = None,
-    strict: Any = None,
-    merge_window: Any = None,
-    labels: Any = None,
-    exclude_labels: Any = None,
-    label_categories: Any = None,
-    moderation_categories: Any = None,
-    text_types: Any = None,
-    analysis_tracks: Any = None,
-    **unknown: Any,
-) -> otio.schema.Timeline:
-    """Read a Rekognition segment detection job from JSON text; the
-    arguments are read_from_file's."""
-    reject_unknown(ADAPTER_NAME, unknown, READER_ARGUMENTS)
-    options = ReadOptions.from_arguments(
-        {name: value for name, value in locals().items() if name in READER_ARGUMENTS and value is not None}
-    )
-    return read_timeline(input_str, STRING_SOURCE, options)
+def read_from_string(input_str: str | bytes, **given: Any) -> otio.schema.Timeline:
+    """Read a Rekognition Video job from JSON text; the arguments are read_from_file's."""
+    return read_timeline(input_str, STRING_SOURCE, _options(given))
+
+
+def _options(given: dict[str, Any]) -> ReadOptions:
+    reject_unknown(ADAPTER_NAME, {name: value for name, value in given.items() if name not in READER_ARGUMENTS},
+                   READER_ARGUMENTS)  # fmt: skip
+    return ReadOptions.from_arguments({name: value for name, value in given.items() if value is not None})
+
+
+# Every reading option is a plain keyword argument with its text, as otiopluginfo lists them.
+_ARGUMENTS_TEXT = "\n".join(f"{option.name}: {option.help}." for option in READING_OPTIONS)
+read_from_file.__signature__ = keyword_signature(  # type: ignore[attr-defined]
+    ("filepath",), dict.fromkeys(READER_ARGUMENTS)
+)
+read_from_string.__signature__ = keyword_signature(  # type: ignore[attr-defined]
+    ("input_str",), dict.fromkeys(READER_ARGUMENTS)
+)
+read_from_file.__doc__ = f"{read_from_file.__doc__}\n{_ARGUMENTS_TEXT}"
 
 
 def read_timeline(data: str | bytes, source: str, options: ReadOptions) -> otio.schema.Timeline:
@@ -184,26 +135,3 @@ def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **unknown: An
 def write_job(job: Job, options: ReadOptions, filepath: str) -> None:
     """The command line's way in: the response its timeline would give, made straight from the job."""
     write_atomically(filepath, job_response_text(job, options))
-
-
-READER_ARGUMENTS = (
-    "start_timecode",
-    "source_timecode",
-    "timecode",
-    "media",
-    "media_url",
-    "rate",
-    "segment_types",
-    "cue_types",
-    "min_confidence",
-    "cue_track",
-    "shot_markers",
-    "strict",
-    "merge_window",
-    "labels",
-    "exclude_labels",
-    "label_categories",
-    "moderation_categories",
-    "text_types",
-    "analysis_tracks",
-)

@@ -6,13 +6,12 @@ signature, so that ``otiopluginfo`` lists every argument."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition.arguments import AUTO, reject_unknown, timecode_mode
+from otio_rekognition.arguments import AUTO, keyword_signature, reject_unknown, timecode_mode
 from otio_rekognition.output import write_atomically
 from otio_rekognition.timeline.cutlist import CutList, cut_list
 
@@ -45,12 +44,8 @@ def text_format(
         write_atomically(filepath, rendered(cuts, given))
 
     defaults = {name: default for name, (default, _check) in own.items()} | _TIMELINE_ARGUMENTS
-    plain = inspect.Parameter.POSITIONAL_OR_KEYWORD  # what otiopluginfo lists
-    keyword = [inspect.Parameter(name, plain, default=default) for name, default in defaults.items()]
-    timeline, path = inspect.Parameter("input_otio", plain), inspect.Parameter("filepath", plain)
-    more = inspect.Parameter("unknown", inspect.Parameter.VAR_KEYWORD)
-    write_to_string.__signature__ = inspect.Signature([timeline, *keyword, more])  # type: ignore[attr-defined]
-    write_to_file.__signature__ = inspect.Signature([timeline, path, *keyword, more])  # type: ignore[attr-defined]
+    write_to_string.__signature__ = keyword_signature(("input_otio",), defaults)  # type: ignore[attr-defined]
+    write_to_file.__signature__ = keyword_signature(("input_otio", "filepath"), defaults)  # type: ignore[attr-defined]
     described = (render.__doc__ or "").strip()
     write_to_string.__doc__ = f"{described}\n\nstart_timecode, timecode: as the other writers take them."
     write_to_file.__doc__ = "write_to_string, to a file that is replaced only when complete."
