@@ -24,7 +24,7 @@ from otio_rekognition.rekognition.segments import build_segment
 from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SHOT, TECHNICAL_CUE
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
-from otio_rekognition.timeline.response import job_response_text, response_text
+from otio_rekognition.timeline.response import job_response_text, timeline_response_text
 
 START_TIMECODES = [None, "00:00:00:00", "01:00:00:00", "10:00:00:00", "23:59:00:00"]
 
@@ -50,7 +50,7 @@ def assert_same_routes(data: bytes | str, options: ReadOptions) -> None:
     assert direct == through_timeline
     # The same JSON; OTIO's metadata keeps the job's fields in key order, the job in Rekognition's.
     response = outcome(lambda: json.loads(job_response_text(job, options)))
-    assert response == outcome(lambda: json.loads(response_text(build_timeline(job, options))))
+    assert response == outcome(lambda: json.loads(timeline_response_text(build_timeline(job, options))))
 
 
 @st.composite

@@ -184,3 +184,12 @@ def frame_to_millis(frame: int, rate: Fraction) -> int:
     """Start time of a frame in whole milliseconds, rounded down as
     Rekognition does."""
     return frame * 1000 * rate.denominator // rate.numerator
+
+
+# How editors' files name the two ways of counting (xmeml's displayformat, FCPXML's tcFormat), and so
+# does a timeline's metadata.
+DF_LABEL, NDF_LABEL = "DF", "NDF"
+
+
+def counting_label(drop_frame: bool) -> str:
+    return DF_LABEL if drop_frame else NDF_LABEL

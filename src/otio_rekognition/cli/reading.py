@@ -40,8 +40,7 @@ from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import OutputError
 from otio_rekognition.rekognition.pages import Job
 from otio_rekognition.timeline.build import build_timeline
-from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
-from otio_rekognition.timeline.metadata import set_counting
+from otio_rekognition.timeline.metadata import recorded_drop_frame, set_counting
 from otio_rekognition.timeline.ranges import timeline_rate
 
 _OTIO_SUFFIXES = (".otio", ".otioz")

@@ -30,7 +30,7 @@ from otio_rekognition.errors import AdapterArgumentError, RekognitionError, Resp
 from otio_rekognition.output import write_atomically
 from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, job_media_mismatch, read_jobs
 from otio_rekognition.timeline.build import build_timeline
-from otio_rekognition.timeline.response import job_response_text, response_text
+from otio_rekognition.timeline.response import job_response_text, timeline_response_text
 
 ADAPTER_NAME = "rekognition"
 
@@ -124,7 +124,7 @@ def write_to_string(input_otio: otio.schema.Timeline, **unknown: Any) -> str:
     read from Rekognition exactly as they came, edited or new clips and
     markers computed from their ranges. Takes no arguments."""
     reject_unknown(ADAPTER_NAME, unknown, ())
-    return response_text(input_otio)
+    return timeline_response_text(input_otio)
 
 
 def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **unknown: Any) -> None:

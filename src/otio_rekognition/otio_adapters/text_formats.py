@@ -1,5 +1,6 @@
 """The three adapter functions of a text format written from a cut list
-(marker lists, timed text, chapters), made once for every such format: each
+(EDL, FCPXML, FCP7 XML, marker lists, timed text, chapters), made once for
+every such format: each
 adapter file names its renderer and its own arguments, and gets
 ``write_to_string``, ``write_to_file`` and ``write_cut_list`` with a real
 signature, so that ``otiopluginfo`` lists every argument."""

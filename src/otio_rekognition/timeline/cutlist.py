@@ -39,15 +39,13 @@ from otio_rekognition.timeline.metadata import (
     ANALYSIS_KINDS,
     KIND_CUE,
     KIND_MEDIA,
+    KIND_NOTE,
     KIND_SHOT,
     item_facts,
+    recorded_drop_frame,
     video_frame_size,
 )
-from otio_rekognition.timeline.metadata import counted_drop_frame as recorded_drop_frame
 from otio_rekognition.timeline.ranges import frame_of, source_range, timeline_rate
-
-# The kind of a marker that was not read from Rekognition.
-KIND_NOTE = "note"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +134,7 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     rate = timeline_rate(timeline)
     _require_timecode(timeline.name, rate)
     drop_frame = counted_drop_frame(timecode, rate, recorded_drop_frame(timeline))
-    record_start = _record_start(timeline, rate, start_timecode, drop_frame)
+    record_start = _timeline_record_start(timeline, rate, start_timecode, drop_frame)
     tracks = list(timeline.video_tracks())
     if not tracks:
         raise TimelineError(f"timeline {timeline.name!r} has no video track: nothing to export")
@@ -323,7 +321,9 @@ def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], 
     return known[key]
 
 
-def _record_start(timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None, drop_frame: bool) -> int:
+def _timeline_record_start(
+    timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None, drop_frame: bool
+) -> int:
     if start_timecode is not None:
         return timecode_frame("start_timecode", start_timecode, rate, drop_frame)
     start = timeline.global_start_time

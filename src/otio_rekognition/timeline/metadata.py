@@ -26,6 +26,7 @@ from typing import Any, TypeGuard
 
 import opentimelineio as otio
 
+from otio_rekognition import frames
 from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.analyses import Detection
 from otio_rekognition.rekognition.pages import video_frame_size as frame_size_of
@@ -37,6 +38,8 @@ METADATA_KEY = "rekognition"
 KIND_SHOT = "shot"
 KIND_CUE = "cue"
 KIND_MEDIA = "media"  # the whole video, carrying the cues of a job without shots
+# The kind of a marker that was not read from Rekognition.
+KIND_NOTE = "note"
 # A detection of another analysis has that analysis's name as its kind.
 ANALYSIS_KINDS = frozenset(ANALYSES)
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -181,21 +184,21 @@ def timeline_values(timeline: otio.schema.Timeline) -> dict[str, Any]:
     return values if isinstance(values, dict) else {}
 
 
-def counted_drop_frame(timeline: otio.schema.Timeline) -> bool | None:
+def recorded_drop_frame(timeline: otio.schema.Timeline) -> bool | None:
     """Whether the timeline was read counting timecodes drop frame (None: not said)."""
     counting = timeline_values(timeline).get("timecode")
-    return {"DF": True, "NDF": False}.get(counting) if isinstance(counting, str) else None
+    return {frames.DF_LABEL: True, frames.NDF_LABEL: False}.get(counting) if isinstance(counting, str) else None
 
 
 def timecode_metadata(drop_frame: bool) -> dict[str, Any]:
     """How timecodes are counted, in the timeline's ``rekognition`` metadata
     and where OTIO's own FCP7 XML writer looks for it."""
-    return {"timecode": "DF" if drop_frame else "NDF"}
+    return {"timecode": frames.counting_label(drop_frame)}
 
 
 def fcp_xml_metadata(drop_frame: bool) -> dict[str, Any]:
     """Where OTIO's own FCP7 XML writer looks for the sequence's timecode count."""
-    return {"timecode": {"displayformat": "DF" if drop_frame else "NDF"}}
+    return {"timecode": {"displayformat": frames.counting_label(drop_frame)}}
 
 
 def set_counting(timeline: otio.schema.Timeline, drop_frame: bool) -> None:

@@ -22,8 +22,7 @@ import opentimelineio as otio
 from otio_rekognition import frames
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.errors import RekognitionError, RekognitionWarning, TimelineError
-from otio_rekognition.rekognition.pages import Job, read_job
-from otio_rekognition.rekognition.pages import response_text as written_text
+from otio_rekognition.rekognition.pages import Job, read_job, response_text
 from otio_rekognition.rekognition.segments import Segment, build_segment, segment_details
 from otio_rekognition.rekognition.vocabulary import ANALYSES, CUE_TYPES, SEGMENT_TYPES, SHOT, SUCCEEDED, TECHNICAL_CUE
 from otio_rekognition.timeline.layout import Layout, lay_out
@@ -61,7 +60,7 @@ class _Found:
         )
 
 
-def response_text(timeline: otio.schema.Timeline) -> str:
+def timeline_response_text(timeline: otio.schema.Timeline) -> str:
     """The response as JSON, checked by this package's own reader: never a
     file that cannot be read back (an edited timeline can make anything)."""
     text = _json_text(timeline_to_response(timeline), timeline.name)
@@ -75,7 +74,7 @@ def response_text(timeline: otio.schema.Timeline) -> str:
 
 
 def job_response_text(job: Job, options: ReadOptions) -> str:
-    """``response_text`` of the timeline :func:`build_timeline` would make of
+    """``timeline_response_text`` of the timeline :func:`build_timeline` would make of
     ``job``, made without it (what the command line writes a job's JSON with).
     Not read back: every segment in it was just read, and the property test of
     the two routes holds them to the same text and the same errors."""
@@ -160,7 +159,7 @@ def _unchanged(segment: Segment, label: str) -> _Found:
 
 def _json_text(response: Response, name: str) -> str:
     try:
-        return written_text(response)
+        return response_text(response)
     except ValueError as error:
         raise TimelineError(f"timeline {name!r}: not writable as JSON: {error}") from None
 

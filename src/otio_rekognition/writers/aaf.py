@@ -26,10 +26,7 @@ from typing import Any
 from otio_rekognition import frames, names
 from otio_rekognition.output import atomic_path
 from otio_rekognition.timeline.cutlist import CutList, Event, Locator
-
-# The user Avid shows in the Locators window for every locator we write.
-MARKER_USER = "Rekognition"
-DEFAULT_FRAME_SIZE = (1920, 1080)
+from otio_rekognition.writers.defaults import DEFAULT_FRAME_SIZE, MARKER_USER
 
 # Avid's eight classic locator colours as Media Composer writes them to
 # CommentMarkerColor (16-bit RGB); older versions read only these values.

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+from otio_rekognition.timeline.cutlist import KIND_SHOT, CutList, Event, Locator
 
 CMX3600 = "cmx3600"
 RESOLVE_MARKERS = "resolve-markers"
@@ -77,6 +77,10 @@ BLACK_REEL = "BL"
 
 
 def write_edl(cuts: CutList, flavor: str = CMX3600) -> str:
+    """Write the timeline as an EDL.
+
+    flavor: cmx3600 (one event per shot, markers as LOC lines in record
+    timecode) or resolve-markers (DaVinci Resolve's timeline-marker EDL)."""
     blocks = _shot_events(cuts) if parse_flavor("flavor", flavor) == CMX3600 else _marker_events(cuts)
     header = [f"TITLE: {_text(cuts.name)}", f"FCM: {'DROP FRAME' if cuts.drop_frame else 'NON-DROP FRAME'}"]
     # A blank line after the header and after every event, as Resolve and Premiere write them.
@@ -162,7 +166,7 @@ def _marker_events(cuts: CutList) -> Iterator[list[str]]:
         group = list(grouped)
         first = cuts.record_start + record_first
         # A cue's colour says more than a shot marker's: the first cue's wins.
-        shown = min(group, key=lambda locator: locator.kind == "shot")
+        shown = min(group, key=lambda locator: locator.kind == KIND_SHOT)
         color = RESOLVE_MARKER_COLORS.get(shown.color.upper(), RESOLVE_MARKER_COLORS[DEFAULT_COLOR])
         name = " + ".join(_text(locator.name) for locator in group)
         duration = max(locator.length for locator in group)

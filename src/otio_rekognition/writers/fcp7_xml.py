@@ -21,7 +21,7 @@ import itertools
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
-from otio_rekognition import names
+from otio_rekognition import frames, names
 from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n'
@@ -118,7 +118,7 @@ def _timecode(cuts: CutList, frame: int) -> ET.Element:
     timecode.append(_rate(cuts.rate))
     _add(timecode, "string", cuts.timecode(frame))
     _add(timecode, "frame", frame)
-    _add(timecode, "displayformat", "DF" if cuts.drop_frame else "NDF")
+    _add(timecode, "displayformat", frames.counting_label(cuts.drop_frame))
     return timecode
 
 

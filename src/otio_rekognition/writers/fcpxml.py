@@ -29,17 +29,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
 
-from otio_rekognition import names
+from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media
+from otio_rekognition.timeline.cutlist import KIND_CUE, CutList, Event, Locator, Media
+from otio_rekognition.writers.defaults import DEFAULT_FRAME_SIZE
 
 # Cues that are not programme: a "reject" rating hides them in Final Cut Pro's browser.
 REJECTED_CUES = frozenset({"ColorBars", "Slate", "BlackFrames"})
 # What becomes a keyword range with the keywords option: cues by type, and labels (what editors file clips by).
-KEYWORD_KINDS = frozenset({"cue", "labels"})
+KEYWORD_KINDS = frozenset({KIND_CUE, "labels"})  # cues and the label analysis's markers
 VERSIONS = ("1.9", "1.10", "1.11", "1.12", "1.13", "1.14")
 DEFAULT_VERSION = "1.10"
-DEFAULT_FRAME_SIZE = (1920, 1080)
 _FORMAT_ID = "r1"
 # otioconvert's literal_eval turns `-A version=1.10` into the float 1.1.
 _VERSION_BY_NUMBER = {float(version): version for version in VERSIONS}
@@ -136,7 +136,7 @@ def _time(frames: int, frame: Fraction) -> str:
 
 
 def _tc_format(cuts: CutList) -> str:
-    return "DF" if cuts.drop_frame else "NDF"
+    return frames.counting_label(cuts.drop_frame)
 
 
 def _asset_ids(cuts: CutList) -> dict[Media, str]:
@@ -238,7 +238,7 @@ def _marker(tag: str, locator: Locator, parent: _SpineItem, frame: Fraction, ext
         note=note,
     )
     below = extras.todo_below
-    if tag == "marker" and locator.kind == "cue" and below is not None and (locator.confidence or 0) < below:
+    if tag == "marker" and locator.kind == KIND_CUE and below is not None and (locator.confidence or 0) < below:
         marker.set("completed", "0")  # a to-do marker: someone should look
     return marker
 
@@ -251,7 +251,7 @@ def _extras(locator: Locator, parent: _SpineItem, frame: Fraction, extras: Extra
     if extras.keywords:
         value = locator.name.replace(",", " ")  # a keyword's value is a comma list
         found.append(ET.Element("keyword", start=start, duration=duration, value=value, note=locator.text))
-    if extras.reject and locator.kind == "cue" and locator.name in REJECTED_CUES:
+    if extras.reject and locator.kind == KIND_CUE and locator.name in REJECTED_CUES:
         found.append(
             ET.Element("rating", name=locator.name, start=start, duration=duration, value="reject", note=locator.text)
         )

@@ -8,12 +8,11 @@ import csv
 import io
 
 from otio_rekognition import names
-from otio_rekognition.timeline.cutlist import CutList
+from otio_rekognition.timeline.cutlist import KIND_CUE, KIND_NOTE, KIND_SHOT, CutList
+from otio_rekognition.writers.defaults import MARKER_USER
 from otio_rekognition.writers.edl import AVID_LOCATOR_COLORS, DEFAULT_COLOR
 from otio_rekognition.writers.timed_text import warn_if_no_markers
 
-# The user Avid shows in the Markers window for every marker we write.
-MARKER_USER = "Rekognition"
 AVID_TRACK = "V1"
 CSV_COLUMNS = (
     "type", "name", "confidence", "record_in", "record_out", "source_in", "source_out",
@@ -53,9 +52,9 @@ def csv_list(cuts: CutList) -> str:
                      event.source_first, media_first, event.length, ""))  # fmt: skip
     media_start = cuts.events[0].media.start if cuts.events else 0
     for locator in cuts.locators:
-        if locator.kind in ("shot", "note"):
+        if locator.kind in (KIND_SHOT, KIND_NOTE):
             continue
-        details = locator.comment if locator.kind != "cue" else ""
+        details = locator.comment if locator.kind != KIND_CUE else ""
         rows.append((locator.record_first, locator.kind, locator.name, locator.confidence, locator.record_first,
                      media_start + locator.record_first, locator.record_first, locator.length, details))  # fmt: skip
     text = io.StringIO()

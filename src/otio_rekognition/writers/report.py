@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+from otio_rekognition.timeline.cutlist import KIND_CUE, KIND_MEDIA, KIND_SHOT, CutList, Event, Locator
 
 LOW_CONFIDENCE = 80.0
 RULER_TICKS = 10
@@ -140,7 +140,7 @@ def _strip(cuts: CutList) -> str:
     for name, locators in [*_by_name(cue_locators(cuts)).items(), *_by_kind(cuts).items()]:
         colour = _colour(locators[0])
         lanes.append((name, "".join(
-            f'<div class="block{"" if locators[0].kind == "cue" else " found"}" '
+            f'<div class="block{"" if locators[0].kind == KIND_CUE else " found"}" '
             f'style="{place(marker.record_first, marker.length)};background:{colour}" '
             f'title="{_text(marker.text)} {cuts.timecode(cuts.record_start + marker.record_first)}"></div>'
             for marker in locators
@@ -161,7 +161,7 @@ def _strip(cuts: CutList) -> str:
 def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
     rows = []
     for number, event in enumerate(cuts.events, start=1):
-        kind = "video" if event.kind == "media" else event.kind  # the clip a job without shots is laid on
+        kind = "video" if event.kind == KIND_MEDIA else event.kind  # the clip a job without shots is laid on
         rows.append(_row(cuts, number, kind, event.name, event.record_first, event.source_first, event.length,
                          event.confidence, _images(thumbnails, shot_frames(event))))  # fmt: skip
     start = cuts.events[0].media.start if cuts.events else 0
@@ -192,7 +192,7 @@ def shot_frames(event: Event) -> tuple[int, int, int]:
 
 
 def cue_locators(cuts: CutList) -> list[Locator]:
-    return [locator for locator in cuts.locators if locator.kind == "cue"]
+    return [locator for locator in cuts.locators if locator.kind == KIND_CUE]
 
 
 def _by_name(locators: Sequence[Locator]) -> dict[str, list[Locator]]:
@@ -213,7 +213,7 @@ def _by_kind(cuts: CutList) -> dict[str, list[Locator]]:
 
 def _shots(cuts: CutList) -> list[Event]:
     """The shot track's shots: a job without shots has one clip spanning its video instead."""
-    return [event for event in cuts.events if event.kind == "shot"]
+    return [event for event in cuts.events if event.kind == KIND_SHOT]
 
 
 def _extent(cuts: CutList) -> int:

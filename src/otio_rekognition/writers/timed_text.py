@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning, TimelineError
-from otio_rekognition.timeline.cutlist import CutList, Locator
+from otio_rekognition.timeline.cutlist import KIND_CUE, CutList, Locator
 
 CUES, SHOTS = "cues", "shots"
 CHAPTER_SOURCES = (CUES, SHOTS)
@@ -185,7 +185,7 @@ def chapter_list(cuts: CutList, chapters: str = CUES) -> list[Chapter]:
 
 
 def _chapter_cues(locators: Sequence[Locator]) -> Iterator[Locator]:
-    return (locator for locator in locators if locator.kind == "cue" and locator.name not in NOT_CHAPTERS)
+    return (locator for locator in locators if locator.kind == KIND_CUE and locator.name not in NOT_CHAPTERS)
 
 
 def _marker_cues(cuts: CutList) -> Iterator[tuple[int, int, str]]:
