@@ -53,6 +53,19 @@ def s3_url(bucket: str, key: str) -> str:
     return f"s3://{bucket}/{quote(key, safe='/')}"
 
 
+def split_s3_url(url: str) -> tuple[str, str]:
+    """The bucket and the key (or key prefix, maybe empty) of ``s3://BUCKET/KEY``,
+    the key percent-decoded as in any URL, so a key's own ``#``, ``?`` or ``%``
+    is written ``%23``, ``%3F``, ``%25`` (as :func:`s3_url` writes them);
+    ValueError saying what is wrong."""
+    parts = urlsplit(url)  # ValueError for a broken host part
+    if parts.scheme.lower() != "s3" or not parts.netloc:
+        raise ValueError("not an s3:// URL with a bucket")
+    if parts.query or parts.fragment:
+        raise ValueError("a '?' or '#' in a key is written %3F or %23")
+    return parts.netloc, unquote(parts.path.lstrip("/"))
+
+
 def safe_name(name: str, length: int = NAME_LENGTH) -> str:
     """One line of printable text that XML can carry, at most ``length``
     characters: control characters become spaces."""

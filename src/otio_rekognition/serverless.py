@@ -152,11 +152,10 @@ def _check_any_rate(name: str, value: str) -> None:
 
 def _s3_uri(uri: str) -> tuple[str, str]:
     """``s3://bucket/prefix/`` as (bucket, prefix); the prefix is used as given, so "out/" makes a folder."""
-    body = uri.removeprefix("s3://")
-    bucket, _, prefix = body.partition("/")
-    if body == uri or not bucket or any(character in bucket for character in " ?#"):
-        raise ConfigurationError(f"OUTPUT_S3_URI {uri!r}: expected s3://bucket/prefix/")
-    return bucket, prefix
+    try:
+        return names.split_s3_url(uri)
+    except ValueError as error:
+        raise ConfigurationError(f"OUTPUT_S3_URI {uri!r}: expected s3://bucket/prefix/ ({error})") from None
 
 
 _SETTINGS: dict[tuple[str | None, ...], Settings | ConfigurationError] = {}

@@ -12,8 +12,8 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from otio_rekognition import names
 from otio_rekognition.cli.terminal import _clock
 from otio_rekognition.errors import (
     AdapterArgumentError,
@@ -65,12 +65,9 @@ _REQUEST_FLAGS: dict[str, tuple[str, Callable[[str], Any], str]] = {
 def _s3_prefix(url: str) -> tuple[str, str]:
     """The bucket and key prefix of ``s3://BUCKET/PREFIX/`` (the prefix may be empty: the whole bucket)."""
     try:
-        parts = urlsplit(url)
+        return names.split_s3_url(url)
     except ValueError as error:
         raise AdapterArgumentError(f"{url!r}: expected s3://BUCKET/PREFIX/ ({error})") from None
-    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
-        raise AdapterArgumentError(f"{url!r}: expected s3://BUCKET/PREFIX/")
-    return parts.netloc, unquote(parts.path.lstrip("/"))
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -136,13 +133,14 @@ def _connection(arguments: argparse.Namespace, base: Any = None) -> Any:
 
 
 def _s3_location(url: str) -> tuple[str, str]:
+    """The bucket and key of a video's ``s3://BUCKET/KEY``."""
     try:
-        parts = urlsplit(url)
+        bucket, key = names.split_s3_url(url)
     except ValueError as error:
         raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY ({error})") from None
-    if parts.scheme != "s3" or not parts.netloc or not parts.path.strip("/"):
-        raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY")
-    return parts.netloc, unquote(parts.path.lstrip("/"))
+    if not key.strip("/"):
+        raise AdapterArgumentError(f"video {url!r}: expected s3://BUCKET/KEY (no key)")
+    return bucket, key
 
 
 def _duration(text: str) -> float:
