@@ -34,7 +34,7 @@ from otio_rekognition.aws.errors import (
     ThrottledError,
     is_transient,
 )
-from otio_rekognition.aws.jobs import Backoff, completion_message
+from otio_rekognition.aws.jobs import SQS_LONGEST_POLL, Backoff, take_completions
 from otio_rekognition.aws.ledger import (
     CONVERTED,
     FAILED,
@@ -48,8 +48,6 @@ from otio_rekognition.aws.requests import StartRequest
 from otio_rekognition.rekognition.vocabulary import SEGMENTS, SUCCEEDED
 
 VIDEO_SUFFIXES = (".mov", ".mp4", ".m4v", ".mxf")
-# SQS long polling waits at most 20 seconds per ReceiveMessage.
-_SQS_LONGEST_POLL = 20
 
 
 @dataclass(frozen=True)
@@ -179,7 +177,7 @@ class QueueWatcher:
         self._status = status
         self._queue_url = queue_url
         self._connection = connection
-        self._window = max(1, min(_SQS_LONGEST_POLL, window))
+        self._window = max(1, min(SQS_LONGEST_POLL, window))
         self._checked: set[str] = set()
         self._sqs: Any = None
 
@@ -201,27 +199,11 @@ class QueueWatcher:
         window = self._window
         if wake is not None:
             window = max(1, min(window, math.ceil(wake - time.monotonic())))
-        subject = self._queue_url
         if self._sqs is None:
-            self._sqs = self._connection.client("sqs", subject, "ReceiveMessage")
-        with translated(subject, "ReceiveMessage", self._connection, self._sqs):
-            received = self._sqs.receive_message(
-                QueueUrl=self._queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=window
-            )
-        for message in received.get("Messages", []):
-            notification = completion_message(message.get("Body", ""))
-            # Another program's message is left alone: it reappears for its
-            # own reader once the queue's visibility timeout has passed.
-            if notification is None or notification.get("JobId") not in waiting:
-                continue
-            job_id = str(notification["JobId"])
-            # Each message on its own: one that cannot be deleted now comes again, and the jobs
-            # already found are returned whatever happens to the next.
-            try:
-                with translated(subject, "DeleteMessage", self._connection, self._sqs):
-                    self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
-            except AwsError:
-                continue
+            self._sqs = self._connection.client("sqs", self._queue_url, "ReceiveMessage")
+        for job_id, notification in take_completions(
+            self._sqs, self._queue_url, waiting, window, self._connection
+        ).items():
             if notification.get("Status") == SUCCEEDED:
                 finished[job_id] = None
                 continue

@@ -17,7 +17,7 @@ import math
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -57,7 +57,7 @@ URL_OPTIONS = ("region", "profile", "endpoint_url", "analysis", "aggregate_by")
 MAX_PAGES = 10_000
 MAX_POLL_DELAY = 3600.0
 # SQS long polling waits at most 20 seconds per ReceiveMessage.
-_SQS_LONGEST_POLL = 20
+SQS_LONGEST_POLL = 20
 
 
 @dataclass(frozen=True)
@@ -417,33 +417,51 @@ def _wait_sqs(
     sqs = connection.client("sqs", subject, "ReceiveMessage")
     while True:
         elapsed = time.monotonic() - started
-        window = _SQS_LONGEST_POLL
+        window = SQS_LONGEST_POLL
         if timeout is not None:
             if elapsed >= timeout:
                 raise _timed_out(job_id, elapsed)
             window = min(window, math.ceil(timeout - elapsed))
         report(WaitStatus(job_id, IN_PROGRESS, elapsed, checks, float(window)))
-        with translated(subject, "ReceiveMessage", connection, sqs):
-            received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=window)
+        notification = take_completions(sqs, queue_url, {job_id}, window, connection).get(job_id)
         checks += 1
-        for message in received.get("Messages", []):
-            notification = completion_message(message.get("Body", ""))
-            # Messages of other jobs are left alone: they reappear for their
-            # own waiters once the queue's visibility timeout has passed. The
-            # JobId alone tells: every analysis's message carries it (and its
-            # API, StartLabelDetection, which a JobId already implies).
-            if notification is None or notification.get("JobId") != job_id:
-                continue
-            with translated(subject, "DeleteMessage", connection, sqs):
+        if notification is None:
+            continue
+        elapsed = time.monotonic() - started
+        if notification.get("Status") == SUCCEEDED:
+            report(WaitStatus(job_id, SUCCEEDED, elapsed, checks, None))
+            return WaitResult(job_id, elapsed, checks, notification)
+        # The notification carries no reason (its Status is FAILED or
+        # ERROR); the Get* operation has the StatusMessage.
+        _job_status(rekognition, job_id, connection, calls)
+        raise _failed(job_id, f"completion message says {notification.get('Status')}")
+
+
+def take_completions(
+    sqs: Any, queue_url: str, waiting: Container[str], window: int, connection: Connection
+) -> dict[str, Mapping[str, Any]]:
+    """Rekognition's completion messages on the queue (one long poll of
+    ``window`` seconds, at most SQS_LONGEST_POLL) for the jobs in ``waiting``,
+    by JobId, each deleted once taken.
+
+    Messages of other jobs are left alone: they reappear for their own
+    readers once the queue's visibility timeout has passed. The JobId alone
+    tells: every analysis's message carries it. A message that cannot be
+    deleted now is not taken: it comes again."""
+    with translated(queue_url, "ReceiveMessage", connection, sqs):
+        received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=window)
+    taken: dict[str, Mapping[str, Any]] = {}
+    for message in received.get("Messages", []):
+        notification = completion_message(message.get("Body", ""))
+        if notification is None or notification.get("JobId") not in waiting:
+            continue
+        try:
+            with translated(queue_url, "DeleteMessage", connection, sqs):
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-            elapsed = time.monotonic() - started
-            if notification.get("Status") == SUCCEEDED:
-                report(WaitStatus(job_id, SUCCEEDED, elapsed, checks, None))
-                return WaitResult(job_id, elapsed, checks, notification)
-            # The notification carries no reason (its Status is FAILED or
-            # ERROR); the Get* operation has the StatusMessage.
-            _job_status(rekognition, job_id, connection, calls)
-            raise _failed(job_id, f"completion message says {notification.get('Status')}")
+        except AwsError:
+            continue
+        taken[str(notification["JobId"])] = notification
+    return taken
 
 
 def completion_message(body: str) -> Mapping[str, Any] | None:
