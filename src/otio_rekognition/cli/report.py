@@ -17,7 +17,7 @@ from otio_rekognition.errors import (
 )
 from otio_rekognition.output import write_atomically
 from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
-from otio_rekognition.timeline.metadata import timeline_values
+from otio_rekognition.timeline.metadata import KIND_SHOT, job_read_from, read_from
 
 
 def report(arguments: argparse.Namespace) -> int:
@@ -38,27 +38,12 @@ def report(arguments: argparse.Namespace) -> int:
     said = [printable(str(warning.message)) for warning in caught]
     for text in said:
         print(f"{PROGRAM}: warning: {text}", file=sys.stderr)
-    if read.job is not None:
-        job = read.job
-        # Every job read: the segment job's pages and duplicates, and each analysis job's.
-        sources = [job.source] if job.has_segment_job else []
-        sources += [analysed.source for analysed in job.analyses]
-        pages = job.page_count + sum(analysed.page_count for analysed in job.analyses)
-        duplicates = job.duplicates_dropped + sum(analysed.duplicates_dropped for analysed in job.analyses)
-        summary = Summary(" + ".join(sources), pages, duplicates, said, job.disagreements)
-    else:
-        values = timeline_values(read.as_timeline())
-        summary = Summary(
-            arguments.inputs[0],
-            int(values.get("page_count", 1)),
-            int(values.get("duplicates_dropped", 0)),
-            said,
-            [str(text) for text in values.get("disagreements", [])],
-        )
-        if arguments.media is not None:
-            _check_timeline_media(arguments.media, arguments.inputs[0], cuts)
+    source = job_read_from(read.job) if read.job is not None else read_from(read.as_timeline(), arguments.inputs[0])
+    summary = Summary(source.sources, source.pages, source.duplicates, said, source.disagreements)
+    if read.job is None and arguments.media is not None:
+        _check_timeline_media(arguments.media, arguments.inputs[0], cuts)
     write_atomically(arguments.output, report_html(cuts, summary, _report_thumbnails(arguments.media, cuts)))
-    shots = sum(event.kind == "shot" for event in cuts.events)
+    shots = sum(event.kind == KIND_SHOT for event in cuts.events)
     print(f"{PROGRAM}: wrote {arguments.output}: {shots} shots, {len(cuts.locators)} markers", file=sys.stderr)
     return 0
 

@@ -29,6 +29,7 @@ import opentimelineio as otio
 from otio_rekognition import frames
 from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.analyses import Detection
+from otio_rekognition.rekognition.pages import Job
 from otio_rekognition.rekognition.pages import video_frame_size as frame_size_of
 from otio_rekognition.rekognition.segments import Segment
 from otio_rekognition.rekognition.vocabulary import ANALYSES, float32
@@ -182,6 +183,35 @@ def timeline_values(timeline: otio.schema.Timeline) -> dict[str, Any]:
     """The timeline's ``rekognition`` metadata as plain values ({} if absent)."""
     values = plain(timeline.metadata.get(METADATA_KEY))
     return values if isinstance(values, dict) else {}
+
+
+@dataclass(frozen=True)
+class ReadFrom:
+    """What a timeline was read from: the jobs, their pages, the duplicates
+    dropped and where frame sources disagreed (what the review page states)."""
+
+    sources: str
+    pages: int
+    duplicates: int
+    disagreements: tuple[str, ...] = ()
+
+
+def job_read_from(job: Job) -> ReadFrom:
+    """Every job read into ``job`` (the segment job's, then each analysis job's), counted."""
+    sources = ([job.source] if job.has_segment_job else []) + [analysed.source for analysed in job.analyses]
+    return ReadFrom(
+        " + ".join(sources),
+        job.page_count + sum(analysed.page_count for analysed in job.analyses),
+        job.duplicates_dropped + sum(analysed.duplicates_dropped for analysed in job.analyses),
+        job.disagreements,
+    )
+
+
+def read_from(timeline: otio.schema.Timeline, source: str) -> ReadFrom:
+    """What a timeline this tool wrote was read from, as its metadata keeps it."""
+    values = timeline_values(timeline)
+    disagreements = tuple(str(text) for text in values.get("disagreements", []))
+    return ReadFrom(source, int(values.get("page_count", 1)), int(values.get("duplicates_dropped", 0)), disagreements)
 
 
 def recorded_drop_frame(timeline: otio.schema.Timeline) -> bool | None:
