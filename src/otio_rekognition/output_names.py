@@ -18,9 +18,7 @@ from pathlib import PurePosixPath
 from otio_rekognition import names
 from otio_rekognition.formats import ERROR_SUFFIX, FORMAT_SUFFIXES
 from otio_rekognition.output import PARTIAL_PREFIX, PARTIAL_SUFFIX
-from otio_rekognition.rekognition.vocabulary import ANALYSES, SEGMENTS
-
-ANALYSIS_NAMES = (SEGMENTS, *ANALYSES)
+from otio_rekognition.rekognition.vocabulary import ANALYSIS_NAMES, SEGMENTS
 
 
 def job_base(video_base: str, analysis: str) -> str:

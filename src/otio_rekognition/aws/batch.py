@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from otio_rekognition import output_names
-from otio_rekognition.aws.client import Connection, translated
+from otio_rekognition.aws.client import Connection, one_line, translated
 from otio_rekognition.aws.errors import (
     AwsError,
     JobFailedError,
@@ -350,7 +350,7 @@ def run(
 
 
 def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
+    return one_line(str(error)) or type(error).__name__
 
 
 def read_list(text: str) -> list[str]:

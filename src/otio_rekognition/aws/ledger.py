@@ -19,7 +19,7 @@ from otio_rekognition.errors import RekognitionError
 from otio_rekognition.formats import FORMAT_SUFFIXES, RESPONSE_FORMAT
 from otio_rekognition.output import remove_partial_folders, write_atomically
 from otio_rekognition.rekognition.pages import response_identity
-from otio_rekognition.rekognition.vocabulary import SEGMENTS
+from otio_rekognition.rekognition.vocabulary import ANALYSIS_NAMES, SEGMENTS
 
 if sys.platform != "win32":
     import fcntl
@@ -193,10 +193,8 @@ def _video_from(item: object, number: int, path: Path) -> Video:
     video = Video(**known)
     if video.state not in STATES:
         raise LedgerError(f"{where}: state {video.state!r}, expected one of {', '.join(STATES)}")
-    if video.analysis not in output_names.ANALYSIS_NAMES:
-        raise LedgerError(
-            f"{where}: analysis {video.analysis!r}, expected one of {', '.join(output_names.ANALYSIS_NAMES)}"
-        )
+    if video.analysis not in ANALYSIS_NAMES:
+        raise LedgerError(f"{where}: analysis {video.analysis!r}, expected one of {', '.join(ANALYSIS_NAMES)}")
     if output_names.path_problem(video.output) == output_names.OUTSIDE:
         raise LedgerError(f"{where}: output {video.output!r} {output_names.OUTSIDE}")
     return video
@@ -218,7 +216,7 @@ def _files_of_others(folder: Path, videos: Sequence[Video]) -> Callable[[str, st
     known: dict[Path, set[str]] = {}  # asked again for each name a video is tried under
 
     def occupied(base: str, source: str) -> str | None:
-        for analysis in output_names.ANALYSIS_NAMES:
+        for analysis in ANALYSIS_NAMES:
             response = folder / f"{output_names.job_base(base, analysis)}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}"
             try:
                 if not response.is_file():

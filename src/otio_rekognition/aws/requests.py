@@ -15,6 +15,7 @@ from otio_rekognition.rekognition import vocabulary
 from otio_rekognition.rekognition.vocabulary import (
     AGGREGATE_BY,
     ANALYSES,
+    ANALYSIS_NAMES,
     FACE_SEARCH,
     FACES,
     LABELS,
@@ -60,9 +61,6 @@ APIS: Mapping[str, Api] = {
         for analysis in ANALYSES.values()
     },
 }
-
-
-ANALYSIS_NAMES = tuple(APIS)
 
 
 def api(analysis: str) -> Api:

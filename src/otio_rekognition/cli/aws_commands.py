@@ -14,7 +14,7 @@ from otio_rekognition.cli.common import (
     _request_fields,
     _s3_location,
 )
-from otio_rekognition.cli.reading import _READ_OPTIONS, _adapter_for, _export, _job
+from otio_rekognition.cli.reading import _adapter_for, _export, _job, _read_options_given
 from otio_rekognition.cli.terminal import PROGRAM, _clock, _page_reporter, _StatusLine, _wrote
 from otio_rekognition.output import write_atomically
 
@@ -49,7 +49,7 @@ def start(arguments: argparse.Namespace) -> int:
         aggregate_by=arguments.aggregate_by,
         on_page=_page_reporter(job_id, aws.api(arguments.analysis).noun),
     )
-    read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
+    read_options = _read_options_given(arguments)
     _export(_job([(result.source, result.text())], read_options), arguments, adapter, result.source)
     _wrote(arguments.output, adapter)
     return 0

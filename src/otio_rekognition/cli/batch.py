@@ -10,9 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from otio_rekognition.arguments import (
-    ReadOptions,
-)
+from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.cli.common import (
     _connection,
     _read_input,
@@ -20,12 +18,9 @@ from otio_rekognition.cli.common import (
     _s3_location,
     _s3_prefix,
 )
-from otio_rekognition.cli.reading import _READ_OPTIONS, _job, _writer_arguments
+from otio_rekognition.cli.reading import _job, _read_options_given, _writer_arguments
 from otio_rekognition.cli.terminal import EXIT_INPUT, PROGRAM, _StatusLine, printable
-from otio_rekognition.errors import (
-    AdapterArgumentError,
-    ResponseFormatError,
-)
+from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
 from otio_rekognition.export import write_job_as
 from otio_rekognition.formats import (
     FORMAT_SUFFIXES,
@@ -47,7 +42,7 @@ def batch(arguments: argparse.Namespace) -> int:
     if arguments.concurrency < 1:
         raise AdapterArgumentError(f"--concurrency {arguments.concurrency}: expected 1 or more")
     given = _request_fields(arguments)
-    read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
+    read_options = _read_options_given(arguments)
     # Checked once here rather than failing every video the same way at its conversion.
     ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
     # What the files are written with: a video converted with other settings is converted again.

@@ -15,13 +15,8 @@ from typing import Any
 
 from otio_rekognition import names
 from otio_rekognition.cli.terminal import _clock
-from otio_rekognition.errors import (
-    AdapterArgumentError,
-    ResponseFormatError,
-)
-from otio_rekognition.formats import (
-    format_named,
-)
+from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
+from otio_rekognition.formats import format_named
 
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
 

@@ -9,10 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from otio_rekognition.cli.terminal import PROGRAM
-from otio_rekognition.errors import (
-    AdapterArgumentError,
-    RekognitionError,
-)
+from otio_rekognition.errors import AdapterArgumentError, RekognitionError
 from otio_rekognition.output import write_atomically
 from otio_rekognition.rekognition.pages import response_text
 

@@ -46,9 +46,13 @@ from otio_rekognition.timeline.ranges import timeline_rate
 _OTIO_SUFFIXES = (".otio", ".otioz")
 
 
+def _read_options_given(arguments: argparse.Namespace) -> dict[str, Any]:
+    """The reading options as the command line has them (None: not given; a command may lack some)."""
+    return {name: getattr(arguments, name, None) for name in READER_ARGUMENTS}
+
+
 # Reader options that only mean something for Rekognition JSON input.
 _JSON_ONLY = tuple(option.name for option in READING_OPTIONS if not option.any_input)
-_READ_OPTIONS = READER_ARGUMENTS
 
 
 def _adapter_for(path: str, named: str | None) -> str:

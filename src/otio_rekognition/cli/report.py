@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from otio_rekognition.cli.reading import _READ_OPTIONS, _is_timeline, _load
+from otio_rekognition.cli.reading import _is_timeline, _load, _read_options_given
 from otio_rekognition.cli.terminal import PROGRAM, printable
 from otio_rekognition.errors import (
     AdapterArgumentError,
@@ -28,7 +28,7 @@ def report(arguments: argparse.Namespace) -> int:
         raise AdapterArgumentError(
             f"{arguments.output}: report writes a web page: use -o NAME.html (convert writes the other formats)"
         )
-    read_options = {name: getattr(arguments, name, None) for name in _READ_OPTIONS}
+    read_options = _read_options_given(arguments)
     if _is_timeline(arguments.inputs):  # the video gives thumbnails only: the timeline has its timecodes already
         read_options["media"] = None
     with warnings.catch_warnings(record=True) as caught:

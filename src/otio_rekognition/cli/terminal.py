@@ -9,10 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from otio_rekognition.formats import (
-    BY_ADAPTER,
-    WRITER_OPTIONS,
-)
+from otio_rekognition.formats import BY_ADAPTER, WRITER_OPTIONS
 
 PROGRAM = "otio-rekognition"
 

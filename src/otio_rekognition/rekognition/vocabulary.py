@@ -91,6 +91,8 @@ ANALYSES: Mapping[str, Analysis] = {analysis.name: analysis for analysis in (
     LABELS, MODERATION, CELEBRITIES, FACES, FACE_SEARCH, TEXT)}  # fmt: skip
 # GetSegmentDetection itself, as ``rekognition://JOB?analysis=segments`` names it.
 SEGMENTS = "segments"
+# Every Get* API's name: segment detection, then the other analyses.
+ANALYSIS_NAMES = (SEGMENTS, *ANALYSES)
 # Every page of one analysis job repeats these (VideoMetadata is an object there).
 REPEATED_ANALYSIS_FIELDS = ("JobId", "JobTag", "Video", "VideoMetadata", "LabelModelVersion",
                             "ModerationModelVersion", "TextModelVersion", "GetRequestMetadata")  # fmt: skip
