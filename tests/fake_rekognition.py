@@ -46,15 +46,15 @@ SAMPLE_MEDIA = Path(__file__).resolve().parent.parent / "sample_media"
 DEFAULT_RESULT = SAMPLE_MEDIA / "demo_25.json"
 # What a started job of each analysis finds (the same video as DEFAULT_RESULT),
 # and, for those aggregated by segments too, the same job read that way.
-DEFAULT_RESULTS = {SEGMENTS: DEFAULT_RESULT} | {
-    name: SAMPLE_MEDIA / f"synthetic_{name.replace('-', '_')}_25.json" for name in APIS if name != SEGMENTS
+DEFAULT_RESULTS = {SEGMENTS.name: DEFAULT_RESULT} | {
+    name: SAMPLE_MEDIA / f"synthetic_{name.replace('-', '_')}_25.json" for name in APIS if name != SEGMENTS.name
 }
 DEFAULT_SEGMENT_AGGREGATIONS = {
     name: SAMPLE_MEDIA / f"synthetic_{name}_segments_25.json" for name, calls in APIS.items() if calls.aggregates
 }
 # Which analysis each operation belongs to, and whether it starts a job or pages one.
-_STARTS = {calls.start: name for name, calls in APIS.items()}
-_GETS = {calls.get: name for name, calls in APIS.items()}
+_STARTS = {calls.start_operation: name for name, calls in APIS.items()}
+_GETS = {calls.get_operation: name for name, calls in APIS.items()}
 
 
 @dataclass
@@ -88,7 +88,7 @@ class FakeJob:
     job_id: str
     # The whole job: every top-level field and every item (segment, label, ...), in order.
     response: dict[str, Any]
-    analysis: str = SEGMENTS
+    analysis: str = SEGMENTS.name
     # The same job as GetLabelDetection/GetContentModeration(AggregateBy=SEGMENTS) answers it.
     by_segments: dict[str, Any] | None = None
     # JobStatus of successive first-page requests (polls); the last one repeats.
@@ -233,7 +233,7 @@ class FakeRekognition:
         s3_object = params.get("Video", {}).get("S3Object", {})
         if not s3_object.get("Bucket") or not s3_object.get("Name"):
             raise _AwsFault("InvalidParameterException", "Video.S3Object needs Bucket and Name")
-        if analysis == SEGMENTS:
+        if analysis == SEGMENTS.name:
             types = params.get("SegmentTypes", [])
             if not types or any(kind not in SEGMENT_TYPES for kind in types):
                 raise _AwsFault("InvalidParameterException", f"bad SegmentTypes {types}")

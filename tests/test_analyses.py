@@ -456,7 +456,8 @@ def test_joined_samples_keep_every_detection_once(moments: list[tuple[str, int]]
     items = [{"Timestamp": millis, "Label": {"Name": name, "Confidence": 90.0}} for name, millis in moments]
     job = read_jobs([("p.json", json.dumps({"VideoMetadata": {"FrameRate": 25.0}, "Labels": items}))])
     layout = lay_out(job, ReadOptions(merge_window=window / 1000))
-    [(_, appearances)] = layout.detections
+    [laid] = layout.analyses
+    appearances = laid.appearances
     counted = Counter(json.dumps(dict(item), sort_keys=True) for found in appearances for item in found.items)
     read = job.analyses[0].detections  # a sample given twice (same name, same moment) is one
     assert counted == Counter(json.dumps(dict(found.items[0]), sort_keys=True) for found in read)

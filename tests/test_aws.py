@@ -91,9 +91,9 @@ def test_real_job_comes_back_whole_in_two_pages(
         {"JobId": job_id, "MaxResults": 1000, "NextToken": result.pages[0]["NextToken"]},
     ]
     job = read_job(result.text(), result.source)
-    assert len(job.shots) == 1404 and job.page_count == 1
+    assert len(job.shots) == 1404 and job.jobs[0].page_count == 1
     raw = read_job(result.text(raw_pages=True), result.source)
-    assert raw.page_count == 2 and raw.segments == job.segments
+    assert raw.jobs[0].page_count == 2 and raw.segments == job.segments
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("demo_*.json")), ids=lambda path: path.stem)

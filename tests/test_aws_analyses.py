@@ -102,7 +102,7 @@ def test_each_analysis_starts_waits_and_fetches_every_page(
     )
     job_id = aws.start(request, connection)
     [sent] = fake.requests
-    assert sent.operation == calls_of.start
+    assert sent.operation == calls_of.start_operation
     assert sent.params == {
         "Video": {"S3Object": {"Bucket": "example-bucket", "Name": "synthetic/demo_25.mov", "Version": "v2"}},
         "ClientRequestToken": "ep01-take-1",
@@ -116,7 +116,7 @@ def test_each_analysis_starts_waits_and_fetches_every_page(
     seen: list[aws.WaitStatus] = []
     assert aws.wait(job_id, connection, analysis=analysis, backoff=FAST, on_status=seen.append).checks == 2
     assert [status.status for status in seen] == ["IN_PROGRESS", "SUCCEEDED"]
-    assert calls(fake, calls_of.get) == [{"JobId": job_id, "MaxResults": 1}] * 2
+    assert calls(fake, calls_of.get_operation) == [{"JobId": job_id, "MaxResults": 1}] * 2
 
     progress: list[tuple[int, int]] = []
     result = aws.fetch(
@@ -128,7 +128,7 @@ def test_each_analysis_starts_waits_and_fetches_every_page(
     assert len(result.pages) == math.ceil(len(expected) / PAGE_SIZE) > 1
     assert [count for _, count in progress] == [len(page[calls_of.list_key]) for page in result.pages]
     assert result.document["JobId"] == job_id and result.document["JobTag"] == "ep01"
-    gets = calls(fake, calls_of.get)[2:]
+    gets = calls(fake, calls_of.get_operation)[2:]
     aggregation = {"AggregateBy": "TIMESTAMPS"} if calls_of.aggregates else {}
     assert gets[0] == {"JobId": job_id, "MaxResults": PAGE_SIZE, **aggregation}
     assert [get.get("NextToken") for get in gets[1:]] == [page["NextToken"] for page in result.pages[:-1]]
@@ -151,7 +151,7 @@ def test_labels_and_moderation_fetch_aggregated_by_segments(
     expected = items(merged_response([DEFAULT_SEGMENT_AGGREGATIONS[analysis]]))
     assert result.document[aws.APIS[analysis].list_key] == expected and len(result.pages) > 1
     assert result.document["GetRequestMetadata"]["AggregateBy"] == "SEGMENTS"
-    assert {get["AggregateBy"] for get in calls(fake, aws.APIS[analysis].get)} == {"SEGMENTS"}
+    assert {get["AggregateBy"] for get in calls(fake, aws.APIS[analysis].get_operation)} == {"SEGMENTS"}
     assert all(detection.aggregated for detection in read_job(result.text()).analyses[0].detections)
 
 
@@ -305,7 +305,7 @@ def test_segment_detection_still_sends_both_types_by_default(fake: FakeRekogniti
 
 @pytest.mark.parametrize(
     ("query", "analysis", "aggregate_by"),
-    [("", SEGMENTS, None), ("?analysis=labels", "labels", None), ("?analysis=Face-Search", "face-search", None),
+    [("", SEGMENTS.name, None), ("?analysis=labels", "labels", None), ("?analysis=Face-Search", "face-search", None),
      ("?analysis=moderation&aggregate_by=segments", "moderation", "SEGMENTS")],
 )  # fmt: skip
 def test_job_urls_name_the_analysis(query: str, analysis: str, aggregate_by: str | None) -> None:

@@ -228,7 +228,7 @@ def test_reads_back_strictly_without_warnings(name: str, runs: dict, no_warnings
     assert job.frame_count == TRUTH[name]["frame_count"]
     assert [[s.first_frame, s.last_frame] for s in job.shots] == TRUTH[name]["shots"]
     assert [[s.cue_type, s.first_frame, s.last_frame] for s in job.cues] == truth_cues(name)
-    assert job.disagreements == ()
+    assert job.jobs[0].disagreements == ()
 
 
 def edl_shots(path: Path, name: str) -> list[list[int]]:

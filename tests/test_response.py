@@ -20,10 +20,11 @@ from otio_rekognition.errors import (
     RekognitionWarning,
     ResponseFormatError,
 )
-from otio_rekognition.rekognition.pages import Job, read_job
+from otio_rekognition.rekognition.pages import read_job
+from otio_rekognition.rekognition.video import Video
 
 
-def frames_of(job: Job) -> list[tuple[str, int, int]]:
+def frames_of(job: Video) -> list[tuple[str, int, int]]:
     return [(segment.label, segment.first_frame, segment.last_frame) for segment in job.segments]
 
 
@@ -45,7 +46,7 @@ class TestLayouts:
         array = read_job(json.dumps(documents))
         lines = read_job("\n".join(json.dumps(document) for document in documents) + "\n")
         assert frames_of(concatenated) == frames_of(array) == frames_of(lines)
-        assert concatenated.page_count == array.page_count == lines.page_count == 2
+        assert concatenated.jobs[0].page_count == array.jobs[0].page_count == lines.jobs[0].page_count == 2
         assert len(concatenated.shots) == 1404
 
     def test_page_order_does_not_matter(self, real_pages: list[Path], no_warnings: None) -> None:
@@ -57,12 +58,12 @@ class TestLayouts:
         first, second = (page.read_bytes() for page in real_pages)
         job = read_job(first + first + second)
         assert len(job.shots) == 1404
-        assert job.duplicates_dropped == 1000
+        assert job.jobs[0].duplicates_dropped == 1000
 
     def test_saved_pages_of_the_5994_sample(self, cut_lists: dict, no_warnings: None) -> None:
         text = sample("5994df").read_text()
         job = read_job(text)
-        assert job.page_count == 3
+        assert job.jobs[0].page_count == 3
         assert [[s.first_frame, s.last_frame] for s in job.shots] == cut_lists["5994df"]["shots"]
 
     def test_bytes_with_a_byte_order_mark(self, no_warnings: None) -> None:
@@ -74,7 +75,7 @@ class TestIncompleteJobs:
     def test_last_page_with_next_token_warns(self, real_pages: list[Path]) -> None:
         with pytest.warns(RekognitionWarning, match=r"page1\.json: incomplete job.*NextToken"):
             job = read_job(real_pages[0].read_bytes(), source=str(real_pages[0]))
-        assert job.next_token is not None
+        assert job.jobs[0].next_token is not None
         assert len(job.shots) == 1000
 
     def test_strict_makes_it_an_error(self, real_pages: list[Path]) -> None:
@@ -128,7 +129,7 @@ class TestFrameSources:
         ):
             job = read_job(json.dumps(response))
         assert (job.shots[1].first_frame, job.shots[1].last_frame) == (300, 449)
-        assert len(job.disagreements) == 1
+        assert len(job.jobs[0].disagreements) == 1
         with pytest.raises(ResponseFormatError, match="disagree"):
             read_job(json.dumps(response), strict=True)
 

@@ -9,12 +9,12 @@ import opentimelineio as otio
 
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.output import atomic_path, write_atomically
-from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.rekognition.video import Video
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.cutlist import job_cut_list
 
 
-def write_job_as(job: Job, options: ReadOptions, path: str, adapter: str, **arguments: Any) -> None:
+def write_job_as(job: Video, options: ReadOptions, path: str, adapter: str, **arguments: Any) -> None:
     """Write ``job`` through OTIO's adapter of that name, whole or not at all:
     to an edit-list writer as a cut list made straight from the job (the
     timeline would only be flattened again: see timeline.cutlist.job_cut_list),

@@ -23,7 +23,7 @@ from otio_rekognition.rekognition.vocabulary import ANALYSIS_NAMES, SEGMENTS
 
 def job_base(video_base: str, analysis: str) -> str:
     """The name a job's files share before their suffix: ``ep1``, ``ep1.labels``."""
-    return video_base if analysis == SEGMENTS else f"{video_base}.{analysis}"
+    return video_base if analysis == SEGMENTS.name else f"{video_base}.{analysis}"
 
 
 def _tails() -> frozenset[str]:

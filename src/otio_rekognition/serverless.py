@@ -60,18 +60,17 @@ from otio_rekognition.aws.errors import (
     is_transient,
 )
 from otio_rekognition.aws.jobs import FetchResult, completion_message, fetch, status_page
-from otio_rekognition.aws.requests import APIS
 from otio_rekognition.errors import RekognitionError
 from otio_rekognition.formats import ERROR_SUFFIX, FORMAT_SUFFIXES, FORMATS, RESPONSE_FORMAT, format_named
 from otio_rekognition.frames import timecode_to_frame
-from otio_rekognition.rekognition.vocabulary import SUCCEEDED
+from otio_rekognition.rekognition.vocabulary import APIS, SUCCEEDED
 
 DEFAULT_FORMATS = "json,otio,edl,fcpxml,xml"
 RESPONSE_SUFFIX = FORMAT_SUFFIXES[RESPONSE_FORMAT]
 # Rekognition says FAILED; ERROR is what its documentation lists for the message too.
 FAILED_STATUSES = frozenset({"FAILED", "ERROR"})
 # Which analysis a message's API (the Start* operation) belongs to.
-ANALYSIS_OF_OPERATION = {calls.start: name for name, calls in APIS.items()}
+ANALYSIS_OF_OPERATION = {api.start_operation: name for name, api in APIS.items()}
 # The object metadata (x-amz-meta-...) naming the video an object's results are of: its hash, compared,
 # and its URL, for people.
 VIDEO_METADATA = "otio-rekognition-video-sha256"

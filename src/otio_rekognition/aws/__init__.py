@@ -2,7 +2,7 @@
 (segment detection by default), wait for it, fetch every page. boto3 is
 imported only when a call is made."""
 
-from otio_rekognition.aws.client import GET, RESULTS_KEPT_DAYS, RETRY_MODES, START, URL_SCHEME, Connection, RetryMode
+from otio_rekognition.aws.client import RESULTS_KEPT_DAYS, RETRY_MODES, URL_SCHEME, Connection, RetryMode
 from otio_rekognition.aws.errors import (
     AccessDeniedError,
     AwsError,
@@ -33,27 +33,22 @@ from otio_rekognition.aws.jobs import (
     wait,
 )
 from otio_rekognition.aws.requests import (
-    ANALYSIS_NAMES,
-    APIS,
     START_OPTIONS,
-    Api,
     StartOption,
     StartRequest,
     aggregate_problem,
     api,
 )
+from otio_rekognition.rekognition.vocabulary import ANALYSIS_NAMES, APIS
 
 __all__ = [
     "ANALYSIS_NAMES",
     "APIS",
-    "GET",
     "RESULTS_KEPT_DAYS",
     "RETRY_MODES",
-    "START",
     "START_OPTIONS",
     "URL_SCHEME",
     "AccessDeniedError",
-    "Api",
     "AwsError",
     "Backoff",
     "Connection",

@@ -374,7 +374,7 @@ def summary(videos: Iterable[Video]) -> list[str]:
     done = sum(video.state == CONVERTED for video in listed)
     lines = [f"{done} of {len(listed)} video(s) converted"]
     for video in listed:
-        named = video.source if video.analysis == SEGMENTS else f"{video.source} ({video.analysis})"
+        named = video.source if video.analysis == SEGMENTS.name else f"{video.source} ({video.analysis})"
         if video.state == FAILED:
             lines.append(f"failed: {named}: {video.reason}")
         elif video.state != CONVERTED:

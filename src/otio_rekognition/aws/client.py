@@ -30,9 +30,6 @@ from otio_rekognition.aws.errors import (
 
 URL_SCHEME = "rekognition"
 RESULTS_KEPT_DAYS = 7
-# Segment detection's operations; the other analyses' are named in rekognition.vocabulary.ANALYSES.
-START = "StartSegmentDetection"
-GET = "GetSegmentDetection"
 RetryMode = Literal["standard", "adaptive"]
 RETRY_MODES: tuple[RetryMode, ...] = ("standard", "adaptive")
 _THROTTLING_CODES = frozenset(

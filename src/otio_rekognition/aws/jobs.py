@@ -33,7 +33,6 @@ from otio_rekognition.aws.errors import (
     WaitTimeoutError,
 )
 from otio_rekognition.aws.requests import (
-    Api,
     StartRequest,
     aggregate_problem,
     api,
@@ -49,6 +48,7 @@ from otio_rekognition.rekognition.vocabulary import (
     MAX_PAGE_SIZE,
     SEGMENTS,
     SUCCEEDED,
+    Analysis,
 )
 
 URL_OPTIONS = ("region", "profile", "endpoint_url", "analysis", "aggregate_by")
@@ -117,7 +117,7 @@ class FetchResult:
     document: Mapping[str, Any]
     # How often an expired NextToken made the fetch start again from the first page.
     restarts: int = 0
-    analysis: str = SEGMENTS
+    analysis: str = SEGMENTS.name
 
     @property
     def source(self) -> str:
@@ -158,7 +158,7 @@ def wait(
     job_id: str,
     connection: Connection | None = None,
     *,
-    analysis: str = SEGMENTS,
+    analysis: str = SEGMENTS.name,
     timeout: float | None = None,
     backoff: Backoff | None = None,
     on_status: Callable[[WaitStatus], None] | None = None,
@@ -180,7 +180,7 @@ def wait(
     backoff = backoff or Backoff()
     report = on_status or _ignore
     subject = job_subject(job_id)
-    rekognition = connection.client("rekognition", subject, calls.get)
+    rekognition = connection.client("rekognition", subject, calls.get_operation)
     # Near the deadline a poll must not outlast it by retries of whole read
     # timeouts: one attempt, cut short. Made before the clock starts, as
     # making a client takes a moment.
@@ -190,7 +190,7 @@ def wait(
         last_calls = dataclasses.replace(
             connection, connect_timeout=min(connection.connect_timeout, short), read_timeout=short, max_attempts=1
         )
-        last_polls = last_calls.client("rekognition", subject, calls.get)
+        last_polls = last_calls.client("rekognition", subject, calls.get_operation)
     started = time.monotonic()
     checks = 0
     while True:
@@ -219,23 +219,27 @@ def wait(
         time.sleep(delay)
 
 
-def status_page(job_id: str, connection: Connection | None = None, *, analysis: str = SEGMENTS) -> Mapping[str, Any]:
+def status_page(
+    job_id: str, connection: Connection | None = None, *, analysis: str = SEGMENTS.name
+) -> Mapping[str, Any]:
     """One one-item Get* page of the job, whatever its status: what a FAILED
     job's StatusMessage is read from."""
     check_job_id(job_id)
     calls = _api(analysis, job_id)
     connection = connection or Connection()
-    return _status_page(connection.client("rekognition", job_subject(job_id), calls.get), job_id, connection, calls)
+    return _status_page(
+        connection.client("rekognition", job_subject(job_id), calls.get_operation), job_id, connection, calls
+    )
 
 
-def job_status(job_id: str, connection: Connection | None = None, *, analysis: str = SEGMENTS) -> str:
+def job_status(job_id: str, connection: Connection | None = None, *, analysis: str = SEGMENTS.name) -> str:
     """The job's status now (IN_PROGRESS or SUCCEEDED), from one one-item Get*
     page, without waiting; :class:`JobFailedError` with Rekognition's
     StatusMessage when it FAILED. For callers that watch many jobs at once."""
     check_job_id(job_id)
     calls = _api(analysis, job_id)
     connection = connection or Connection()
-    client = connection.client("rekognition", job_subject(job_id), calls.get)
+    client = connection.client("rekognition", job_subject(job_id), calls.get_operation)
     return _job_status(client, job_id, connection, calls)
 
 
@@ -243,7 +247,7 @@ def fetch(
     job_id: str,
     connection: Connection | None = None,
     *,
-    analysis: str = SEGMENTS,
+    analysis: str = SEGMENTS.name,
     aggregate_by: str | None = None,
     page_size: int = MAX_PAGE_SIZE,
     on_page: Callable[[int, int], None] | None = None,
@@ -269,7 +273,7 @@ def fetch(
         # Said even when it is Rekognition's default, so the pages' GetRequestMetadata is never a surprise.
         request["AggregateBy"] = aggregate_by or AGGREGATE_BY[0]
     connection = connection or Connection()
-    client = connection.client("rekognition", job_subject(job_id), calls.get)
+    client = connection.client("rekognition", job_subject(job_id), calls.get_operation)
     restarts = 0
     while True:
         try:
@@ -280,8 +284,8 @@ def fetch(
                 raise
             if restarts:
                 raise InvalidRequestError(
-                    f"{job_subject(job_id)}: {calls.get}: NextToken rejected again after restarting from the first "
-                    "page (InvalidPaginationTokenException); try again later",
+                    f"{job_subject(job_id)}: {calls.get_operation}: NextToken rejected again after restarting "
+                    "from the first page (InvalidPaginationTokenException); try again later",
                     error.code,
                 ) from error
             restarts += 1
@@ -299,7 +303,7 @@ class JobUrl:
 
     job_id: str
     connection: Connection
-    analysis: str = SEGMENTS
+    analysis: str = SEGMENTS.name
     aggregate_by: str | None = None
 
     def fetch(
@@ -347,7 +351,7 @@ def job_url(url: str) -> JobUrl:
         if len(values) > 1 or not values[0]:
             raise InvalidRequestError(f"{url}: option {name!r} needs exactly one non-empty value", "InvalidJobUrl")
         options[name] = values[0]
-    analysis = options.get("analysis", SEGMENTS).lower()
+    analysis = options.get("analysis", SEGMENTS.name).lower()
     try:
         api(analysis)
     except InvalidRequestError as error:
@@ -373,7 +377,7 @@ def fetch_url(url: str, on_page: Callable[[int, int], None] | None = None) -> Fe
     return job_url(url).fetch(on_page=on_page)
 
 
-def _api(analysis: str, job_id: str) -> Api:
+def _api(analysis: str, job_id: str) -> Analysis:
     try:
         return api(analysis)
     except InvalidRequestError as error:
@@ -387,7 +391,7 @@ def _call(client: Any, operation: str, parameters: Mapping[str, Any]) -> Any:
     return getattr(client, xform_name(operation))(**parameters)
 
 
-def _job_status(client: Any, job_id: str, connection: Connection, calls: Api) -> str:
+def _job_status(client: Any, job_id: str, connection: Connection, calls: Analysis) -> str:
     """The job's status from a one-item page; FAILED raises with Rekognition's StatusMessage."""
     page = _status_page(client, job_id, connection, calls)
     if page["JobStatus"] != IN_PROGRESS:
@@ -395,10 +399,10 @@ def _job_status(client: Any, job_id: str, connection: Connection, calls: Api) ->
     return str(page["JobStatus"])
 
 
-def _status_page(client: Any, job_id: str, connection: Connection, calls: Api) -> dict[str, Any]:
+def _status_page(client: Any, job_id: str, connection: Connection, calls: Analysis) -> dict[str, Any]:
     """A one-item Get* page: the job's status and StatusMessage, whatever they are."""
-    with translated(job_subject(job_id), calls.get, connection, client):
-        answer = _call(client, calls.get, {"JobId": job_id, "MaxResults": 1})
+    with translated(job_subject(job_id), calls.get_operation, connection, client):
+        answer = _call(client, calls.get_operation, {"JobId": job_id, "MaxResults": 1})
     return _page(answer, job_subject(job_id), 1, calls)
 
 
@@ -407,7 +411,7 @@ def _wait_sqs(
     queue_url: str,
     connection: Connection,
     rekognition: Any,
-    calls: Api,
+    calls: Analysis,
     timeout: float | None,
     report: Callable[[WaitStatus], None],
     started: float,
@@ -481,7 +485,7 @@ def _all_pages(
     client: Any,
     request: Mapping[str, Any],
     connection: Connection,
-    calls: Api,
+    calls: Analysis,
     on_page: Callable[[int, int], None],
 ) -> list[Mapping[str, Any]]:
     job_id, page_size = str(request["JobId"]), int(request["MaxResults"])
@@ -490,12 +494,13 @@ def _all_pages(
     tokens: set[str] = set()
     asked = dict(request)
     while True:
-        with translated(subject, calls.get, connection, client):
-            response = _call(client, calls.get, asked)
+        with translated(subject, calls.get_operation, connection, client):
+            response = _call(client, calls.get_operation, asked)
         number = len(pages) + 1
         if number > MAX_PAGES:
             raise PaginationError(
-                f"{subject}: {calls.get}: more than {MAX_PAGES} pages (a job has at most a few hundred): stopped",
+                f"{subject}: {calls.get_operation}: more than {MAX_PAGES} pages "
+                "(a job has at most a few hundred): stopped",
                 "TooManyPages",
             )
         page = _page(response, subject, number, calls)
@@ -507,15 +512,16 @@ def _all_pages(
             return pages
         if token in tokens:
             raise PaginationError(
-                f"{subject}: {calls.get}: page {number} repeats an earlier NextToken: the pages would loop forever",
+                f"{subject}: {calls.get_operation}: page {number} repeats an earlier NextToken: "
+                "the pages would loop forever",
                 "RepeatedNextToken",
             )
         tokens.add(token)
         asked["NextToken"] = token
 
 
-def _page(response: object, subject: str, number: int, calls: Api) -> dict[str, Any]:
-    """An answer that is a page of ``calls.get``, without botocore's
+def _page(response: object, subject: str, number: int, calls: Analysis) -> dict[str, Any]:
+    """An answer that is a page of ``calls.get_operation``, without botocore's
     ResponseMetadata. A page without its list gets an empty one: saved, it
     still says which API it came from."""
     page = (
@@ -529,8 +535,8 @@ def _page(response: object, subject: str, number: int, calls: Api) -> dict[str, 
         or not isinstance(page.get(calls.list_key, []), list)
     ):
         raise AwsError(
-            f"{subject}: {calls.get}: page {number} is not a {calls.get} page (no JobStatus, or {calls.list_key} "
-            f"not a list): {_answer_trouble()}",
+            f"{subject}: {calls.get_operation}: page {number} is not a {calls.get_operation} page "
+            f"(no JobStatus, or {calls.list_key} not a list): {_answer_trouble()}",
             "MalformedAnswer",
         )
     page.setdefault(calls.list_key, [])
@@ -542,13 +548,13 @@ def _answer_trouble() -> str:
 
 
 def _check_page(
-    page: Mapping[str, Any], first: Mapping[str, Any] | None, job_id: str, number: int, page_size: int, calls: Api
+    page: Mapping[str, Any], first: Mapping[str, Any] | None, job_id: str, number: int, page_size: int, calls: Analysis
 ) -> None:
     subject = job_subject(job_id)
     _check_status(page, subject)
     if first is not None:
         try:
-            check_same_job(first, page, f"{subject}: page {number}", calls.repeated)
+            check_same_job(first, page, f"{subject}: page {number}", calls.repeated_fields)
         except errors.ResponseFormatError as error:
             raise PaginationError(f"{error}, or the job changed while it was fetched", "PagesDisagree") from None
     if page.get("JobId", job_id) != job_id:

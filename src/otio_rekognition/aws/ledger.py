@@ -57,7 +57,7 @@ class Video:
     # The job itself FAILED (Rekognition could not analyse the video): never
     # retried, as starting it again would fail the same way and be billed again.
     job_failed: bool = False
-    analysis: str = SEGMENTS
+    analysis: str = SEGMENTS.name
     settings: str | None = None  # what its files were written with: written again when that changes
     restarts: int = 0  # jobs of it Rekognition lost (expired): each restart gets a token of its own
     response: str | None = None  # the saved response's JobId and AggregateBy: converted again from it

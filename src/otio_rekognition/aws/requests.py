@@ -1,4 +1,4 @@
-"""What a request to Rekognition Video says: each analysis's operations (one table, APIS), the
+"""What a request to Rekognition Video says: each analysis's operations (vocabulary's APIS), the
 JobId's shape, and which Start* request fields each analysis takes, where they go and what they may
 be (one table, START_OPTIONS), checked before anything is sent."""
 
@@ -9,22 +9,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from otio_rekognition.aws.client import GET, START, URL_SCHEME
+from otio_rekognition.aws.client import URL_SCHEME
 from otio_rekognition.aws.errors import InvalidRequestError
 from otio_rekognition.rekognition import vocabulary
 from otio_rekognition.rekognition.vocabulary import (
     AGGREGATE_BY,
-    ANALYSES,
     ANALYSIS_NAMES,
+    APIS,
     FACE_SEARCH,
     FACES,
     LABELS,
     MODERATION,
-    REPEATED_ANALYSIS_FIELDS,
-    REPEATED_PAGE_FIELDS,
     SEGMENT_TYPES,
     SEGMENTS,
     TEXT,
+    Analysis,
 )
 
 # Rekognition's own pattern (JobId, ClientRequestToken): checked here so a
@@ -32,39 +31,8 @@ from otio_rekognition.rekognition.vocabulary import (
 _JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 
 
-@dataclass(frozen=True)
-class Api:
-    """The calls of one analysis: the operation that starts a job, the one
-    that pages its results, and what each page lists."""
-
-    name: str  # as --analysis and ?analysis= say it: "segments", "labels", ...
-    start: str  # StartLabelDetection
-    get: str  # GetLabelDetection
-    list_key: str  # the page's list: Labels
-    noun: str  # what the list holds, as progress and summary lines say it
-    repeated: tuple[str, ...]  # the fields every page of one job repeats
-    aggregates: bool = False  # the Get* operation takes AggregateBy
-
-
-APIS: Mapping[str, Api] = {
-    SEGMENTS: Api(SEGMENTS, START, GET, "Segments", "segments", REPEATED_PAGE_FIELDS),
-    **{
-        analysis.name: Api(
-            analysis.name,
-            analysis.start_operation,
-            analysis.get_operation,
-            analysis.list_key,
-            "detections",
-            REPEATED_ANALYSIS_FIELDS,
-            analysis.aggregates,
-        )
-        for analysis in ANALYSES.values()
-    },
-}
-
-
-def api(analysis: str) -> Api:
-    """The calls of ``analysis``; InvalidRequestError naming the ones there are."""
+def api(analysis: str) -> Analysis:
+    """The operations of ``analysis``; InvalidRequestError naming the ones there are."""
     if analysis not in APIS:
         raise InvalidRequestError(
             f"unknown analysis {analysis!r}: expected {', '.join(ANALYSIS_NAMES)}", "InvalidAnalysis"
@@ -168,19 +136,19 @@ _WORD_FILTER = ("Filters", "WordFilter")
 
 
 START_OPTIONS: tuple[StartOption, ...] = (
-    StartOption("segment_types", "segment types", {SEGMENTS: ("SegmentTypes",)}, _segment_types,
+    StartOption("segment_types", "segment types", {SEGMENTS.name: ("SegmentTypes",)}, _segment_types,
                 default=SEGMENT_TYPES),
     StartOption("shot_min_confidence", "shot minimum confidence",
-                {SEGMENTS: ("Filters", "ShotFilter", "MinSegmentConfidence")},
+                {SEGMENTS.name: ("Filters", "ShotFilter", "MinSegmentConfidence")},
                 _within(vocabulary.MIN_SEGMENT_CONFIDENCE)),
     StartOption("cue_min_confidence", "technical cue minimum confidence",
-                {SEGMENTS: ("Filters", "TechnicalCueFilter", "MinSegmentConfidence")},
+                {SEGMENTS.name: ("Filters", "TechnicalCueFilter", "MinSegmentConfidence")},
                 _within(vocabulary.MIN_SEGMENT_CONFIDENCE)),
     StartOption("black_frame_max_pixel_threshold", "black frame maximum pixel threshold",
-                {SEGMENTS: ("Filters", "TechnicalCueFilter", "BlackFrame", "MaxPixelThreshold")},
+                {SEGMENTS.name: ("Filters", "TechnicalCueFilter", "BlackFrame", "MaxPixelThreshold")},
                 _within(vocabulary.BLACK_FRAME_MAX_PIXEL_THRESHOLD)),
     StartOption("black_frame_min_coverage_percentage", "black frame minimum coverage percentage",
-                {SEGMENTS: ("Filters", "TechnicalCueFilter", "BlackFrame", "MinCoveragePercentage")},
+                {SEGMENTS.name: ("Filters", "TechnicalCueFilter", "BlackFrame", "MinCoveragePercentage")},
                 _within(vocabulary.BLACK_FRAME_MIN_COVERAGE_PERCENTAGE)),
     StartOption("min_confidence", "minimum confidence",
                 {LABELS.name: ("MinConfidence",), MODERATION.name: ("MinConfidence",),
@@ -233,7 +201,7 @@ class StartRequest:
     role_arn: str | None = None
     job_tag: str | None = None
     client_request_token: str | None = None
-    analysis: str = SEGMENTS
+    analysis: str = SEGMENTS.name
     min_confidence: float | None = None  # labels, moderation; text's WordFilter
     label_features: Sequence[str] | None = None
     label_inclusion: Sequence[str] | None = None
@@ -278,7 +246,7 @@ class StartRequest:
     @property
     def operation(self) -> str:
         """The Start* operation this request is for."""
-        return APIS[self.analysis].start
+        return APIS[self.analysis].start_operation
 
     def parameters(self, client_request_token: str) -> dict[str, Any]:
         """The Start* request, with the given token when the request names none."""

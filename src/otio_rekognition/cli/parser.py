@@ -25,7 +25,7 @@ from otio_rekognition.formats import (
     FORMATS_BY_SUFFIX,
     WRITER_OPTIONS,
 )
-from otio_rekognition.rekognition.vocabulary import AGGREGATE_BY, ANALYSES, SEGMENTS
+from otio_rekognition.rekognition.vocabulary import AGGREGATE_BY, ANALYSIS_NAMES, SEGMENTS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -233,8 +233,8 @@ def _add_writing_options(parser: argparse.ArgumentParser) -> None:
 def _add_analysis_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--analysis",
-        choices=(SEGMENTS, *ANALYSES),
-        default=SEGMENTS,
+        choices=ANALYSIS_NAMES,
+        default=SEGMENTS.name,
         help="the Rekognition Video analysis the job is of",
     )
 

@@ -38,7 +38,7 @@ from otio_rekognition.formats import (
 )
 from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import OutputError
-from otio_rekognition.rekognition.pages import Job
+from otio_rekognition.rekognition.video import Video
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.metadata import recorded_drop_frame, set_counting
 from otio_rekognition.timeline.ranges import timeline_rate
@@ -74,7 +74,7 @@ def _adapter_for(path: str, named: str | None) -> str:
 class _Input:
     """What was read: a job (and how to lay it out), or a timeline."""
 
-    job: Job | None = None
+    job: Video | None = None
     options: ReadOptions = dataclasses.field(default_factory=ReadOptions)
     timeline: otio.schema.Timeline | None = None
 

@@ -17,7 +17,8 @@ from otio_rekognition.errors import (
 )
 from otio_rekognition.output import write_atomically
 from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
-from otio_rekognition.timeline.metadata import KIND_SHOT, job_read_from, read_from
+from otio_rekognition.timeline.layout import KIND_SHOT
+from otio_rekognition.timeline.metadata import job_read_from, read_from
 
 
 def report(arguments: argparse.Namespace) -> int:
@@ -52,7 +53,7 @@ def _check_timeline_media(video: str, timeline_file: str, cuts: Any) -> None:
     """A timeline read from a file keeps no probe of its video: the thumbnails
     must come from one of its rate, size and length."""
     from otio_rekognition.detect.probe import probe_media
-    from otio_rekognition.rekognition.pages import video_mismatch
+    from otio_rekognition.rekognition.video import video_mismatch
 
     try:
         media = probe_media(video)

@@ -28,7 +28,8 @@ from otio_rekognition.arguments import (
 )
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError
 from otio_rekognition.output import write_atomically
-from otio_rekognition.rekognition.pages import STRING_SOURCE, Job, job_media_mismatch, read_jobs
+from otio_rekognition.rekognition.pages import STRING_SOURCE, read_jobs
+from otio_rekognition.rekognition.video import Video, media_mismatch
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.response import job_response_text, timeline_response_text
 
@@ -83,7 +84,7 @@ def read_timeline(data: str | bytes, source: str, options: ReadOptions) -> otio.
     return build_timeline(*load_job([(source, data)], options))
 
 
-def load_job(inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions) -> tuple[Job, ReadOptions]:
+def load_job(inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions) -> tuple[Video, ReadOptions]:
     """The one way saved or fetched results (``(source, text)`` each) become a
     job, the adapter's and the command line's; with the options a ``media``
     file adds."""
@@ -91,7 +92,7 @@ def load_job(inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions) ->
     return job, (options if options.media is None else with_media(job, options))
 
 
-def with_media(job: Job, options: ReadOptions) -> ReadOptions:
+def with_media(job: Video, options: ReadOptions) -> ReadOptions:
     """The options with what the analysed video's local copy says: its start
     timecode, its drop-frame flag and its path, unless given explicitly;
     refused when it is not the video the job analysed."""
@@ -106,7 +107,7 @@ def with_media(job: Job, options: ReadOptions) -> ReadOptions:
         ) from None
     except RekognitionError as error:
         raise AdapterArgumentError(f"argument media: {error}") from None
-    mismatch = job_media_mismatch(job, media.rate, media.frame_count, media.frame_size)
+    mismatch = media_mismatch(job, media.rate, media.frame_count, media.frame_size)
     if mismatch:
         raise AdapterArgumentError(
             f"argument media: {options.media} is not the video {job.source} analysed: {mismatch}"
@@ -132,6 +133,6 @@ def write_to_file(input_otio: otio.schema.Timeline, filepath: str, **unknown: An
     write_atomically(filepath, write_to_string(input_otio, **unknown))
 
 
-def write_job(job: Job, options: ReadOptions, filepath: str) -> None:
+def write_job(job: Video, options: ReadOptions, filepath: str) -> None:
     """The command line's way in: the response its timeline would give, made straight from the job."""
     write_atomically(filepath, job_response_text(job, options))

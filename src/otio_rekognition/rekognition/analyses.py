@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -59,9 +59,10 @@ class Detection:
 
 def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, where: str) -> Detection:
     """One item of an analysis page."""
+    if analysis.item_key is None:
+        raise ValueError(f"{analysis.name} items are segments, read by segments.parse_segment")
     details = object_field(raw, analysis.item_key, where)
-    inner = f"{where} {analysis.item_key}"
-    name, confidence = _name_and_confidence(raw, details, analysis, where)
+    found = _READERS[analysis.name](raw, details, f"{where} {analysis.item_key}", where)
     if any(key in raw for key in _RANGE_FIELDS):
         first, last, source = resolve_frames(raw, rate, where, None)
         ends = (_range_end(raw, "StartTimestampMillis", first, rate), _range_end(raw, "EndTimestampMillis", last, rate))
@@ -74,24 +75,9 @@ def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, 
             )
         first = last = frames.millis_to_frame(timestamp, rate)
         ends, approximate, aggregated = (float(timestamp), float(timestamp)), True, False
-    parents: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    text_type = None
-    if analysis is LABELS:
-        parents = _names(details, "Parents", inner)
-        categories = _names(details, "Categories", inner)
-    elif analysis is MODERATION:
-        parent = details.get("ParentName", "")
-        if not isinstance(parent, str):
-            raise ResponseFormatError(f"{inner} field ParentName: expected text, got {shown(parent)}")
-        parents = (parent,) if parent else ()
-    elif analysis is TEXT:
-        text_type = details.get("Type")
-        if text_type is not None and not isinstance(text_type, str):
-            raise ResponseFormatError(f"{inner} field Type: expected LINE or WORD, got {shown(text_type)}")
     return Detection(
-        analysis.name, name, first, last, confidence, approximate, ends, parents, categories, text_type,
-        (raw,), aggregated,
+        analysis.name, found.name, first, last, found.confidence, approximate, ends, found.parents, found.categories,
+        found.text_type, (raw,), aggregated,
     )  # fmt: skip
 
 
@@ -156,21 +142,73 @@ def _joined(earlier: Detection, later: Detection) -> Detection:
     )
 
 
-def _name_and_confidence(
-    raw: Mapping[str, Any], details: Mapping[str, Any], analysis: Analysis, where: str
-) -> tuple[str, float | None]:
-    inner = f"{where} {analysis.item_key}"
-    if analysis is FACES:
-        return "Face", confidence_field(details, inner)
-    if analysis is FACE_SEARCH:
-        return _best_match(raw, details, where)
-    key = "DetectedText" if analysis is TEXT else "Name"
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What an item's own object says, by its analysis's rules."""
+
+    name: str
+    confidence: float | None
+    parents: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    text_type: str | None = None
+
+
+def _label(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
+    return _Found(
+        _text_field(details, "Name", inner),
+        confidence_field(details, inner),
+        parents=_names(details, "Parents", inner),
+        categories=_names(details, "Categories", inner),
+    )
+
+
+def _moderation(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
+    name, confidence = _text_field(details, "Name", inner), confidence_field(details, inner)
+    parent = details.get("ParentName", "")
+    if not isinstance(parent, str):
+        raise ResponseFormatError(f"{inner} field ParentName: expected text, got {shown(parent)}")
+    return _Found(name, confidence, parents=(parent,) if parent else ())
+
+
+def _celebrity(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
+    """A celebrity Rekognition knows only by its Id is named by it."""
+    if details.get("Name") in (None, "") and isinstance(details.get("Id"), str):
+        return _Found(f"Celebrity {details['Id']}", confidence_field(details, inner))
+    return _Found(_text_field(details, "Name", inner), confidence_field(details, inner))
+
+
+def _face(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
+    return _Found("Face", confidence_field(details, inner))
+
+
+def _face_match(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
+    return _Found(*_best_match(raw, details, where))
+
+
+def _text(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
+    name, confidence = _text_field(details, "DetectedText", inner), confidence_field(details, inner)
+    text_type = details.get("Type")
+    if text_type is not None and not isinstance(text_type, str):
+        raise ResponseFormatError(f"{inner} field Type: expected LINE or WORD, got {shown(text_type)}")
+    return _Found(name, confidence, text_type=text_type)
+
+
+# Each analysis's own rules for the object in its items.
+_READERS: Mapping[str, Callable[[Mapping[str, Any], Mapping[str, Any], str, str], _Found]] = {
+    LABELS.name: _label,
+    MODERATION.name: _moderation,
+    CELEBRITIES.name: _celebrity,
+    FACES.name: _face,
+    FACE_SEARCH.name: _face_match,
+    TEXT.name: _text,
+}
+
+
+def _text_field(details: Mapping[str, Any], key: str, inner: str) -> str:
     name = details.get(key)
-    if analysis is CELEBRITIES and (name is None or name == "") and isinstance(details.get("Id"), str):
-        name = f"Celebrity {details['Id']}"
     if not isinstance(name, str) or not name.strip():
         raise ResponseFormatError(f"{inner} field {key}: expected text, got {shown(name)}")
-    return name, confidence_field(details, inner)
+    return name
 
 
 def _best_match(raw: Mapping[str, Any], person: Mapping[str, Any], where: str) -> tuple[str, float | None]:

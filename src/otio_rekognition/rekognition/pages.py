@@ -5,18 +5,16 @@ This, :mod:`segments` and :mod:`analyses` are the only modules that walk
 Rekognition's JSON. A saved job may be one response, a JSON array of response
 pages, or several documents one after the other (JSON Lines included). Pages
 of several jobs of one video (segment detection and the other analyses, told
-apart by their shape) make one :class:`Job`.
+apart by their shape) make one :class:`~otio_rekognition.rekognition.video.Video`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, TypeGuard
+from typing import Any
 
 from otio_rekognition import frames, names
 from otio_rekognition.errors import (
@@ -30,12 +28,13 @@ from otio_rekognition.errors import (
 from otio_rekognition.rekognition.analyses import Detection, parse_detection, with_top_categories
 from otio_rekognition.rekognition.json_documents import json_documents
 from otio_rekognition.rekognition.segments import DAY_MILLIS, Segment, is_millis, json_type, parse_segment, shown
+from otio_rekognition.rekognition.video import AnalysisJob, Video, s3_object, video_frame_size, video_mismatch
 from otio_rekognition.rekognition.vocabulary import (
     ANALYSES,
+    APIS,
     FAILED,
     IN_PROGRESS,
     JOB_STATUSES,
-    REPEATED_ANALYSIS_FIELDS,
     REPEATED_PAGE_FIELDS,
     SEGMENTS,
     SUCCEEDED,
@@ -43,7 +42,7 @@ from otio_rekognition.rekognition.vocabulary import (
 )
 
 # A page of any of the APIs has at least one of these.
-_LIST_KEYS = ("Segments", *(analysis.list_key for analysis in ANALYSES.values()))
+_LIST_KEYS = tuple(analysis.list_key for analysis in APIS.values())
 _PAGE_KEYS = {"JobStatus", "VideoMetadata", *_LIST_KEYS}
 # What belongs to the paging rather than to the job.
 _PAGE_ONLY_KEYS = {"NextToken", *_LIST_KEYS}
@@ -53,124 +52,13 @@ STRING_SOURCE = "<string>"
 _EXAMPLES = 3
 
 
-@dataclass(frozen=True)
-class AnalysisJob:
-    """A merged job of one of the other analyses (GetLabelDetection, ...)."""
-
-    source: str
-    analysis: Analysis
-    rate: Fraction
-    frame_count: int
-    detections: tuple[Detection, ...]  # as read: one per item, in page order
-    # Every top-level field of the response except the detections and NextToken.
-    info: Mapping[str, Any]
-    page_count: int = 1
-    duplicates_dropped: int = 0
-    next_token: str | None = None
-
-
-@dataclass(frozen=True)
-class Job:
-    """What was read of one video: a merged GetSegmentDetection job (none
-    when ``page_count`` is 0) and the jobs of other analyses read with it."""
-
-    source: str
-    rate: Fraction
-    frame_count: int
-    segments: tuple[Segment, ...]
-    # Every top-level field of the response except Segments and NextToken.
-    info: Mapping[str, Any]
-    page_count: int = 1
-    duplicates_dropped: int = 0
-    next_token: str | None = None
-    disagreements: tuple[str, ...] = field(default_factory=tuple)
-    analyses: tuple[AnalysisJob, ...] = ()
-
-    @property
-    def has_segment_job(self) -> bool:
-        return self.page_count > 0
-
-    @property
-    def naming_info(self) -> Mapping[str, Any]:
-        """The fields that name the job and its video: the segment job's, else the first analysis's."""
-        if self.has_segment_job or not self.analyses:
-            return self.info
-        return self.analyses[0].info
-
-    @property
-    def shots(self) -> list[Segment]:
-        return [segment for segment in self.segments if segment.is_shot]
-
-    @property
-    def cues(self) -> list[Segment]:
-        return [segment for segment in self.segments if not segment.is_shot]
-
-    @property
-    def s3_url(self) -> str | None:
-        """``s3://bucket/key`` of the analysed video, when the response names it."""
-        video = self.naming_info.get("Video")
-        s3 = video.get("S3Object") if isinstance(video, dict) else None
-        if isinstance(s3, dict) and isinstance(s3.get("Bucket"), str) and isinstance(s3.get("Name"), str):
-            return names.s3_url(s3["Bucket"], s3["Name"])
-        return None
-
-    @property
-    def frame_size(self) -> tuple[int, int] | None:
-        return video_frame_size(self.naming_info)
-
-
-def job_media_mismatch(
-    job: Job, rate: Fraction, frame_count: int | None, frame_size: tuple[int, int] | None
-) -> str | None:
-    """How a video differs from the one the job analysed (None when it does
-    not): another rate or size, or another length (a frame of slack, as
-    ``DurationMillis`` is rounded down)."""
-    return video_mismatch((job.rate, job.frame_count, job.frame_size), (rate, frame_count, frame_size))
-
-
-VideoShape = tuple[Fraction, "int | None", "tuple[int, int] | None"]  # rate, frame count, width and height
-
-
-def video_mismatch(analysed: VideoShape, video: VideoShape) -> str | None:
-    """How ``video`` differs from the ``analysed`` one; what either does not know is not compared."""
-    (rate, frame_count, frame_size), (own_rate, own_count, own_size) = video, analysed
-    if rate != own_rate:
-        return f"it is {frames.rate_text(rate)} fps, the job's video {frames.rate_text(own_rate)} fps"
-    if frame_size is not None and own_size is not None and frame_size != own_size:
-        return f"it is {frame_size[0]}x{frame_size[1]}, the job's video {own_size[0]}x{own_size[1]}"
-    if frame_count is not None and own_count and abs(frame_count - own_count) > 1:
-        return f"it has {frame_count} frames, the job's video {own_count}"
-    return None
-
-
-def video_frame_size(info: Mapping[str, Any]) -> tuple[int, int] | None:
-    """Width and height of the video from a job's ``VideoMetadata``, when it gives them."""
-    video = _video_metadata(info)
-    width, height = video.get("FrameWidth"), video.get("FrameHeight")
-    if _is_size(width) and _is_size(height):
-        return width, height
-    return None
-
-
-def _video_metadata(info: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The video's metadata: the first of a list (segment detection) or the object (the other analyses)."""
-    videos = info.get("VideoMetadata")
-    if isinstance(videos, list):
-        videos = videos[0] if videos else None
-    return videos if isinstance(videos, dict) else {}
-
-
-def _is_size(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
 def read_job(
     data: str | bytes,
     source: str = STRING_SOURCE,
     rate: Fraction | None = None,
     strict: bool = False,
-) -> Job:
-    """Parse the text of one or more response pages into a Job.
+) -> Video:
+    """Parse the text of one or more response pages into a Video.
 
     ``rate`` overrides the video's ``FrameRate``. With ``strict``, anything
     that would be a warning raises instead.
@@ -178,8 +66,8 @@ def read_job(
     return read_jobs([(source, data)], rate=rate, strict=strict)
 
 
-def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None = None, strict: bool = False) -> Job:
-    """The pages in several texts (``(source, text)`` each) as one Job: the
+def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None = None, strict: bool = False) -> Video:
+    """The pages in several texts (``(source, text)`` each) as one Video: the
     pages of each job merged (a job may be split over files), every job
     checked to be of the video the first one analysed.
 
@@ -193,28 +81,21 @@ def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None =
             if source not in sources:
                 sources.append(source)
             pages.append(page)
-    segment_group = groups.pop((SEGMENTS, "", ""), None)
-    order = list(ANALYSES)  # jobs in the APIs' order, then as read: sorted() keeps ties in place
-    analyses = tuple(
-        merge_analysis_pages(pages, ANALYSES[key[0]], " + ".join(sources), rate=rate, strict=strict)
+    order = list(APIS)  # jobs in the APIs' order, then as read: sorted() keeps ties in place
+    jobs = tuple(
+        merge_pages(pages, APIS[key[0]], " + ".join(sources), rate=rate, strict=strict)
         for key, (sources, pages) in sorted(groups.items(), key=lambda group: order.index(group[0][0]))
     )
-    if segment_group is None:
-        first = analyses[0]
-        job = Job(first.source, first.rate, first.frame_count, (), {}, page_count=0)
-    else:
-        job = merge_pages(segment_group[1], " + ".join(segment_group[0]), rate=rate, strict=strict)
-    for analysed in analyses:
-        _check_same_video(job if job.has_segment_job else analyses[0], analysed)
-    frame_count = max([job.frame_count, *(analysed.frame_count for analysed in analyses)])
-    return dataclasses.replace(job, frame_count=frame_count, analyses=analyses)
+    for other in jobs[1:]:
+        _check_same_video(jobs[0], other)
+    return Video(jobs, max(job.frame_count for job in jobs))
 
 
 def _job_key(page: Mapping[str, Any], where: str) -> tuple[str, str, str]:
     """The API, JobId and AggregateBy a page belongs to (all segment pages are one job)."""
     analysis = page_analysis(page, where)
-    if analysis == SEGMENTS:
-        return SEGMENTS, "", ""
+    if analysis == SEGMENTS.name:
+        return analysis, "", ""
     request = page.get("GetRequestMetadata")
     aggregate = request.get("AggregateBy") if isinstance(request, dict) else None
     return analysis, str(page.get("JobId", "")), str(aggregate or "")
@@ -223,9 +104,7 @@ def _job_key(page: Mapping[str, Any], where: str) -> tuple[str, str, str]:
 def page_analysis(page: Mapping[str, Any], where: str) -> str:
     """Which API a page came from: ``segments`` or an analysis name, told by
     the list it carries (or, for a page without one, by its shape)."""
-    if "Segments" in page:
-        return SEGMENTS
-    for analysis in ANALYSES.values():
+    for analysis in APIS.values():
         if analysis.list_key in page:
             return analysis.name
     for analysis in ANALYSES.values():
@@ -236,7 +115,7 @@ def page_analysis(page: Mapping[str, Any], where: str) -> str:
             f"{where}: a response of another analysis than segment detection, but with none of its lists "
             f"({', '.join(analysis.list_key for analysis in ANALYSES.values())}): cannot tell which"
         )
-    return SEGMENTS
+    return SEGMENTS.name
 
 
 def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
@@ -263,36 +142,39 @@ def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
 
 def merge_pages(
     pages: Sequence[Mapping[str, Any]],
+    analysis: Analysis,
     source: str,
     rate: Fraction | None = None,
     strict: bool = False,
-) -> Job:
-    """Merge response pages into one Job, checking that they belong together."""
+) -> AnalysisJob:
+    """Merge the response pages of one job of ``analysis`` into one, checking that they belong together."""
     first = pages[0]
     for number, page in enumerate(pages, 1):
         check_status(page, f"{source}: page {number}")
-        check_same_job(first, page, f"{source}: page {number}")
+        check_same_job(first, page, f"{source}: page {number}", analysis.repeated_fields)
     job_rate = rate if rate is not None else _video_rate(first, source)
-
-    # Identical segments (a page saved twice) are kept once: found among the
-    # segments of the same type and frames, by comparing their fields.
-    seen: dict[tuple[str, int, int, str], list[Mapping[str, Any]]] = {}
-    segments: list[Segment] = []
+    is_segments = analysis is SEGMENTS
+    # Identical items (a page saved twice) are kept once: found among the
+    # items of the same frames and name, by comparing their fields.
+    seen: dict[tuple[int, int, str], list[Mapping[str, Any]]] = {}
+    items: list[Segment | Detection] = []
     disagreements: list[str] = []
     duplicates = 0
-    for where, raw in _page_items(pages, "Segments", source):
+    for where, raw in _page_items(pages, analysis.list_key, source):
         found: list[str] = []
-        segment = parse_segment(raw, job_rate, where, found)
-        alike = seen.setdefault((segment.segment_type, segment.first_frame, segment.last_frame, segment.label), [])
+        item: Segment | Detection
+        if is_segments:
+            item = parse_segment(raw, job_rate, where, found)
+            alike = seen.setdefault((item.first_frame, item.last_frame, item.label), [])
+        else:
+            item = parse_detection(raw, analysis, job_rate, where)
+            alike = seen.setdefault((item.first_frame, item.last_frame, item.name), [])
         if raw in alike:
             duplicates += 1
             continue
         alike.append(raw)
-        segments.append(segment)
+        items.append(item)
         disagreements.extend(found)
-    segments.sort(key=_segment_order)
-    _check_shots_do_not_overlap(segments, source)
-
     if disagreements:
         _report(
             f"{source}: {len(disagreements)} frame value(s) disagree with the frame numbers or timecodes, "
@@ -300,60 +182,22 @@ def merge_pages(
             strict,
             ResponseFormatError,
         )
-    next_token = _next_token(pages, source, strict, "GetSegmentDetection")
-    last_frame = max((segment.last_frame for segment in segments), default=-1)
-    video_frames = _video_frames(first, job_rate, source, last_frame, "segments", strict)
-    return Job(
-        source=source,
-        rate=job_rate,
-        frame_count=video_frames,
-        segments=tuple(segments),
-        info=job_fields(first),
-        page_count=len(pages),
-        duplicates_dropped=duplicates,
-        next_token=next_token,
-        disagreements=tuple(disagreements),
-    )
-
-
-def merge_analysis_pages(
-    pages: Sequence[Mapping[str, Any]],
-    analysis: Analysis,
-    source: str,
-    rate: Fraction | None = None,
-    strict: bool = False,
-) -> AnalysisJob:
-    """Merge the pages of one analysis job (GetLabelDetection, ...), as
-    :func:`merge_pages` does a segment job's."""
-    first = pages[0]
-    for number, page in enumerate(pages, 1):
-        check_status(page, f"{source}: page {number}")
-        check_same_job(first, page, f"{source}: page {number}", REPEATED_ANALYSIS_FIELDS)
-    job_rate = rate if rate is not None else _video_rate(first, source)
-    detections: list[Detection] = []
-    seen: set[str] = set()
-    duplicates = 0
-    for where, raw in _page_items(pages, analysis.list_key, source):
-        detection = parse_detection(raw, analysis, job_rate, where)
-        # A page saved twice: the same item, field for field.
-        key = json.dumps(raw, sort_keys=True)
-        if key in seen:
-            duplicates += 1
-            continue
-        seen.add(key)
-        detections.append(detection)
-    next_token = _next_token(pages, source, strict, analysis.get_operation)
-    last_frame = max((detection.last_frame for detection in detections), default=-1)
+    segments = sorted((item for item in items if isinstance(item, Segment)), key=_segment_order)
+    _check_shots_do_not_overlap(segments, source)
+    detections = with_top_categories([item for item in items if isinstance(item, Detection)])
+    last_frame = max((item.last_frame for item in items), default=-1)
     return AnalysisJob(
         source=source,
         analysis=analysis,
         rate=job_rate,
-        frame_count=_video_frames(first, job_rate, source, last_frame, analysis.list_key, strict),
-        detections=tuple(with_top_categories(detections)),
+        frame_count=_video_frames(first, job_rate, source, last_frame, analysis.noun, strict),
         info=job_fields(first),
+        segments=tuple(segments),
+        detections=tuple(detections),
         page_count=len(pages),
         duplicates_dropped=duplicates,
-        next_token=next_token,
+        next_token=_next_token(pages, source, strict, analysis.get_operation),
+        disagreements=tuple(disagreements),
     )
 
 
@@ -399,11 +243,11 @@ def _video_frames(
     return max(video_frames, last_frame + 1)
 
 
-def _check_same_video(job: Job | AnalysisJob, other: AnalysisJob) -> None:
+def _check_same_video(job: AnalysisJob, other: AnalysisJob) -> None:
     """Jobs read together must have analysed one video: the same S3 object
     when both name it, the same rate, size and length (older responses name
     no object; those are all that is left to compare)."""
-    named, other_named = _s3_object(job.info), _s3_object(other.info)
+    named, other_named = s3_object(job.info), s3_object(other.info)
     mismatch = None
     if named and other_named and named != other_named:
         mismatch = f"it analysed {names.s3_url(*other_named[:2])}, the other {names.s3_url(*named[:2])}"
@@ -416,15 +260,6 @@ def _check_same_video(job: Job | AnalysisJob, other: AnalysisJob) -> None:
     )
     if mismatch:
         raise DifferentVideoError(f"{other.source}: not the video {job.source} analysed: {mismatch}")
-
-
-def _s3_object(info: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
-    video = info.get("Video")
-    s3 = video.get("S3Object") if isinstance(video, dict) else None
-    if isinstance(s3, dict) and isinstance(s3.get("Bucket"), str) and isinstance(s3.get("Name"), str):
-        version = s3.get("Version")
-        return s3["Bucket"], s3["Name"], version if isinstance(version, str) else None
-    return None
 
 
 def check_status(page: Mapping[str, Any], where: str) -> None:
@@ -461,8 +296,7 @@ def job_fields(page: Mapping[str, Any]) -> dict[str, Any]:
 
 def list_key(page: Mapping[str, Any]) -> str:
     """The key of the list a page of this API carries: Segments, Labels, ..."""
-    analysis = page_analysis(page, "page")
-    return "Segments" if analysis == SEGMENTS else ANALYSES[analysis].list_key
+    return APIS[page_analysis(page, "page")].list_key
 
 
 def merge_documents(pages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -534,7 +368,7 @@ def response_identity(data: bytes) -> tuple[str, ...]:
     page = document[0] if isinstance(document, list) and document else document
     if not isinstance(page, dict):
         return ()
-    s3 = _s3_object(page)
+    s3 = s3_object(page)
     found = [names.s3_url(s3[0], s3[1])] if s3 is not None else []
     return (*found, *([page["JobId"]] if isinstance(page.get("JobId"), str) else []))
 

@@ -59,23 +59,34 @@ def float32(value: float) -> float:
     return float(struct.unpack("f", struct.pack("f", value))[0])
 
 
+# Every page of one job of the other analyses repeats these (VideoMetadata is an object there).
+REPEATED_ANALYSIS_FIELDS = ("JobId", "JobTag", "Video", "VideoMetadata", "LabelModelVersion",
+                            "ModerationModelVersion", "TextModelVersion", "GetRequestMetadata")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Analysis:
-    """One of Rekognition Video's other stored-video analyses, as its API
-    names things: what each page lists, which object in each item carries
+    """One of Rekognition Video's stored-video analyses, segment detection
+    among them, as its API names things: the operations that start a job and
+    page its results, what each page lists, which object in each item carries
     the detection, and how often it samples a thing that stays in view."""
 
-    name: str  # as the command line and metadata say it: "labels"
+    name: str  # as the command line, ?analysis= and metadata say it: "labels"
     title: str  # one detection, as a marker comment says it: "Label"
     start_operation: str
     get_operation: str
     list_key: str  # the page's list of detections
-    item_key: str  # the object in each detection
+    item_key: str | None  # the object in each item (a segment's depends on its type: DETAILS_KEYS)
     model_version_key: str | None  # the top-level field only this analysis writes
     sampling_millis: int  # the interval between point detections, when the job itself does not show it
     aggregates: bool = False  # takes AggregateBy=TIMESTAMPS|SEGMENTS
+    noun: str = "detections"  # what the list holds, as progress and summary lines say it
+    repeated_fields: tuple[str, ...] = REPEATED_ANALYSIS_FIELDS  # what every page of one job repeats
+    measure: str = "confidence"  # what an item's score is called
 
 
+SEGMENTS = Analysis("segments", "Segment", "StartSegmentDetection", "GetSegmentDetection", "Segments", None, None, 0,
+                    noun="segments", repeated_fields=REPEATED_PAGE_FIELDS)  # fmt: skip
 LABELS = Analysis("labels", "Label", "StartLabelDetection", "GetLabelDetection", "Labels", "Label",
                   "LabelModelVersion", 500, aggregates=True)  # fmt: skip
 MODERATION = Analysis("moderation", "Moderation", "StartContentModeration", "GetContentModeration",
@@ -84,18 +95,16 @@ MODERATION = Analysis("moderation", "Moderation", "StartContentModeration", "Get
 CELEBRITIES = Analysis("celebrities", "Celebrity", "StartCelebrityRecognition", "GetCelebrityRecognition",
                        "Celebrities", "Celebrity", None, 200)  # fmt: skip
 FACES = Analysis("faces", "Face", "StartFaceDetection", "GetFaceDetection", "Faces", "Face", None, 200)
-FACE_SEARCH = Analysis("face-search", "Face match", "StartFaceSearch", "GetFaceSearch", "Persons", "Person", None, 200)
+FACE_SEARCH = Analysis("face-search", "Face match", "StartFaceSearch", "GetFaceSearch", "Persons", "Person", None, 200,
+                       measure="similarity")  # fmt: skip
 TEXT = Analysis("text", "Text", "StartTextDetection", "GetTextDetection", "TextDetections", "TextDetection",
                 "TextModelVersion", 500)  # fmt: skip
-ANALYSES: Mapping[str, Analysis] = {analysis.name: analysis for analysis in (
-    LABELS, MODERATION, CELEBRITIES, FACES, FACE_SEARCH, TEXT)}  # fmt: skip
-# GetSegmentDetection itself, as ``rekognition://JOB?analysis=segments`` names it.
-SEGMENTS = "segments"
-# Every Get* API's name: segment detection, then the other analyses.
-ANALYSIS_NAMES = (SEGMENTS, *ANALYSES)
-# Every page of one analysis job repeats these (VideoMetadata is an object there).
-REPEATED_ANALYSIS_FIELDS = ("JobId", "JobTag", "Video", "VideoMetadata", "LabelModelVersion",
-                            "ModerationModelVersion", "TextModelVersion", "GetRequestMetadata")  # fmt: skip
+# Every Get* API by name: segment detection, then the other analyses.
+APIS: Mapping[str, Analysis] = {api.name: api for api in (
+    SEGMENTS, LABELS, MODERATION, CELEBRITIES, FACES, FACE_SEARCH, TEXT)}  # fmt: skip
+# The analyses that find things in view (everything but segment detection).
+ANALYSES: Mapping[str, Analysis] = {name: api for name, api in APIS.items() if api is not SEGMENTS}
+ANALYSIS_NAMES = tuple(APIS)
 TEXT_TYPES = ("LINE", "WORD")
 AGGREGATE_BY = ("TIMESTAMPS", "SEGMENTS")
 FACE_MATCH_THRESHOLD = (0.0, 100.0)

@@ -10,9 +10,10 @@ the command line need not build a timeline only to flatten it again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 import opentimelineio as otio
@@ -20,31 +21,19 @@ import opentimelineio as otio
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import AUTO, ReadOptions, counted_drop_frame, timecode_frame
 from otio_rekognition.errors import TimelineError
-from otio_rekognition.rekognition.analyses import Detection
-from otio_rekognition.rekognition.pages import Job
-from otio_rekognition.rekognition.segments import Segment
+from otio_rekognition.rekognition.video import Video
 from otio_rekognition.timeline.layout import (
-    DEFAULT_NAME,
-    SHOT_MARKER_COLOR,
-    comment,
-    cue_color,
-    cue_name,
-    detection_color,
-    detection_comment,
-    detection_name,
-    lay_out,
-    shot_name,
-)
-from otio_rekognition.timeline.metadata import (
     ANALYSIS_KINDS,
+    DEFAULT_NAME,
     KIND_CUE,
-    KIND_MEDIA,
     KIND_NOTE,
     KIND_SHOT,
-    item_facts,
-    recorded_drop_frame,
-    video_frame_size,
+    Piece,
+    Span,
+    lay_out,
+    with_gaps,
 )
+from otio_rekognition.timeline.metadata import item_facts, recorded_drop_frame, video_frame_size
 from otio_rekognition.timeline.ranges import frame_of, source_range, timeline_rate
 
 
@@ -127,6 +116,11 @@ class CutList:
         return frames.frame_to_timecode(frame, self.rate, self.drop_frame)
 
 
+def event_spans(events: Iterable[Event], end: int = 0) -> Iterator[Span[Event]]:
+    """A track's events in record order and the gaps between them (and up to ``end``), as writers lay them out."""
+    return with_gaps(events, attrgetter("record_first"), attrgetter("length"), end)
+
+
 def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, timecode: str = AUTO) -> CutList:
     """Flatten ``timeline``. ``start_timecode`` overrides its global start
     time; ``timecode`` (auto, df, ndf) how timecodes are counted, auto being
@@ -154,54 +148,30 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     )
 
 
-def job_cut_list(job: Job, options: ReadOptions) -> CutList:
+def job_cut_list(video: Video, options: ReadOptions) -> CutList:
     """The cut list of the timeline :func:`build_timeline` would make of
-    ``job``, made without it: what the command line writes edit lists from."""
-    layout = lay_out(job, options)
-    _require_timecode(layout.name, job.rate)
-    rate, source_start = job.rate, layout.source_start
+    ``video``, made without it: what the command line writes edit lists from."""
+    layout = lay_out(video, options)
+    _require_timecode(layout.name, video.rate)
+    source_start = layout.source_start
     media_name = names.safe_name(layout.media_name)
-    media = Media(layout.media_url, media_name, names.reel_name(layout.reel), source_start, job.frame_count)
+    media = Media(layout.media_url, media_name, names.reel_name(layout.reel), source_start, video.frame_count)
 
-    def event(name: str, segment: Segment, kind: str, label: str) -> Event:
-        first, length = segment.first_frame, segment.frame_count
-        return Event(name, first, source_start + first, length, media, kind, label, segment.confidence)
+    def event(piece: Piece) -> Event:
+        first, name = piece.first_frame, names.safe_name(piece.name)
+        label = names.safe_name(piece.label)
+        return Event(name, first, source_start + first, piece.frame_count, media, piece.kind, label, piece.confidence)
 
-    def locator(name: str, segment: Segment, color: str, kind: str) -> Locator:
-        return Locator(
-            name, segment.first_frame, segment.frame_count, color, kind, segment.confidence, safe(comment(segment))
-        )
+    def locator(piece: Piece) -> Locator:
+        return Locator(piece.name, piece.first_frame, piece.frame_count, piece.color, piece.kind, piece.confidence,
+                       names.safe_name(piece.comment))  # fmt: skip
 
-    safe = names.safe_name
-    events, locators = [], []
-    for number, shot in enumerate(layout.shots, 1):
-        name = shot_name(shot, number)
-        events.append(event(name, shot, KIND_SHOT, name))
-        if layout.shot_markers:
-            locators.append(locator(name, shot, SHOT_MARKER_COLOR, KIND_SHOT))
-    if layout.whole_media_length:
-        name = safe(layout.media_name)
-        events.append(Event(name, 0, source_start, layout.whole_media_length, media, KIND_MEDIA, name, None))
-    locators.extend(locator(cue_name(cue), cue, cue_color(cue), KIND_CUE) for cue in layout.cues)
-
-    def detection_event(detection: Detection) -> Event:
-        first, name = detection.first_frame, detection_name(detection)
-        return Event(name, first, source_start + first, detection.frame_count, media, detection.analysis, name,
-                     detection.confidence)  # fmt: skip
-
-    def detection_locator(found: Detection) -> Locator:
-        return Locator(detection_name(found), found.first_frame, found.frame_count, detection_color(found),
-                       found.analysis, found.confidence, safe(detection_comment(found)))  # fmt: skip
-
-    locators.extend(detection_locator(found) for _, detections in layout.detections for found in detections)
-    cue_tracks = tuple(
-        tuple(event(cue_name(cue), cue, KIND_CUE, cue_name(cue)) for cue in lane) for lane in layout.cue_lanes
-    ) + tuple(
-        tuple(detection_event(found) for found in lane) for _, _, lanes in layout.analysis_lanes for lane in lanes
-    )
+    shots, *cue_tracks = (tuple(map(event, track.clips)) for track in layout.tracks)
+    locators = [locator(piece) for _, piece in layout.markers]
     return _checked(
-        layout.name, rate, layout.drop_frame, layout.record_start, tuple(events), cue_tracks, locators, job.frame_size
-    )
+        layout.name, video.rate, layout.drop_frame, layout.record_start, shots, tuple(cue_tracks), locators,
+        video.frame_size,
+    )  # fmt: skip
 
 
 def _checked(

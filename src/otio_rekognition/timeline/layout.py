@@ -1,29 +1,40 @@
-"""How a job is laid out as an edit: which segments are kept, the shots in
-record order with the gaps Rekognition left, the clip each cue rides on,
-names, colours, comments and the media the clips reference.
+"""How a video's jobs are laid out as an edit: which segments and
+detections are kept, the tracks of clips in record order (a clip's record
+position is its source position, so gaps stay where Rekognition left them),
+the markers and the clip each rides on, names, colours, comments and the
+media the clips reference.
 
 Pure Python, no OTIO: :mod:`build` turns a layout into an OTIO timeline and
 :func:`otio_rekognition.timeline.cutlist.job_cut_list` straight into a cut
-list, so both follow these rules and cannot drift apart.
+list; both read its tracks and markers and nothing else, so they cannot drift
+apart. :func:`with_gaps` is the one walk of a track's clips and the gaps
+between them, for them and for every writer.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeVar
+from typing import Generic, TypeVar
 from urllib.parse import quote
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions, counted_drop_frame, timecode_frame
 from otio_rekognition.rekognition.analyses import Detection, appearances, sampling_interval
-from otio_rekognition.rekognition.pages import AnalysisJob, Job
 from otio_rekognition.rekognition.segments import Segment
-from otio_rekognition.rekognition.vocabulary import ANALYSES, FACE_SEARCH, SHOT, TECHNICAL_CUE, Analysis
+from otio_rekognition.rekognition.video import AnalysisJob, Video
+from otio_rekognition.rekognition.vocabulary import ANALYSES, SHOT, TECHNICAL_CUE, Analysis
 
+# What a clip or marker is (its metadata's "kind"); a detection of another
+# analysis has that analysis's name as its kind.
+KIND_SHOT = "shot"
+KIND_CUE = "cue"
+KIND_MEDIA = "media"  # the whole video, carrying the cues of a job without shots
+KIND_NOTE = "note"  # a marker that was not read from Rekognition
+ANALYSIS_KINDS = frozenset(ANALYSES)
 SHOT_TRACK_NAME = "Shots"
 CUE_TRACK_NAME = "Technical cues"
 DEFAULT_NAME = "Rekognition segments"
@@ -57,91 +68,165 @@ ANALYSIS_COLORS: Mapping[str, str] = {
 
 
 _Ranged = TypeVar("_Ranged", Segment, Detection)
+_Item = TypeVar("_Item")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A clip or a marker as laid out: ``frame_count`` frames of the video from ``first_frame``."""
+
+    name: str
+    first_frame: int
+    frame_count: int
+    kind: str  # KIND_SHOT, KIND_CUE, KIND_MEDIA, or the analysis that found it
+    label: str  # the cue type of a cue, else the name
+    confidence: float | None
+    color: str  # for a marker
+    comment: str  # for a marker
+    found: Segment | Detection | None  # what it was read from; None for the whole media
+    job: int = 0  # for a detection: its job's place in ``Layout.analyses``
+
+    @property
+    def end(self) -> int:
+        return self.first_frame + self.frame_count
+
+
+@dataclass(frozen=True)
+class Track:
+    name: str
+    clips: tuple[Piece, ...]  # in time order, none overlapping
+
+
+@dataclass(frozen=True)
+class AnalysisLayout:
+    """One job of another analysis as laid out: its appearances (point
+    detections joined within ``merge_window`` milliseconds) that the options keep."""
+
+    job: AnalysisJob
+    appearances: tuple[Detection, ...]
+    merge_window: float
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Everything a timeline or a cut list of the job needs, in frames."""
+    """Everything a timeline or a cut list of the video needs, in frames."""
 
-    job: Job
+    video: Video
     name: str
     drop_frame: bool  # how timecodes are counted (see arguments.counted_drop_frame)
     record_start: int
     source_start: int  # the media's own start timecode, as a frame
     media_url: str
     reel: str
-    shots: tuple[Segment, ...]  # in time order, each a clip named shot_name()
-    cues: tuple[Segment, ...]
-    # The cues' carriers: for each cue, the index in ``shots`` of the clip it
-    # rides on (the clip where it starts; in a gap, the clip before).
-    carriers: tuple[int, ...]
-    cue_lanes: tuple[tuple[Segment, ...], ...]  # with options.cue_track
-    shot_markers: bool
-    kept: int  # segments selected by the options
-    # The other analyses: each job's appearances (point detections joined) that
-    # the options keep, in time order; each one's carrier as for cues.
-    detections: tuple[tuple[AnalysisJob, tuple[Detection, ...]], ...] = ()
-    detection_carriers: tuple[tuple[int, ...], ...] = ()
-    # With options.analysis_tracks: each job's number (its place in ``detections``), analysis and lanes.
-    analysis_lanes: tuple[tuple[int, Analysis, tuple[tuple[Detection, ...], ...]], ...] = ()
-    merge_windows: tuple[float, ...] = ()  # milliseconds, per analysis job
+    shots: tuple[Segment, ...]  # the kept shots, in time order
+    cues: tuple[Segment, ...]  # the kept cues
+    # The first track holds the shots (or the whole media); then a track per
+    # lane of cues (with options.cue_track) and of each analysis's appearances
+    # (with options.analysis_tracks), as a track cannot hold overlapping clips.
+    tracks: tuple[Track, ...]
+    # Each marker with the clip of the first track it rides on: the clip where
+    # it starts (in a gap, the clip before). Shots' own markers, cues, then detections.
+    markers: tuple[tuple[int, Piece], ...]
+    analyses: tuple[AnalysisLayout, ...]
 
     @property
     def rate(self) -> Fraction:
-        return self.job.rate
+        return self.video.rate
 
     @property
     def media_name(self) -> str:
         return names.media_name(self.media_url)
 
-    @property
-    def whole_media_length(self) -> int:
-        """The length of the one clip a job without shots gets, 0 when it gets none."""
-        if self.shots or not (self.cues or self.job.frame_count):
-            return 0
-        return max(self.job.frame_count, 1)
+
+@dataclass(frozen=True, slots=True)
+class Span(Generic[_Item]):
+    """A stretch of a track: an item, or a gap (``item`` None)."""
+
+    first: int
+    length: int
+    item: _Item | None
 
 
-def lay_out(job: Job, options: ReadOptions) -> Layout:
-    segments = [segment for segment in job.segments if _selected(segment, options)]
+def with_gaps(
+    items: Iterable[_Item], first: Callable[[_Item], int], length: Callable[[_Item], int], end: int = 0
+) -> Iterator[Span[_Item]]:
+    """Items of a track in record order, with a gap wherever the record
+    position jumps, and one up to ``end`` after the last."""
+    position = 0
+    for item in items:
+        start = first(item)
+        if start > position:
+            yield Span(position, start - position, None)
+        yield Span(start, length(item), item)
+        position = start + length(item)
+    if end > position:
+        yield Span(position, end - position, None)
+
+
+def lay_out(video: Video, options: ReadOptions) -> Layout:
+    segments = [segment for segment in video.segments if _selected(segment, options)]
     shots = tuple(segment for segment in segments if segment.is_shot)
     cues = tuple(segment for segment in segments if not segment.is_shot)
-    starts = [shot.first_frame for shot in shots]
-    media_url = _media_url(job, options)
-    drop_frame = counted_drop_frame(options.timecode, job.rate)
-    windows = tuple(_merge_window(analysed, options) for analysed in job.analyses)
-    detections = tuple(
-        (analysed, tuple(appearances(_kept(analysed, options), window)))
-        for analysed, window in zip(job.analyses, windows, strict=True)
+    analyses = tuple(
+        AnalysisLayout(analysed, tuple(appearances(_kept(analysed, options), window)), window)
+        for analysed, window in ((analysed, _merge_window(analysed, options)) for analysed in video.analyses)
     )
+    media_url = _media_url(video, options)
+    drop_frame = counted_drop_frame(options.timecode, video.rate)
+    shot_clips = tuple(_shot_piece(shot, number) for number, shot in enumerate(shots, 1))
+    media_name = names.media_name(media_url)
+    # A job without shots gets one clip of the whole video to carry its markers.
+    whole_media = Piece(media_name, 0, max(video.frame_count, 1), KIND_MEDIA, media_name, None, "", "", None)
+    first_track = shot_clips or ((whole_media,) if cues or video.frame_count else ())
+    detections = [_detection_piece(found, job) for job, laid in enumerate(analyses) for found in laid.appearances]
+    tracks = [Track(SHOT_TRACK_NAME, first_track)]
+    if options.cue_track:
+        tracks += [
+            Track(CUE_TRACK_NAME if lane == 0 else f"{CUE_TRACK_NAME} {lane + 1}", tuple(map(_cue_piece, lane_cues)))
+            for lane, lane_cues in enumerate(_lanes(cues))
+        ]
+    if options.analysis_tracks:
+        for number, laid in enumerate(analyses):
+            tracks += [
+                Track(analysis_track_name(laid.job.analysis, lane), tuple(_detection_piece(d, number) for d in found))
+                for lane, found in enumerate(_lanes(laid.appearances))
+            ]
+    markers = [*(shot_clips if options.shot_markers else ()), *map(_cue_piece, cues), *detections]
+    starts = [clip.first_frame for clip in shot_clips]
     return Layout(
-        job=job,
-        name=_timeline_name(job),
+        video=video,
+        name=_timeline_name(video),
         drop_frame=drop_frame,
-        record_start=_record_start(options.start_timecode, job.rate, drop_frame),
+        record_start=_record_start(options.start_timecode, video.rate, drop_frame),
         source_start=0
         if options.source_timecode is None
-        else timecode_frame("source_timecode", options.source_timecode, job.rate, drop_frame),
+        else timecode_frame("source_timecode", options.source_timecode, video.rate, drop_frame),
         media_url=media_url,
-        reel=names.reel_name(names.media_name(media_url)),
+        reel=names.reel_name(media_name),
         shots=shots,
         cues=cues,
-        carriers=tuple(max(bisect.bisect_right(starts, cue.first_frame) - 1, 0) for cue in cues),
-        cue_lanes=_lanes(cues) if options.cue_track else (),
-        shot_markers=options.shot_markers,
-        kept=len(segments),
-        detections=detections,
-        detection_carriers=tuple(
-            tuple(max(bisect.bisect_right(starts, found.first_frame) - 1, 0) for found in kept)
-            for _, kept in detections
-        ),
-        analysis_lanes=tuple(
-            (job, analysed.analysis, _lanes(kept)) for job, (analysed, kept) in enumerate(detections) if kept
-        )
-        if options.analysis_tracks
-        else (),
-        merge_windows=windows,
+        tracks=tuple(tracks),
+        markers=tuple((max(bisect.bisect_right(starts, marker.first_frame) - 1, 0), marker) for marker in markers),
+        analyses=analyses,
     )
+
+
+def _shot_piece(shot: Segment, number: int) -> Piece:
+    name = shot_name(shot, number)
+    return Piece(name, shot.first_frame, shot.frame_count, KIND_SHOT, name, shot.confidence, SHOT_MARKER_COLOR,
+                 comment(shot), shot)  # fmt: skip
+
+
+def _cue_piece(cue: Segment) -> Piece:
+    name = cue_name(cue)
+    return Piece(name, cue.first_frame, cue.frame_count, KIND_CUE, name, cue.confidence, cue_color(cue),
+                 comment(cue), cue)  # fmt: skip
+
+
+def _detection_piece(found: Detection, job: int) -> Piece:
+    name = detection_name(found)
+    return Piece(name, found.first_frame, found.frame_count, found.analysis, name, found.confidence,
+                 detection_color(found), detection_comment(found), found, job)  # fmt: skip
 
 
 def _record_start(start_timecode: str | None, rate: Fraction, drop_frame: bool) -> int:
@@ -190,8 +275,7 @@ def detection_comment(detection: Detection) -> str:
     analysis = ANALYSES[detection.analysis]
     parts = [analysis.title]
     if detection.confidence is not None:
-        measure = "similarity" if analysis is FACE_SEARCH else "confidence"
-        parts.append(f"{measure} {detection.confidence:.2f}%")
+        parts.append(f"{analysis.measure} {detection.confidence:.2f}%")
     if len(detection.items) > 1:
         parts.append(f"{len(detection.items)} detections")
     if detection.parents:
@@ -239,15 +323,15 @@ def _merge_window(analysed: AnalysisJob, options: ReadOptions) -> float:
     return 2 * sampling_interval(analysed.detections, analysed.analysis)
 
 
-def _media_url(job: Job, options: ReadOptions) -> str:
+def _media_url(video: Video, options: ReadOptions) -> str:
     if options.media_url:
         return options.media_url
-    if job.s3_url:
-        return job.s3_url
-    job_id = job.naming_info.get("JobId")
+    if video.s3_url:
+        return video.s3_url
+    job_id = video.naming_info.get("JobId")
     if isinstance(job_id, str) and job_id:
         return f"rekognition://{quote(job_id, safe='')}"
-    return f"rekognition://{quote(_source_stem(job) or 'job', safe='')}"
+    return f"rekognition://{quote(_source_stem(video) or 'job', safe='')}"
 
 
 def _selected(segment: Segment, options: ReadOptions) -> bool:
@@ -272,17 +356,17 @@ def _lanes(cues: Sequence[_Ranged]) -> tuple[tuple[_Ranged, ...], ...]:
     return tuple(tuple(lane) for lane in lanes)
 
 
-def _timeline_name(job: Job) -> str:
+def _timeline_name(video: Video) -> str:
     for key in ("JobTag", "JobId"):
-        value = job.naming_info.get(key)
+        value = video.naming_info.get(key)
         if isinstance(value, str) and value:
             return names.safe_name(value)
-    return _source_stem(job) or DEFAULT_NAME
+    return _source_stem(video) or DEFAULT_NAME
 
 
-def _source_stem(job: Job) -> str:
+def _source_stem(video: Video) -> str:
     """``job`` for ``/jobs/job.json``; empty for text that came from no file
     (``<string>``, ``<stdin>``)."""
-    if job.source.startswith("<"):
+    if video.source.startswith("<"):
         return ""
-    return names.safe_name(names.media_name(job.source).rsplit(".", 1)[0])
+    return names.safe_name(names.media_name(video.source).rsplit(".", 1)[0])

@@ -29,20 +29,13 @@ import opentimelineio as otio
 from otio_rekognition import frames
 from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.analyses import Detection
-from otio_rekognition.rekognition.pages import Job
-from otio_rekognition.rekognition.pages import video_frame_size as frame_size_of
 from otio_rekognition.rekognition.segments import Segment
-from otio_rekognition.rekognition.vocabulary import ANALYSES, float32
+from otio_rekognition.rekognition.video import Video
+from otio_rekognition.rekognition.video import video_frame_size as frame_size_of
+from otio_rekognition.rekognition.vocabulary import float32
+from otio_rekognition.timeline.layout import ANALYSIS_KINDS, KIND_CUE, KIND_MEDIA, KIND_SHOT, Piece
 
 METADATA_KEY = "rekognition"
-# Kinds of item in metadata["rekognition"]["kind"].
-KIND_SHOT = "shot"
-KIND_CUE = "cue"
-KIND_MEDIA = "media"  # the whole video, carrying the cues of a job without shots
-# The kind of a marker that was not read from Rekognition.
-KIND_NOTE = "note"
-# A detection of another analysis has that analysis's name as its kind.
-ANALYSIS_KINDS = frozenset(ANALYSES)
 _FLOAT32_MAX = 3.4028234663852886e38
 
 try:  # OTIO's own conversion of metadata walks every value through isinstance checks in Python.
@@ -77,7 +70,16 @@ class ReadSegment:
 _NOT_OURS = ItemFacts(None, None, None)
 
 
-def item_metadata(kind: str, segment: Segment) -> dict[str, Any]:
+def piece_metadata(piece: Piece) -> dict[str, Any]:
+    """The ``rekognition`` metadata of the clip or marker a piece of the layout becomes."""
+    if isinstance(piece.found, Detection):
+        return _detection_metadata(piece.found, piece.job)
+    if piece.found is None:
+        return {"kind": KIND_MEDIA}
+    return _segment_metadata(piece.kind, piece.found)
+
+
+def _segment_metadata(kind: str, segment: Segment) -> dict[str, Any]:
     """The ``rekognition`` metadata of a clip or marker made from ``segment``."""
     values: dict[str, Any] = {"kind": kind}
     if kind == KIND_CUE:
@@ -91,7 +93,7 @@ def item_metadata(kind: str, segment: Segment) -> dict[str, Any]:
     return values
 
 
-def detection_metadata(detection: Detection, job: int) -> dict[str, Any]:
+def _detection_metadata(detection: Detection, job: int) -> dict[str, Any]:
     """The ``rekognition`` metadata of a marker or clip made from a detection
     of another analysis; ``job`` is its job's place in the timeline's
     ``analyses`` (two label jobs of one video are two responses)."""
@@ -125,10 +127,6 @@ def read_detection_items(item: Any) -> tuple[str, int | None, list[dict[str, Any
     if not isinstance(found, list) or not all(isinstance(value, dict) for value in found):
         return None
     return facts.kind, job if _is_whole(job) else None, found
-
-
-def media_metadata() -> dict[str, Any]:
-    return {"kind": KIND_MEDIA}
 
 
 def set_metadata(item: Any, values: Mapping[str, Mapping[str, Any]]) -> None:
@@ -196,14 +194,13 @@ class ReadFrom:
     disagreements: tuple[str, ...] = ()
 
 
-def job_read_from(job: Job) -> ReadFrom:
-    """Every job read into ``job`` (the segment job's, then each analysis job's), counted."""
-    sources = ([job.source] if job.has_segment_job else []) + [analysed.source for analysed in job.analyses]
+def job_read_from(video: Video) -> ReadFrom:
+    """Every job read of ``video`` (its segment job, then each analysis job), counted."""
     return ReadFrom(
-        " + ".join(sources),
-        job.page_count + sum(analysed.page_count for analysed in job.analyses),
-        job.duplicates_dropped + sum(analysed.duplicates_dropped for analysed in job.analyses),
-        job.disagreements,
+        " + ".join(job.source for job in video.jobs),
+        sum(job.page_count for job in video.jobs),
+        sum(job.duplicates_dropped for job in video.jobs),
+        tuple(disagreement for job in video.jobs for disagreement in job.disagreements),
     )
 
 

@@ -22,13 +22,12 @@ import opentimelineio as otio
 from otio_rekognition import frames
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.errors import RekognitionError, RekognitionWarning, TimelineError
-from otio_rekognition.rekognition.pages import Job, read_job, response_text
+from otio_rekognition.rekognition.pages import read_job, response_text
 from otio_rekognition.rekognition.segments import Segment, build_segment, segment_details
+from otio_rekognition.rekognition.video import Video
 from otio_rekognition.rekognition.vocabulary import ANALYSES, CUE_TYPES, SEGMENT_TYPES, SHOT, SUCCEEDED, TECHNICAL_CUE
-from otio_rekognition.timeline.layout import Layout, lay_out
+from otio_rekognition.timeline.layout import KIND_CUE, KIND_SHOT, Layout, lay_out
 from otio_rekognition.timeline.metadata import (
-    KIND_CUE,
-    KIND_SHOT,
     ReadSegment,
     item_facts,
     read_detection_items,
@@ -73,12 +72,12 @@ def timeline_response_text(timeline: otio.schema.Timeline) -> str:
     return text
 
 
-def job_response_text(job: Job, options: ReadOptions) -> str:
+def job_response_text(video: Video, options: ReadOptions) -> str:
     """``timeline_response_text`` of the timeline :func:`build_timeline` would make of
-    ``job``, made without it (what the command line writes a job's JSON with).
+    ``video``, made without it (what the command line writes a job's JSON with).
     Not read back: every segment in it was just read, and the property test of
     the two routes holds them to the same text and the same errors."""
-    layout = lay_out(job, options)
+    layout = lay_out(video, options)
     return _json_text(_layout_response(layout), layout.name)
 
 
@@ -100,17 +99,18 @@ def timeline_to_response(timeline: otio.schema.Timeline) -> Response:
 def _layout_response(layout: Layout) -> Response:
     shots = [_unchanged(shot, shot.segment_type) for shot in layout.shots]
     cues: dict[tuple[str, int, int], _Found] = {}
-    for cue in (*layout.cues, *(cue for lane in layout.cue_lanes for cue in lane)):
+    for cue in layout.cues:
         cues.setdefault((cue.label, cue.first_frame, cue.last_frame), _unchanged(cue, cue.label))
-    segments = _response(dict(layout.job.info), layout.rate, shots, list(cues.values()))
-    analyses = [{"analysis": analysed.analysis.name, "job": dict(analysed.info)} for analysed, _ in layout.detections]
+    segment_job = layout.video.segment_job
+    segments = _response(dict(segment_job.info) if segment_job else {}, layout.rate, shots, list(cues.values()))
+    analyses = [{"analysis": laid.job.analysis.name, "job": dict(laid.job.info)} for laid in layout.analyses]
     detections: _Detections = {}
-    for job, (analysed, kept) in enumerate(layout.detections):
-        found = detections.setdefault((analysed.analysis.name, job), {})
-        for detection in kept:
+    for job, laid in enumerate(layout.analyses):
+        found = detections.setdefault((laid.job.analysis.name, job), {})
+        for detection in laid.appearances:
             for item in detection.items:
                 found.setdefault(json.dumps(item, sort_keys=True), dict(item))
-    return _with_analyses(segments if layout.job.has_segment_job else None, analyses, detections)
+    return _with_analyses(segments if segment_job else None, analyses, detections)
 
 
 # Each job's detections by (analysis, its place in the timeline's analyses; None when a marker

@@ -25,7 +25,7 @@ from typing import Any
 
 from otio_rekognition import frames, names
 from otio_rekognition.output import atomic_path
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans
 from otio_rekognition.writers.defaults import DEFAULT_FRAME_SIZE, MARKER_USER
 
 # Avid's eight classic locator colours as Media Composer writes them to
@@ -225,14 +225,13 @@ def _sequence(aaf: Any, events: tuple[Event, ...], masters: Mapping[str, _Master
     """SourceClips in record order with a Filler for every gap; the Sequence
     is exactly as long as its components."""
     components = []
-    position = 0
-    for event in events:
-        if event.record_first > position:
-            components.append(aaf.create.Filler(_PICTURE, event.record_first - position))
-        master = masters[event.media.url]
-        components.append(_reference(aaf, master.mob, event.source_first - master.start, event.length))
-        position = event.record_first + event.length
-    sequence = aaf.create.Sequence(_PICTURE, position)
+    for span in event_spans(events):
+        if span.item is None:
+            components.append(aaf.create.Filler(_PICTURE, span.length))
+        else:
+            master = masters[span.item.media.url]
+            components.append(_reference(aaf, master.mob, span.item.source_first - master.start, span.length))
+    sequence = aaf.create.Sequence(_PICTURE, events[-1].record_first + events[-1].length if events else 0)
     sequence["Components"].value = components
     return sequence
 

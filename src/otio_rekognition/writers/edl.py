@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
 from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
-from otio_rekognition.timeline.cutlist import KIND_SHOT, CutList, Event, Locator
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans
+from otio_rekognition.timeline.layout import KIND_SHOT, Span
 
 CMX3600 = "cmx3600"
 RESOLVE_MARKERS = "resolve-markers"
@@ -93,25 +93,16 @@ def parse_flavor(name: str, value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class _Slot:
-    """A stretch of the record: an event, or a gap filled with black (``BL``)."""
-
-    record_first: int
-    length: int
-    event: Event | None
-
-
 def _shot_events(cuts: CutList) -> Iterator[list[str]]:
     if not cuts.events:
         raise TimelineError(f"timeline {cuts.name!r} has no clip on its first video track: no event to write")
     slots, carried = _slots(cuts.events, cuts.locators)
     for number, (slot, under) in enumerate(zip(slots, carried, strict=True), start=1):
-        record_first = cuts.record_start + slot.record_first
-        if slot.event is None:
+        record_first = cuts.record_start + slot.first
+        if slot.item is None:
             lines = [_event_line(number, BLACK_REEL, cuts, 0, record_first, slot.length)]
         else:
-            event = slot.event
+            event = slot.item
             lines = [
                 _event_line(number, event.media.reel, cuts, event.source_first, record_first, event.length),
                 f"* FROM CLIP NAME: {_text(event.name)}",
@@ -120,36 +111,24 @@ def _shot_events(cuts: CutList) -> Iterator[list[str]]:
         yield [*lines, *(_loc_line(cuts, locator) for locator in under)]
 
 
-def _slots(events: Sequence[Event], locators: Sequence[Locator]) -> tuple[list[_Slot], list[list[Locator]]]:
+def _slots(events: Sequence[Event], locators: Sequence[Locator]) -> tuple[list[Span[Event]], list[list[Locator]]]:
     """The events, and black events for the gaps where a locator starts, so
     that every LOC line lies inside its event's record range (an importer
-    may drop one that does not); each slot's locators. One pass: both lists
-    are in record order."""
-    slots: list[_Slot] = []
+    may drop one that does not), the last up to the end of the last locator;
+    each slot's locators. One pass: both lists are in record order."""
+    slots: list[Span[Event]] = []
     carried: list[list[Locator]] = []
     pending = list(reversed(locators))
-
-    def take(end: int) -> list[Locator]:
-        found = []
-        while pending and pending[-1].record_first < end:
-            found.append(pending.pop())
-        return found
-
-    position = 0
-    for event in events:
-        if event.record_first > position:
-            in_gap = take(event.record_first)
-            if in_gap:
-                slots.append(_Slot(position, event.record_first - position, None))
-                carried.append(in_gap)
-        end = event.record_first + event.length
-        slots.append(_Slot(event.record_first, event.length, event))
-        carried.append(take(end))
-        position = end
-    if pending:  # after the last event: black up to the end of the last locator
-        end = max(locator.record_first + locator.length for locator in pending)
-        slots.append(_Slot(position, end - position, None))
-        carried.append(take(end))
+    last_end = events[-1].record_first + events[-1].length
+    end = max((locator.record_first + locator.length for locator in locators if locator.record_first >= last_end),
+              default=0)  # fmt: skip
+    for span in event_spans(events, end):
+        under = []
+        while pending and pending[-1].record_first < span.first + span.length:
+            under.append(pending.pop())
+        if span.item is not None or under:
+            slots.append(span)
+            carried.append(under)
     return slots, carried
 
 

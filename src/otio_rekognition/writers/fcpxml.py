@@ -31,7 +31,8 @@ from typing import TypeVar
 
 from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
-from otio_rekognition.timeline.cutlist import KIND_CUE, CutList, Event, Locator, Media
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media, event_spans
+from otio_rekognition.timeline.layout import KIND_CUE
 from otio_rekognition.writers.defaults import DEFAULT_FRAME_SIZE
 
 # Cues that are not programme: a "reject" rating hides them in Final Cut Pro's browser.
@@ -176,20 +177,14 @@ def _spine_items(cuts: CutList) -> list[_SpineItem]:
             f"marker {locators[0].name!r} starts {-locators[0].record_first} frames before the record start"
         )
     end = max(cuts.duration, locators[-1].record_first + 1 if locators else 0)
-    items: list[_SpineItem] = []
-    position = 0
-    for event in cuts.events:
-        if event.record_first > position:
-            items.append(_gap(position, event.record_first, cuts))
-        items.append(_SpineItem(event.record_first, event.length, event.source_first, event))
-        position = event.record_first + event.length
-    if end > position:
-        items.append(_gap(position, end, cuts))
-    return items
-
-
-def _gap(first: int, end: int, cuts: CutList) -> _SpineItem:
-    return _SpineItem(first, end - first, cuts.record_start + first, None)
+    spans = event_spans(cuts.events, end)
+    # A gap's local time is record time; a clip's is its media's.
+    return [
+        _SpineItem(
+            span.first, span.length, span.item.source_first if span.item else cuts.record_start + span.first, span.item
+        )
+        for span in spans
+    ]
 
 
 def _attach(items: Sequence[_SpineItem], things: Iterable[tuple[int, T]]) -> list[list[T]]:

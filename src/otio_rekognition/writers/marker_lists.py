@@ -8,7 +8,8 @@ import csv
 import io
 
 from otio_rekognition import names
-from otio_rekognition.timeline.cutlist import KIND_CUE, KIND_NOTE, KIND_SHOT, CutList
+from otio_rekognition.timeline.cutlist import CutList
+from otio_rekognition.timeline.layout import KIND_CUE, KIND_NOTE, KIND_SHOT
 from otio_rekognition.writers.defaults import MARKER_USER
 from otio_rekognition.writers.edl import AVID_LOCATOR_COLORS, DEFAULT_COLOR
 from otio_rekognition.writers.timed_text import warn_if_no_markers

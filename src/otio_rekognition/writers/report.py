@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from otio_rekognition.timeline.cutlist import KIND_CUE, KIND_MEDIA, KIND_SHOT, CutList, Event, Locator
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+from otio_rekognition.timeline.layout import KIND_CUE, KIND_MEDIA, KIND_SHOT
 
 LOW_CONFIDENCE = 80.0
 RULER_TICKS = 10

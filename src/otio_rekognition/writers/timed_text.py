@@ -18,7 +18,8 @@ from fractions import Fraction
 
 from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning, TimelineError
-from otio_rekognition.timeline.cutlist import KIND_CUE, CutList, Locator
+from otio_rekognition.timeline.cutlist import CutList, Locator
+from otio_rekognition.timeline.layout import KIND_CUE
 
 CUES, SHOTS = "cues", "shots"
 CHAPTER_SOURCES = (CUES, SHOTS)
