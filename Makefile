@@ -89,8 +89,13 @@ samples: $(VENV)/.installed
 # Python, which must be 3.11 on x86_64 Linux like the function (OpenTimelineIO's wheel is compiled).
 lambda-zip: | $(BIN)/python
 	@$(BIN)/python -c 'import platform, sys; sys.exit(0 if sys.version_info[:2] == (3, 11) and platform.machine() == "x86_64" else "lambda-zip: needs Python 3.11 on x86_64, as the function runs")'
-	rm -rf $(LAMBDA_BUILD)/lambda $(LAMBDA_BUILD)/lambda.zip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --target $(LAMBDA_BUILD)/lambda .
+	rm -rf $(LAMBDA_BUILD)/lambda $(LAMBDA_BUILD)/lambda.zip $(LAMBDA_BUILD)/source
+	# Built from a copy, so that setuptools' build/ lands beside the zip, never in the checkout.
+	mkdir -p $(LAMBDA_BUILD)/source
+	cp -r pyproject.toml README.md LICENSE src $(LAMBDA_BUILD)/source/
+	rm -rf $(LAMBDA_BUILD)/source/src/*.egg-info
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --target $(LAMBDA_BUILD)/lambda \
+		$(LAMBDA_BUILD)/source
 	cd $(LAMBDA_BUILD)/lambda && rm -rf bin boto3 boto3-* botocore botocore-* s3transfer s3transfer-* \
 		jmespath jmespath-* urllib3 urllib3-* dateutil python_dateutil-* six.py six-*
 	$(BIN)/python -c 'import shutil, sys; shutil.make_archive(sys.argv[1], "zip", sys.argv[2])' \

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +15,30 @@ import opentimelineio as otio
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 from fake_rekognition import ACCESS_KEY, SECRET_KEY, FakeRekognition
-from helpers import REAL_JOB, SAMPLES, shared_file
+from helpers import REAL_JOB, ROOT, SAMPLES, shared_file
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+
+def _checkout_entries() -> set[str]:
+    """What git sees in the checkout besides its tracked files (untracked and ignored), folders collapsed."""
+    found = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return {line[3:] for line in found.stdout.splitlines() if "__pycache__" not in line}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_as_found() -> Iterator[None]:
+    """Tests write to temporary folders only: nothing new in the checkout
+    after the run (pytest's own .pytest_cache aside)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        yield
+        return
+    before = _checkout_entries()
+    yield
+    left = sorted(_checkout_entries() - before - {".pytest_cache/"})
+    assert not left, f"the tests left {', '.join(left)} in the checkout"
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +76,8 @@ def no_warnings() -> Iterator[None]:
         yield
 
 
+# Hypothesis keeps failing examples and its caches outside the checkout: tests leave nothing in it.
+set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "otio-rekognition-hypothesis"))
 # `HYPOTHESIS_PROFILE=long make test` for a deeper search than CI's default.
 settings.register_profile("long", max_examples=3000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -82,7 +82,7 @@ def test_real_job_comes_back_whole_in_two_pages(
     result = aws.fetch(job_id, connection, on_page=lambda page, count: progress.append((page, count)))
     assert progress == [(1, 1000), (2, 404)]
     assert result.document["Segments"] == real_response["Segments"]
-    assert result.segment_count == 1404 and result.restarts == 0
+    assert result.item_count == 1404 and result.restarts == 0
     assert "NextToken" not in result.document and "ResponseMetadata" not in result.document
     assert result.document["VideoMetadata"] == real_response["VideoMetadata"]
     requests = gets(fake)
@@ -219,7 +219,7 @@ def test_throttling_after_the_last_attempt_is_one_error(fake: FakeRekognition, c
 def test_server_errors_are_retried_then_reported(fake: FakeRekognition, connection: aws.Connection) -> None:
     job_id = fake.add_job(merged_response([sample("25")]))
     fake.fail("GetSegmentDetection", "InternalServerError", times=3, status=500)
-    assert aws.fetch(job_id, connection).segment_count == len(merged_response([sample("25")])["Segments"])
+    assert aws.fetch(job_id, connection).item_count == len(merged_response([sample("25")])["Segments"])
     assert len(fake.requests) == 4
     fake.fail("GetSegmentDetection", "InternalServerError", times=4, status=500)
     with pytest.raises(aws.ServiceError) as error:

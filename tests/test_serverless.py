@@ -280,6 +280,7 @@ def test_template_passes_cfn_lint() -> None:
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_lambda_zip_has_the_package_without_the_detect_extra(tmp_path: Path) -> None:
     build = tmp_path / "lambda"
+    checkout_build = (ROOT / "build").exists()
     subprocess.run(
         ["make", "-s", "lambda-zip", f"BIN={Path(sys.executable).parent}", f"LAMBDA_BUILD={build}"],
         cwd=ROOT,
@@ -291,6 +292,7 @@ def test_lambda_zip_has_the_package_without_the_detect_extra(tmp_path: Path) -> 
     assert any(name.startswith("opentimelineio/") for name in names)
     tops = {name.split("/")[0] for name in names}
     assert not tops & {"av", "scenedetect", "numpy", "boto3", "botocore"}, sorted(tops)
+    assert (ROOT / "build").exists() == checkout_build, "the build left a build/ folder in the checkout"
 
 
 # Issue 19: nothing lost, whatever the messages and the events.

@@ -128,7 +128,6 @@ REGISTRY: tuple[OutputFormat, ...] = (
         own_suffix=False,
     ),
 )
-BY_NAME = {output.name: output for output in REGISTRY}
 BY_ADAPTER = {output.adapter: output for output in REGISTRY}
 # A file's suffix and the OTIO adapter that writes it (``convert -o``).
 FORMATS_BY_SUFFIX = {output.beside: output.adapter for output in REGISTRY if output.own_suffix}

@@ -129,11 +129,6 @@ class FetchResult:
         """The segments or detections of the job: the items of its pages' list."""
         return len(self.document.get(list_key(self.document), []))
 
-    @property
-    def segment_count(self) -> int:
-        """The item count, as segment detection's callers name it."""
-        return self.item_count
-
     def text(self, raw_pages: bool = False) -> str:
         """The merged response as JSON, or with ``raw_pages`` a JSON array of
         the pages; the package's reader takes either."""

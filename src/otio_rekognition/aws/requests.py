@@ -67,6 +67,14 @@ BOUNDING_BOX_FRACTION = (0.0, 1.0)  # of the frame's height or width
 _COLLECTION_ID = re.compile(r"[a-zA-Z0-9_.\-]{1,255}")
 
 
+def comma_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def upper_comma_list(text: str) -> tuple[str, ...]:
+    return tuple(part.upper() for part in comma_list(text))
+
+
 def _within(limits: tuple[float, float]) -> Callable[[Any], str | None]:
     return lambda value: vocabulary.out_of_range(value, limits)
 
@@ -112,12 +120,16 @@ def _segment_types(value: Any) -> str | None:
 @dataclass(frozen=True)
 class StartOption:
     """A :class:`StartRequest` field: where each Start* operation that takes
-    it puts it (the others refuse it), and what it may be."""
+    it puts it (the others refuse it), what it may be, and how the command
+    line gives it."""
 
     field: str
     words: str  # as messages name it
     paths: Mapping[str, tuple[str, ...]]  # analysis -> keys down the request
     check: Callable[[Any], str | None]  # why a value is refused, or None
+    flag: str  # the command line's option
+    reads: Callable[[str], Any]  # the option's text as the field's value
+    help: str  # which analyses take it, and as what
     default: Any = None  # sent when not given
     required: bool = False  # every analysis that takes it needs it
 
@@ -137,40 +149,59 @@ _WORD_FILTER = ("Filters", "WordFilter")
 
 START_OPTIONS: tuple[StartOption, ...] = (
     StartOption("segment_types", "segment types", {SEGMENTS.name: ("SegmentTypes",)}, _segment_types,
+                "--segment-types", upper_comma_list, "segments: SHOT, TECHNICAL_CUE or both (default: both)",
                 default=SEGMENT_TYPES),
     StartOption("shot_min_confidence", "shot minimum confidence",
                 {SEGMENTS.name: ("Filters", "ShotFilter", "MinSegmentConfidence")},
-                _within(vocabulary.MIN_SEGMENT_CONFIDENCE)),
+                _within(vocabulary.MIN_SEGMENT_CONFIDENCE),
+                "--min-shot-confidence", float, "segments: ShotFilter.MinSegmentConfidence (50-100)"),
     StartOption("cue_min_confidence", "technical cue minimum confidence",
                 {SEGMENTS.name: ("Filters", "TechnicalCueFilter", "MinSegmentConfidence")},
-                _within(vocabulary.MIN_SEGMENT_CONFIDENCE)),
+                _within(vocabulary.MIN_SEGMENT_CONFIDENCE),
+                "--min-cue-confidence", float, "segments: TechnicalCueFilter.MinSegmentConfidence (50-100)"),
     StartOption("black_frame_max_pixel_threshold", "black frame maximum pixel threshold",
                 {SEGMENTS.name: ("Filters", "TechnicalCueFilter", "BlackFrame", "MaxPixelThreshold")},
-                _within(vocabulary.BLACK_FRAME_MAX_PIXEL_THRESHOLD)),
+                _within(vocabulary.BLACK_FRAME_MAX_PIXEL_THRESHOLD),
+                "--black-max-pixel-threshold", float, "segments: BlackFrame.MaxPixelThreshold (0-1)"),
     StartOption("black_frame_min_coverage_percentage", "black frame minimum coverage percentage",
                 {SEGMENTS.name: ("Filters", "TechnicalCueFilter", "BlackFrame", "MinCoveragePercentage")},
-                _within(vocabulary.BLACK_FRAME_MIN_COVERAGE_PERCENTAGE)),
+                _within(vocabulary.BLACK_FRAME_MIN_COVERAGE_PERCENTAGE),
+                "--black-min-coverage", float, "segments: BlackFrame.MinCoveragePercentage (0-100)"),
     StartOption("min_confidence", "minimum confidence",
                 {LABELS.name: ("MinConfidence",), MODERATION.name: ("MinConfidence",),
-                 TEXT.name: (*_WORD_FILTER, "MinConfidence")}, _CONFIDENCE),
-    StartOption("label_features", "label features", {LABELS.name: ("Features",)}, _some_of(LABEL_FEATURES)),
+                 TEXT.name: (*_WORD_FILTER, "MinConfidence")}, _CONFIDENCE,
+                "--analysis-min-confidence", float,
+                "labels, moderation: MinConfidence; text: WordFilter.MinConfidence (0-100)"),
+    StartOption("label_features", "label features", {LABELS.name: ("Features",)}, _some_of(LABEL_FEATURES),
+                "--label-features", upper_comma_list, "labels: Features (GENERAL_LABELS)"),
     StartOption("label_inclusion", "label inclusion filters",
-                {LABELS.name: (*_SETTINGS, "LabelInclusionFilters")}, _label_names),
+                {LABELS.name: (*_SETTINGS, "LabelInclusionFilters")}, _label_names,
+                "--label-inclusion", comma_list, "labels: GeneralLabels.LabelInclusionFilters (comma list)"),
     StartOption("label_exclusion", "label exclusion filters",
-                {LABELS.name: (*_SETTINGS, "LabelExclusionFilters")}, _label_names),
+                {LABELS.name: (*_SETTINGS, "LabelExclusionFilters")}, _label_names,
+                "--label-exclusion", comma_list, "labels: GeneralLabels.LabelExclusionFilters (comma list)"),
     StartOption("label_category_inclusion", "label category inclusion filters",
-                {LABELS.name: (*_SETTINGS, "LabelCategoryInclusionFilters")}, _label_names),
+                {LABELS.name: (*_SETTINGS, "LabelCategoryInclusionFilters")}, _label_names,
+                "--label-category-inclusion", comma_list,
+                "labels: GeneralLabels.LabelCategoryInclusionFilters (comma list)"),
     StartOption("label_category_exclusion", "label category exclusion filters",
-                {LABELS.name: (*_SETTINGS, "LabelCategoryExclusionFilters")}, _label_names),
-    StartOption("face_attributes", "face attributes", {FACES.name: ("FaceAttributes",)}, _one_of(FACE_ATTRIBUTES)),
+                {LABELS.name: (*_SETTINGS, "LabelCategoryExclusionFilters")}, _label_names,
+                "--label-category-exclusion", comma_list,
+                "labels: GeneralLabels.LabelCategoryExclusionFilters (comma list)"),
+    StartOption("face_attributes", "face attributes", {FACES.name: ("FaceAttributes",)}, _one_of(FACE_ATTRIBUTES),
+                "--face-attributes", str.upper, "faces: FaceAttributes, DEFAULT or ALL"),
     StartOption("collection_id", "collection id", {FACE_SEARCH.name: ("CollectionId",)}, _collection_id,
+                "--collection-id", str, "face-search (required): CollectionId, the faces to search for",
                 required=True),
     StartOption("face_match_threshold", "face match threshold", {FACE_SEARCH.name: ("FaceMatchThreshold",)},
-                _within(vocabulary.FACE_MATCH_THRESHOLD)),
+                _within(vocabulary.FACE_MATCH_THRESHOLD),
+                "--face-match-threshold", float, "face-search: FaceMatchThreshold (0-100)"),
     StartOption("text_min_box_height", "text minimum bounding box height",
-                {TEXT.name: (*_WORD_FILTER, "MinBoundingBoxHeight")}, _within(BOUNDING_BOX_FRACTION)),
+                {TEXT.name: (*_WORD_FILTER, "MinBoundingBoxHeight")}, _within(BOUNDING_BOX_FRACTION),
+                "--text-min-box-height", float, "text: WordFilter.MinBoundingBoxHeight (0-1)"),
     StartOption("text_min_box_width", "text minimum bounding box width",
-                {TEXT.name: (*_WORD_FILTER, "MinBoundingBoxWidth")}, _within(BOUNDING_BOX_FRACTION)),
+                {TEXT.name: (*_WORD_FILTER, "MinBoundingBoxWidth")}, _within(BOUNDING_BOX_FRACTION),
+                "--text-min-box-width", float, "text: WordFilter.MinBoundingBoxWidth (0-1)"),
 )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ import dataclasses
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +19,6 @@ from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
 from otio_rekognition.formats import format_named
 
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
-
-
-def _comma_list(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def _upper_comma_list(text: str) -> tuple[str, ...]:
-    return tuple(part.upper() for part in _comma_list(text))
-
-
-# start's request flags by the StartRequest field each sets: the flag, how
-# its text is read, its help. Which analyses take a field, where it goes in
-# the request and what it may be are aws.START_OPTIONS's.
-_REQUEST_FLAGS: dict[str, tuple[str, Callable[[str], Any], str]] = {
-    "segment_types": ("--segment-types", _upper_comma_list, "segments: SHOT, TECHNICAL_CUE or both (default: both)"),
-    "shot_min_confidence": ("--min-shot-confidence", float, "segments: ShotFilter.MinSegmentConfidence (50-100)"),
-    "cue_min_confidence": ("--min-cue-confidence", float, "segments: TechnicalCueFilter.MinSegmentConfidence (50-100)"),
-    "black_frame_max_pixel_threshold": ("--black-max-pixel-threshold", float,
-                                        "segments: BlackFrame.MaxPixelThreshold (0-1)"),
-    "black_frame_min_coverage_percentage": ("--black-min-coverage", float,
-                                            "segments: BlackFrame.MinCoveragePercentage (0-100)"),
-    "min_confidence": ("--analysis-min-confidence", float,
-                       "labels, moderation: MinConfidence; text: WordFilter.MinConfidence (0-100)"),
-    "label_features": ("--label-features", _upper_comma_list, "labels: Features (GENERAL_LABELS)"),
-    "label_inclusion": ("--label-inclusion", _comma_list, "labels: GeneralLabels.LabelInclusionFilters (comma list)"),
-    "label_exclusion": ("--label-exclusion", _comma_list, "labels: GeneralLabels.LabelExclusionFilters (comma list)"),
-    "label_category_inclusion": ("--label-category-inclusion", _comma_list,
-                                 "labels: GeneralLabels.LabelCategoryInclusionFilters (comma list)"),
-    "label_category_exclusion": ("--label-category-exclusion", _comma_list,
-                                 "labels: GeneralLabels.LabelCategoryExclusionFilters (comma list)"),
-    "face_attributes": ("--face-attributes", str.upper, "faces: FaceAttributes, DEFAULT or ALL"),
-    "collection_id": ("--collection-id", str, "face-search (required): CollectionId, the faces to search for"),
-    "face_match_threshold": ("--face-match-threshold", float, "face-search: FaceMatchThreshold (0-100)"),
-    "text_min_box_height": ("--text-min-box-height", float, "text: WordFilter.MinBoundingBoxHeight (0-1)"),
-    "text_min_box_width": ("--text-min-box-width", float, "text: WordFilter.MinBoundingBoxWidth (0-1)"),
-}  # fmt: skip
 
 
 def _s3_prefix(url: str) -> tuple[str, str]:
@@ -159,10 +123,10 @@ def _request_fields(arguments: argparse.Namespace) -> dict[str, Any]:
     checked by the request's own rules and refused in the command line's words."""
     from otio_rekognition import aws
 
-    given = {field: getattr(arguments, _dest(flag)) for field, (flag, _, _) in _REQUEST_FLAGS.items()}
+    given = {option.field: getattr(arguments, _dest(option.flag)) for option in aws.START_OPTIONS}
     for option in aws.START_OPTIONS:
         problem = option.problem(arguments.analysis, given[option.field])
         if problem:
-            raise AdapterArgumentError(f"{_REQUEST_FLAGS[option.field][0]}: {problem}")
+            raise AdapterArgumentError(f"{option.flag}: {problem}")
     _check_aggregate_by(arguments)
     return given

@@ -8,14 +8,15 @@ import dataclasses
 import difflib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from otio_rekognition import __version__
 from otio_rekognition.arguments import READING_OPTIONS, ReadOptions
+from otio_rekognition.aws.requests import START_OPTIONS
 from otio_rekognition.cli.aws_commands import fetch, start, wait
 from otio_rekognition.cli.batch import batch
-from otio_rekognition.cli.common import _REQUEST_FLAGS, _duration, _formats
+from otio_rekognition.cli.common import _duration, _formats
 from otio_rekognition.cli.convert import convert
 from otio_rekognition.cli.detect import detect_video
 from otio_rekognition.cli.report import report
@@ -28,146 +29,162 @@ from otio_rekognition.formats import (
 from otio_rekognition.rekognition.vocabulary import AGGREGATE_BY, ANALYSIS_NAMES, SEGMENTS
 
 
+@dataclasses.dataclass(frozen=True)
+class _Command:
+    """One command: what it runs, its own arguments (``flags``, ``add_argument``'s
+    keywords), then the option groups it shares with other commands."""
+
+    name: str
+    run: Callable[[argparse.Namespace], int]
+    help: str
+    description: str
+    arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...]
+    groups: tuple[Callable[[argparse.ArgumentParser], Any], ...]
+    reads_stdin: bool = False
+
+
+_OUTPUT_BY_SUFFIX = ", ".join(f"{suffix} ({name})" for suffix, name in FORMATS_BY_SUFFIX.items())
+
+
+def _commands() -> tuple[_Command, ...]:
+    return (
+        _Command(
+            "convert",
+            convert,
+            "convert a saved Rekognition job (or an OTIO timeline) to EDL, FCPXML, FCP7 XML, AAF or OTIO",
+            "Convert a GetSegmentDetection job saved as JSON (one response, an array of pages, or several pages "
+            "one after the other; several files are merged as pages; - reads standard input), a job fetched from "
+            "AWS (rekognition://JOB_ID), or an OTIO timeline this tool wrote, into the format named by the "
+            "output's suffix: " + _OUTPUT_BY_SUFFIX,
+            (
+                (("inputs",), {"nargs": "+", "metavar": "INPUT",
+                               "help": "job JSON file(s), - for stdin, rekognition://JOB_ID, or a .otio"}),
+                (("-o", "--output"), {"required": True,
+                                      "help": "output file (- for standard output); its suffix picks the format"}),
+                (("--force",), {"action": "store_true", "help": "write even when the output is also an input"}),
+            ),
+            (_add_conversion_options, _add_aws_options),
+            reads_stdin=True,
+        ),
+        _Command(
+            "start",
+            start,
+            "start a Rekognition Video analysis (segment detection by default) of a video in S3 (and with --wait, "
+            "convert the result)",
+            "StartSegmentDetection (or, with --analysis, StartLabelDetection, StartContentModeration, "
+            "StartCelebrityRecognition, StartFaceDetection, StartFaceSearch or StartTextDetection) on "
+            "s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for the job, fetches every page and "
+            "converts the result like the convert command.",
+            (
+                (("video",), {"metavar": "S3_URL", "help": "the video, s3://BUCKET/KEY"}),
+                (("--wait",), {"action": "store_true", "help": "wait for the job and convert it to -o"}),
+                (("-o", "--output"), {"help": "with --wait: output file; its suffix picks the format"}),
+            ),
+            (_add_analysis_option, _add_start_request_options, _add_wait_options, _add_aggregate_option,
+             _add_start_conversion_options, _add_aws_options),
+        ),
+        _Command(
+            "wait",
+            wait,
+            "wait until a Rekognition job has finished",
+            "Wait until a job has finished: poll its analysis's Get* operation (GetSegmentDetection unless "
+            "--analysis names another) with growing, jittered delays (or, with --queue-url, wait for Rekognition's "
+            "SNS completion message on an SQS queue). Exits 0 when it SUCCEEDED, 19 when it FAILED, 21 at --timeout.",
+            ((("job_id",), {"metavar": "JOB_ID"}),),
+            (_add_analysis_option, _add_wait_options, _add_aws_options),
+        ),
+        _Command(
+            "fetch",
+            fetch,
+            "fetch every page of a finished job as one JSON document",
+            "Fetch every page of a finished job (GetSegmentDetection, or the Get* operation of --analysis; "
+            "MaxResults 1000, following NextToken), check that the pages belong together, and write them as one "
+            "response (or, with --raw-pages, the pages as sent). convert reads either.",
+            (
+                (("job_id",), {"metavar": "JOB_ID"}),
+                (("-o", "--output"), {"required": True, "help": "the JSON file to write"}),
+                (("--raw-pages",), {"action": "store_true", "help": "write the pages as sent (a JSON array)"}),
+                (("--timeout",), {"type": _duration, "default": _duration("15m"),
+                                  "help": "give up when every page has not arrived by then (a server that trickles "
+                                  "its answer): 90s, 30m"}),
+            ),
+            (_add_analysis_option, _add_aggregate_option, _add_aws_options),
+        ),
+        _Command(
+            "batch",
+            batch,
+            "start, wait for, fetch and convert every video under an S3 prefix, resumably",
+            "List the videos (.mov, .mp4, .m4v, .mxf) under s3://BUCKET/PREFIX/ (or take the S3 URLs and JobIds "
+            "of --from-file), start a job for each (at most --concurrency running), wait for them, fetch every "
+            "page and write DIR/<key below the prefix, without its suffix> in each of --formats, plus the merged "
+            "response as .json. DIR/" + ".otio-rekognition-batch.json records each video's state: a repeated or "
+            "interrupted run resumes, starting nothing twice. Exits 0 when every video was converted.",
+            (
+                (("source",), {"nargs": "?", "metavar": "S3_PREFIX", "help": "s3://BUCKET/PREFIX/"}),
+                (("--from-file",), {"metavar": "LIST", "help": "a file of S3 URLs or JobIds, one a line"}),
+                (("-o", "--output"), {"required": True, "metavar": "DIR", "help": "the folder to write to"}),
+                (("--formats",), {"type": _formats, "required": True,
+                                  "help": "comma list of formats: " + ", ".join(FORMATS)}),
+                (("--concurrency",), {"type": int, "default": 20, "help": "most jobs running at once"}),
+                (("--force",), {"action": "store_true", "help": "convert again the videos converted before"}),
+            ),
+            (_add_analysis_option, _add_request_options, _add_wait_options, _add_aggregate_option,
+             _add_batch_reading_options, _add_writing_options, _add_aws_options),
+        ),
+        _Command(
+            "report",
+            report,
+            "a review page (HTML) of a job's shots and cues, to look at before importing",
+            "Write one self-contained HTML page (no network) of a saved job or an OTIO timeline this tool wrote: "
+            "a summary, a zoomable strip of shots and cue lanes, a sortable table of every segment; with --media, "
+            "thumbnails of the first, middle and last frame of each shot and of each cue.",
+            (
+                (("inputs",), {"nargs": "+", "metavar": "INPUT", "help": "job JSON file(s), - for stdin, or a .otio"}),
+                (("-o", "--output"), {"required": True, "help": "the HTML file to write"}),
+            ),
+            (_add_reading_options, _add_aws_options),
+            reads_stdin=True,
+        ),
+        _Command(
+            "detect",
+            detect_video,
+            "find shots, black frames and colour bars in a local video, without AWS",
+            "Write a GetSegmentDetection response (JSON) for a local video: SHOT segments (dissolves and fades "
+            "left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
+            "detected offline.",
+            (
+                (("video",), {"metavar": "VIDEO", "help": "the video file"}),
+                (("-o", "--output"), {"required": True, "help": "the JSON file to write"}),
+                (("--segment-types",), {"default": "SHOT,TECHNICAL_CUE", "help": "SHOT, TECHNICAL_CUE or both"}),
+                (("--black-max-pixel-threshold",), {"type": float, "default": 0.2,
+                                                    "help": "BlackFrame.MaxPixelThreshold (0-1, 0.2)"}),
+                (("--black-min-coverage",), {"type": float, "default": 99.0,
+                                             "help": "BlackFrame.MinCoveragePercentage (0-100, 99)"}),
+            ),
+            (_add_shot_detection_options,),
+        ),
+    )  # fmt: skip
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROGRAM,
         description="Amazon Rekognition Video segment detection results as frame-exact editing timelines.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in _commands():
+        command_parser = subparsers.add_parser(command.name, help=command.help, description=command.description)
+        for flags, keywords in command.arguments:
+            command_parser.add_argument(*flags, **keywords)
+        for add_group in command.groups:
+            add_group(command_parser)
+        command_parser.set_defaults(run=command.run, **({"stdin": sys.stdin} if command.reads_stdin else {}))
+    return parser
 
-    convert_parser = commands.add_parser(
-        "convert",
-        help="convert a saved Rekognition job (or an OTIO timeline) to EDL, FCPXML, FCP7 XML, AAF or OTIO",
-        description="Convert a GetSegmentDetection job saved as JSON (one response, an array of pages, or "
-        "several pages one after the other; several files are merged as pages; - reads standard input), a job "
-        "fetched from AWS (rekognition://JOB_ID), or an OTIO timeline this tool wrote, into the format named by "
-        "the output's suffix: " + ", ".join(f"{suffix} ({name})" for suffix, name in FORMATS_BY_SUFFIX.items()),
-    )
-    convert_parser.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="job JSON file(s), - for stdin, rekognition://JOB_ID, or a .otio"
-    )
-    convert_parser.add_argument(
-        "-o", "--output", required=True, help="output file (- for standard output); its suffix picks the format"
-    )
-    convert_parser.add_argument("--force", action="store_true", help="write even when the output is also an input")
-    _add_conversion_options(convert_parser)
-    _add_aws_options(convert_parser)
-    convert_parser.set_defaults(run=convert, stdin=sys.stdin)
 
-    start_parser = commands.add_parser(
-        "start",
-        help="start a Rekognition Video analysis (segment detection by default) of a video in S3 (and with "
-        "--wait, convert the result)",
-        description="StartSegmentDetection (or, with --analysis, StartLabelDetection, StartContentModeration, "
-        "StartCelebrityRecognition, StartFaceDetection, StartFaceSearch or StartTextDetection) on "
-        "s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for the job, fetches every page and "
-        "converts the result like the convert command.",
-    )
-    start_parser.add_argument("video", metavar="S3_URL", help="the video, s3://BUCKET/KEY")
-    start_parser.add_argument("--wait", action="store_true", help="wait for the job and convert it to -o")
-    start_parser.add_argument("-o", "--output", help="with --wait: output file; its suffix picks the format")
-    _add_analysis_option(start_parser)
-    request = _add_request_options(start_parser)
-    request.add_argument("--s3-object-version", help="S3 object version of the video")
-    request.add_argument("--client-request-token", help="idempotency token: the same token starts one job only")
-    _add_wait_options(start_parser)
-    _add_aggregate_option(start_parser)
-    _add_conversion_options(start_parser, json_input=False)
-    _add_aws_options(start_parser)
-    start_parser.set_defaults(run=start)
-
-    wait_parser = commands.add_parser(
-        "wait",
-        help="wait until a Rekognition job has finished",
-        description="Wait until a job has finished: poll its analysis's Get* operation (GetSegmentDetection "
-        "unless --analysis names another) with growing, jittered delays (or, with --queue-url, wait for "
-        "Rekognition's SNS completion message on an SQS queue). Exits 0 when it SUCCEEDED, 19 when it FAILED, "
-        "21 at --timeout.",
-    )
-    wait_parser.add_argument("job_id", metavar="JOB_ID")
-    _add_analysis_option(wait_parser)
-    _add_wait_options(wait_parser)
-    _add_aws_options(wait_parser)
-    wait_parser.set_defaults(run=wait)
-
-    fetch_parser = commands.add_parser(
-        "fetch",
-        help="fetch every page of a finished job as one JSON document",
-        description="Fetch every page of a finished job (GetSegmentDetection, or the Get* operation of "
-        "--analysis; MaxResults 1000, following NextToken), check that the pages belong together, and write them "
-        "as one response (or, with --raw-pages, the pages as sent). convert reads either.",
-    )
-    fetch_parser.add_argument("job_id", metavar="JOB_ID")
-    _add_analysis_option(fetch_parser)
-    _add_aggregate_option(fetch_parser)
-    fetch_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
-    fetch_parser.add_argument("--raw-pages", action="store_true", help="write the pages as sent (a JSON array)")
-    fetch_parser.add_argument(
-        "--timeout",
-        type=_duration,
-        default=_duration("15m"),
-        help="give up when every page has not arrived by then (a server that trickles its answer): 90s, 30m",
-    )
-    _add_aws_options(fetch_parser)
-    fetch_parser.set_defaults(run=fetch)
-
-    batch_parser = commands.add_parser(
-        "batch",
-        help="start, wait for, fetch and convert every video under an S3 prefix, resumably",
-        description="List the videos (.mov, .mp4, .m4v, .mxf) under s3://BUCKET/PREFIX/ (or take the S3 URLs and "
-        "JobIds of --from-file), start a job for each (at most --concurrency running), wait for them, fetch every "
-        "page and write DIR/<key below the prefix, without its suffix> in each of --formats, plus the merged "
-        "response as .json. DIR/" + ".otio-rekognition-batch.json records each video's state: a repeated or "
-        "interrupted run resumes, starting nothing twice. Exits 0 when every video was converted.",
-    )
-    batch_parser.add_argument("source", nargs="?", metavar="S3_PREFIX", help="s3://BUCKET/PREFIX/")
-    batch_parser.add_argument("--from-file", metavar="LIST", help="a file of S3 URLs or JobIds, one a line")
-    batch_parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write to")
-    batch_parser.add_argument(
-        "--formats", type=_formats, required=True, help="comma list of formats: " + ", ".join(FORMATS)
-    )
-    batch_parser.add_argument("--concurrency", type=int, default=20, help="most jobs running at once")
-    batch_parser.add_argument("--force", action="store_true", help="convert again the videos converted before")
-    _add_analysis_option(batch_parser)
-    _add_request_options(batch_parser)
-    _add_wait_options(batch_parser)
-    _add_aggregate_option(batch_parser)
-    _add_reading_options(batch_parser, ("segment_types", "media"))  # one file cannot be every video
-    _add_writing_options(batch_parser)
-    _add_aws_options(batch_parser)
-    batch_parser.set_defaults(run=batch)
-
-    report_parser = commands.add_parser(
-        "report",
-        help="a review page (HTML) of a job's shots and cues, to look at before importing",
-        description="Write one self-contained HTML page (no network) of a saved job or an OTIO timeline this tool "
-        "wrote: a summary, a zoomable strip of shots and cue lanes, a sortable table of every segment; with "
-        "--media, thumbnails of the first, middle and last frame of each shot and of each cue.",
-    )
-    report_parser.add_argument("inputs", nargs="+", metavar="INPUT", help="job JSON file(s), - for stdin, or a .otio")
-    report_parser.add_argument("-o", "--output", required=True, help="the HTML file to write")
-    _add_reading_options(report_parser)
-    _add_aws_options(report_parser)
-    report_parser.set_defaults(run=report, stdin=sys.stdin)
-
-    detect_parser = commands.add_parser(
-        "detect",
-        help="find shots, black frames and colour bars in a local video, without AWS",
-        description="Write a GetSegmentDetection response (JSON) for a local video: SHOT segments (dissolves and "
-        "fades left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
-        "detected offline.",
-    )
-    detect_parser.add_argument("video", metavar="VIDEO", help="the video file")
-    detect_parser.add_argument("-o", "--output", required=True, help="the JSON file to write")
-    detect_parser.add_argument("--segment-types", default="SHOT,TECHNICAL_CUE", help="SHOT, TECHNICAL_CUE or both")
-    detect_parser.add_argument(
-        "--black-max-pixel-threshold", type=float, default=0.2, help="BlackFrame.MaxPixelThreshold (0-1, 0.2)"
-    )
-    detect_parser.add_argument(
-        "--black-min-coverage", type=float, default=99.0, help="BlackFrame.MinCoveragePercentage (0-100, 99)"
-    )
-    shots = detect_parser.add_argument_group("shots")
+def _add_shot_detection_options(parser: argparse.ArgumentParser) -> None:
+    shots = parser.add_argument_group("shots")
     shots.add_argument("--shot-detector", choices=("content", "adaptive"), default="content", help="PySceneDetect")
     shots.add_argument("--shot-threshold", type=float, help="its threshold (content: 27, adaptive: 3.0)")
     shots.add_argument("--min-shot-frames", type=int, default=15, help="shortest shot, in frames")
@@ -175,8 +192,21 @@ def _parser() -> argparse.ArgumentParser:
         "--dissolve-threshold", type=float, default=2.0, help="change per frame (0-255) that may start a dissolve"
     )
     shots.add_argument("--max-dissolve-frames", type=int, default=60, help="longest dissolve or fade, in frames")
-    detect_parser.set_defaults(run=detect_video)
-    return parser
+
+
+def _add_start_request_options(parser: argparse.ArgumentParser) -> None:
+    """The request's options, and what only a single start has: the object version and its idempotency token."""
+    request = _add_request_options(parser)
+    request.add_argument("--s3-object-version", help="S3 object version of the video")
+    request.add_argument("--client-request-token", help="idempotency token: the same token starts one job only")
+
+
+def _add_start_conversion_options(parser: argparse.ArgumentParser) -> None:
+    _add_conversion_options(parser, json_input=False)
+
+
+def _add_batch_reading_options(parser: argparse.ArgumentParser) -> None:
+    _add_reading_options(parser, ("segment_types", "media"))  # one file cannot be every video
 
 
 def _add_request_options(parser: argparse.ArgumentParser) -> Any:
@@ -184,8 +214,8 @@ def _add_request_options(parser: argparse.ArgumentParser) -> Any:
     request = parser.add_argument_group(
         "the Start* request", "Each option names the analyses that take it; another analysis refuses it."
     )
-    for flag, kind, text in _REQUEST_FLAGS.values():
-        request.add_argument(flag, type=kind, help=text)
+    for option in START_OPTIONS:
+        request.add_argument(option.flag, type=option.reads, help=option.help)
     request.add_argument("--sns-topic-arn", help="NotificationChannel.SNSTopicArn (Rekognition's completion message)")
     request.add_argument("--role-arn", help="NotificationChannel.RoleArn (lets Rekognition publish to the topic)")
     request.add_argument("--job-tag", help="JobTag, returned with the results and in the notification")

@@ -11,15 +11,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition.arguments import (
-    AUTO,
-    READER_ARGUMENTS,
-    READING_OPTIONS,
-    ReadOptions,
-    counted_drop_frame,
-    timecode_frame,
-    timecode_mode,
-)
+from otio_rekognition.arguments import READER_ARGUMENTS, READING_OPTIONS, ReadOptions
 from otio_rekognition.cli.common import _connection, _read_input
 from otio_rekognition.cli.terminal import _page_reporter
 from otio_rekognition.errors import (
@@ -40,8 +32,7 @@ from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import OutputError
 from otio_rekognition.rekognition.video import Video
 from otio_rekognition.timeline.build import build_timeline
-from otio_rekognition.timeline.metadata import recorded_drop_frame, set_counting
-from otio_rekognition.timeline.ranges import timeline_rate
+from otio_rekognition.timeline.metadata import recount
 
 _OTIO_SUFFIXES = (".otio", ".otioz")
 
@@ -131,16 +122,7 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
                 "not to an OTIO timeline"
             )
         timeline = _read_timeline_file(inputs[0])
-        start, mode = read_options.get("start_timecode"), read_options.get("timecode")
-        if start is not None or mode is not None:
-            rate = timeline_rate(timeline)
-            drop_frame = counted_drop_frame(
-                timecode_mode("timecode", mode or AUTO), rate, recorded_drop_frame(timeline)
-            )
-            set_counting(timeline, drop_frame)
-            if start is not None:
-                frame = timecode_frame("start_timecode", start, rate, drop_frame)
-                timeline.global_start_time = otio.opentime.RationalTime(frame, float(rate))
+        recount(timeline, read_options.get("start_timecode"), read_options.get("timecode"))
         return _Input(timeline=timeline)
     return _job([_input_text(name, arguments) for name in inputs], read_options)
 

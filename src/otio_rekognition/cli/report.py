@@ -16,7 +16,7 @@ from otio_rekognition.errors import (
     RekognitionWarning,
 )
 from otio_rekognition.output import write_atomically
-from otio_rekognition.timeline.cutlist import cut_list, job_cut_list
+from otio_rekognition.timeline.cutlist import CutList, cut_list, job_cut_list, media_mismatch
 from otio_rekognition.timeline.layout import KIND_SHOT
 from otio_rekognition.timeline.metadata import job_read_from, read_from
 
@@ -49,11 +49,10 @@ def report(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _check_timeline_media(video: str, timeline_file: str, cuts: Any) -> None:
+def _check_timeline_media(video: str, timeline_file: str, cuts: CutList) -> None:
     """A timeline read from a file keeps no probe of its video: the thumbnails
     must come from one of its rate, size and length."""
     from otio_rekognition.detect.probe import probe_media
-    from otio_rekognition.rekognition.video import video_mismatch
 
     try:
         media = probe_media(video)
@@ -61,11 +60,7 @@ def _check_timeline_media(video: str, timeline_file: str, cuts: Any) -> None:
         raise _thumbnails_need(error) from None
     except RekognitionError as error:
         raise AdapterArgumentError(f"--media: {error}") from None
-    # A timeline need not know its video's length, only where its last frame is.
-    mismatch = video_mismatch((cuts.rate, None, cuts.frame_size), (media.rate, None, media.frame_size))
-    last = max((event.source_first - event.media.start + event.length for event in cuts.events), default=0)
-    if not mismatch and media.frame_count is not None and media.frame_count < last:
-        mismatch = f"it has {media.frame_count} frames, the timeline reaches frame {last}"
+    mismatch = media_mismatch(cuts, media.rate, media.frame_count, media.frame_size)
     if mismatch:
         raise AdapterArgumentError(f"--media: {video} is not the video {timeline_file} was made from: {mismatch}")
 

@@ -33,10 +33,6 @@ class AnalysisJob:
     next_token: str | None = None
     disagreements: tuple[str, ...] = ()  # frame values that disagreed with the frame numbers used
 
-    @property
-    def item_count(self) -> int:
-        return len(self.segments) + len(self.detections)
-
 
 @dataclass(frozen=True)
 class Video:

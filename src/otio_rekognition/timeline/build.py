@@ -22,7 +22,6 @@ from otio_rekognition.timeline.metadata import (
     METADATA_KEY,
     fcp_xml_metadata,
     piece_metadata,
-    set_metadata,
     timecode_metadata,
 )
 
@@ -45,7 +44,7 @@ def build_timeline(video: Video, options: ReadOptions) -> otio.schema.Timeline:
             media_reference=otio.schema.ExternalReference(target_url=layout.media_url, available_range=available),
             source_range=media_range(piece.first_frame, piece.frame_count),
         )
-        set_metadata(clip, {METADATA_KEY: piece_metadata(piece), **reel})
+        clip.metadata.update({METADATA_KEY: piece_metadata(piece), **reel})
         return clip
 
     def new_marker(piece: Piece) -> otio.schema.Marker:
@@ -55,7 +54,7 @@ def build_timeline(video: Video, options: ReadOptions) -> otio.schema.Timeline:
             color=piece.color,
             comment=piece.comment,
         )
-        set_metadata(marker, {METADATA_KEY: piece_metadata(piece)})
+        marker.metadata[METADATA_KEY] = piece_metadata(piece)
         return marker
 
     timeline = otio.schema.Timeline(

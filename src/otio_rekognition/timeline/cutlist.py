@@ -21,7 +21,7 @@ import opentimelineio as otio
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import AUTO, ReadOptions, counted_drop_frame, timecode_frame
 from otio_rekognition.errors import TimelineError
-from otio_rekognition.rekognition.video import Video
+from otio_rekognition.rekognition.video import Video, video_mismatch
 from otio_rekognition.timeline.layout import (
     ANALYSIS_KINDS,
     DEFAULT_NAME,
@@ -172,6 +172,19 @@ def job_cut_list(video: Video, options: ReadOptions) -> CutList:
         layout.name, video.rate, layout.drop_frame, layout.record_start, shots, tuple(cue_tracks), locators,
         video.frame_size,
     )  # fmt: skip
+
+
+def media_mismatch(
+    cuts: CutList, rate: Fraction, frame_count: int | None, frame_size: tuple[int, int] | None
+) -> str | None:
+    """How a video differs from the one a cut list was made of (None when it
+    does not): another rate or size, or fewer frames than its clips reach (a
+    timeline need not know its video's length, only where its last frame is)."""
+    mismatch = video_mismatch((cuts.rate, None, cuts.frame_size), (rate, None, frame_size))
+    last = max((event.source_first - event.media.start + event.length for event in cuts.events), default=0)
+    if not mismatch and frame_count is not None and frame_count < last:
+        mismatch = f"it has {frame_count} frames, the timeline reaches frame {last}"
+    return mismatch
 
 
 def _checked(

@@ -27,6 +27,7 @@ from typing import Any, TypeGuard
 import opentimelineio as otio
 
 from otio_rekognition import frames
+from otio_rekognition.arguments import AUTO, counted_drop_frame, timecode_frame, timecode_mode
 from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.analyses import Detection
 from otio_rekognition.rekognition.segments import Segment
@@ -34,14 +35,10 @@ from otio_rekognition.rekognition.video import Video
 from otio_rekognition.rekognition.video import video_frame_size as frame_size_of
 from otio_rekognition.rekognition.vocabulary import float32
 from otio_rekognition.timeline.layout import ANALYSIS_KINDS, KIND_CUE, KIND_MEDIA, KIND_SHOT, Piece
+from otio_rekognition.timeline.ranges import timeline_rate
 
 METADATA_KEY = "rekognition"
 _FLOAT32_MAX = 3.4028234663852886e38
-
-try:  # OTIO's own conversion of metadata walks every value through isinstance checks in Python.
-    from opentimelineio._otio import AnyDictionary, AnyVector, PyAny
-except ImportError:  # pragma: no cover - a future OTIO without them: the public, slower path
-    AnyDictionary = AnyVector = PyAny = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +124,6 @@ def read_detection_items(item: Any) -> tuple[str, int | None, list[dict[str, Any
     if not isinstance(found, list) or not all(isinstance(value, dict) for value in found):
         return None
     return facts.kind, job if _is_whole(job) else None, found
-
-
-def set_metadata(item: Any, values: Mapping[str, Mapping[str, Any]]) -> None:
-    """``item.metadata[key] = value`` for each entry, for values that came from
-    JSON (dicts, lists, text, numbers, booleans, null)."""
-    if PyAny is None:
-        item.metadata.update(values)
-        return
-    for key, value in values.items():
-        item.metadata.__internal_setitem__(key, _to_any(value))
 
 
 def item_facts(item: Any) -> ItemFacts:
@@ -228,12 +215,21 @@ def fcp_xml_metadata(drop_frame: bool) -> dict[str, Any]:
     return {"timecode": {"displayformat": frames.counting_label(drop_frame)}}
 
 
-def set_counting(timeline: otio.schema.Timeline, drop_frame: bool) -> None:
-    """Record how the timeline's timecodes are counted (a timeline read from a .otio file)."""
+def recount(timeline: otio.schema.Timeline, start_timecode: str | None, timecode: str | None) -> None:
+    """Count a timeline read from a .otio file as asked: drop frame or not
+    (``timecode``: auto keeps what it was read with) and from ``start_timecode``;
+    what is not given stays as the timeline says."""
+    if start_timecode is None and timecode is None:
+        return
+    rate = timeline_rate(timeline)
+    drop_frame = counted_drop_frame(timecode_mode("timecode", timecode or AUTO), rate, recorded_drop_frame(timeline))
     values = timeline_values(timeline)
     values.update(timecode_metadata(drop_frame))
     timeline.metadata[METADATA_KEY] = values
     timeline.metadata["fcp_xml"] = fcp_xml_metadata(drop_frame)
+    if start_timecode is not None:
+        frame = timecode_frame("start_timecode", start_timecode, rate, drop_frame)
+        timeline.global_start_time = otio.opentime.RationalTime(frame, float(rate))
 
 
 def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
@@ -254,26 +250,6 @@ def plain(value: Any) -> Any:
         return _plain(value)
     except RecursionError:
         raise TimelineError("metadata nested too deeply to export") from None
-
-
-def _to_any(value: Any) -> Any:
-    # Exact types, not isinstance: an ABC check per value is most of the time
-    # this takes, and these values come from JSON or from this module.
-    kind = type(value)
-    if kind is dict:
-        dictionary = AnyDictionary()
-        put = dictionary.__internal_setitem__
-        for key, item in value.items():
-            put(key, _to_any(item) if type(item) in (dict, list) else PyAny(item))
-        return PyAny(dictionary)
-    if kind is list:
-        vector = AnyVector()
-        for item in value:
-            vector.append(_to_any(item))
-        return PyAny(vector)
-    if isinstance(value, Mapping):
-        return _to_any(dict(value))
-    return PyAny(value)
 
 
 def _plain(value: Any) -> Any:
