@@ -32,7 +32,7 @@ from timecode import Timecode
 
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.cli import main
-from otio_rekognition.errors import DifferentVideoError
+from otio_rekognition.errors import DifferentVideoError, IncompleteJobError, ResponseFormatError
 from otio_rekognition.rekognition.pages import read_jobs
 from otio_rekognition.timeline.cutlist import job_cut_list
 from otio_rekognition.timeline.layout import lay_out
@@ -469,3 +469,26 @@ def test_joined_samples_keep_every_detection_once(moments: list[tuple[str, int]]
             if found.name == name:
                 inside = {m for n, m in moments if n == name and found.millis[0] <= m <= found.millis[1]}
                 assert len(inside) == len(found.items)
+
+
+@pytest.mark.parametrize(
+    ("item", "says"),
+    [
+        ({"Label": {"Name": "Car", "Parents": "x"}}, "Labels[0] field Timestamp"),
+        ({"Label": {"Name": "Car", "Categories": 3}}, "Labels[0] field Timestamp"),
+        ({"Timestamp": 0, "Label": {"Name": 7, "Parents": "x"}}, "Labels[0] Label field Name"),
+        ({"Timestamp": 0, "Label": {"Name": "Car", "Parents": "x"}}, "Labels[0] Label field Parents"),
+    ],
+)
+def test_an_item_with_several_faults_names_them_in_reading_order(item: dict, says: str) -> None:
+    """Name and confidence, then the item's time, then what else its object says."""
+    page = {"VideoMetadata": {"FrameRate": 25.0}, "Labels": [item]}
+    with pytest.raises(ResponseFormatError, match=re.escape(says)):
+        read_jobs([("p.json", json.dumps(page))])
+
+
+def test_an_incomplete_job_is_said_before_what_runs_past_its_end() -> None:
+    page = {"VideoMetadata": {"FrameRate": 25.0, "DurationMillis": 1000}, "NextToken": "more",
+            "Labels": [{"Timestamp": 5000, "Label": {"Name": "Car"}}]}  # fmt: skip
+    with pytest.raises(IncompleteJobError, match="incomplete job"):
+        read_jobs([("p.json", json.dumps(page))], strict=True)

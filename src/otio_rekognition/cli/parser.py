@@ -31,15 +31,14 @@ from otio_rekognition.rekognition.vocabulary import AGGREGATE_BY, ANALYSIS_NAMES
 
 @dataclasses.dataclass(frozen=True)
 class _Command:
-    """One command: what it runs, its own arguments (``flags``, ``add_argument``'s
-    keywords), then the option groups it shares with other commands."""
+    """One command: what it runs, and what it takes."""
 
     name: str
     run: Callable[[argparse.Namespace], int]
     help: str
     description: str
-    arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...]
-    groups: tuple[Callable[[argparse.ArgumentParser], Any], ...]
+    # Its arguments and the option groups it shares with other commands, in --help's order.
+    parts: tuple[Callable[[argparse.ArgumentParser], Any], ...]
     reads_stdin: bool = False
 
 
@@ -57,13 +56,22 @@ def _commands() -> tuple[_Command, ...]:
             "AWS (rekognition://JOB_ID), or an OTIO timeline this tool wrote, into the format named by the "
             "output's suffix: " + _OUTPUT_BY_SUFFIX,
             (
-                (("inputs",), {"nargs": "+", "metavar": "INPUT",
-                               "help": "job JSON file(s), - for stdin, rekognition://JOB_ID, or a .otio"}),
-                (("-o", "--output"), {"required": True,
-                                      "help": "output file (- for standard output); its suffix picks the format"}),
-                (("--force",), {"action": "store_true", "help": "write even when the output is also an input"}),
+                _arg(
+                    "inputs",
+                    nargs="+",
+                    metavar="INPUT",
+                    help="job JSON file(s), - for stdin, rekognition://JOB_ID, or a .otio",
+                ),
+                _arg(
+                    "-o",
+                    "--output",
+                    required=True,
+                    help="output file (- for standard output); its suffix picks the format",
+                ),
+                _arg("--force", action="store_true", help="write even when the output is also an input"),
+                _add_conversion_options,
+                _add_aws_options,
             ),
-            (_add_conversion_options, _add_aws_options),
             reads_stdin=True,
         ),
         _Command(
@@ -76,12 +84,16 @@ def _commands() -> tuple[_Command, ...]:
             "s3://BUCKET/KEY; prints the JobId. With --wait -o FILE, waits for the job, fetches every page and "
             "converts the result like the convert command.",
             (
-                (("video",), {"metavar": "S3_URL", "help": "the video, s3://BUCKET/KEY"}),
-                (("--wait",), {"action": "store_true", "help": "wait for the job and convert it to -o"}),
-                (("-o", "--output"), {"help": "with --wait: output file; its suffix picks the format"}),
+                _arg("video", metavar="S3_URL", help="the video, s3://BUCKET/KEY"),
+                _arg("--wait", action="store_true", help="wait for the job and convert it to -o"),
+                _arg("-o", "--output", help="with --wait: output file; its suffix picks the format"),
+                _add_analysis_option,
+                _add_start_request_options,
+                _add_wait_options,
+                _add_aggregate_option,
+                _add_start_conversion_options,
+                _add_aws_options,
             ),
-            (_add_analysis_option, _add_start_request_options, _add_wait_options, _add_aggregate_option,
-             _add_start_conversion_options, _add_aws_options),
         ),
         _Command(
             "wait",
@@ -90,8 +102,7 @@ def _commands() -> tuple[_Command, ...]:
             "Wait until a job has finished: poll its analysis's Get* operation (GetSegmentDetection unless "
             "--analysis names another) with growing, jittered delays (or, with --queue-url, wait for Rekognition's "
             "SNS completion message on an SQS queue). Exits 0 when it SUCCEEDED, 19 when it FAILED, 21 at --timeout.",
-            ((("job_id",), {"metavar": "JOB_ID"}),),
-            (_add_analysis_option, _add_wait_options, _add_aws_options),
+            (_arg("job_id", metavar="JOB_ID"), _add_analysis_option, _add_wait_options, _add_aws_options),
         ),
         _Command(
             "fetch",
@@ -101,14 +112,20 @@ def _commands() -> tuple[_Command, ...]:
             "MaxResults 1000, following NextToken), check that the pages belong together, and write them as one "
             "response (or, with --raw-pages, the pages as sent). convert reads either.",
             (
-                (("job_id",), {"metavar": "JOB_ID"}),
-                (("-o", "--output"), {"required": True, "help": "the JSON file to write"}),
-                (("--raw-pages",), {"action": "store_true", "help": "write the pages as sent (a JSON array)"}),
-                (("--timeout",), {"type": _duration, "default": _duration("15m"),
-                                  "help": "give up when every page has not arrived by then (a server that trickles "
-                                  "its answer): 90s, 30m"}),
+                _arg("job_id", metavar="JOB_ID"),
+                _add_analysis_option,
+                _add_aggregate_option,
+                _arg("-o", "--output", required=True, help="the JSON file to write"),
+                _arg("--raw-pages", action="store_true", help="write the pages as sent (a JSON array)"),
+                _arg(
+                    "--timeout",
+                    type=_duration,
+                    default=_duration("15m"),
+                    help="give up when every page has not arrived by then (a server that trickles "
+                    "its answer): 90s, 30m",
+                ),
+                _add_aws_options,
             ),
-            (_add_analysis_option, _add_aggregate_option, _add_aws_options),
         ),
         _Command(
             "batch",
@@ -120,16 +137,20 @@ def _commands() -> tuple[_Command, ...]:
             "response as .json. DIR/" + ".otio-rekognition-batch.json records each video's state: a repeated or "
             "interrupted run resumes, starting nothing twice. Exits 0 when every video was converted.",
             (
-                (("source",), {"nargs": "?", "metavar": "S3_PREFIX", "help": "s3://BUCKET/PREFIX/"}),
-                (("--from-file",), {"metavar": "LIST", "help": "a file of S3 URLs or JobIds, one a line"}),
-                (("-o", "--output"), {"required": True, "metavar": "DIR", "help": "the folder to write to"}),
-                (("--formats",), {"type": _formats, "required": True,
-                                  "help": "comma list of formats: " + ", ".join(FORMATS)}),
-                (("--concurrency",), {"type": int, "default": 20, "help": "most jobs running at once"}),
-                (("--force",), {"action": "store_true", "help": "convert again the videos converted before"}),
+                _arg("source", nargs="?", metavar="S3_PREFIX", help="s3://BUCKET/PREFIX/"),
+                _arg("--from-file", metavar="LIST", help="a file of S3 URLs or JobIds, one a line"),
+                _arg("-o", "--output", required=True, metavar="DIR", help="the folder to write to"),
+                _arg("--formats", type=_formats, required=True, help="comma list of formats: " + ", ".join(FORMATS)),
+                _arg("--concurrency", type=int, default=20, help="most jobs running at once"),
+                _arg("--force", action="store_true", help="convert again the videos converted before"),
+                _add_analysis_option,
+                _add_request_options,
+                _add_wait_options,
+                _add_aggregate_option,
+                _add_batch_reading_options,
+                _add_writing_options,
+                _add_aws_options,
             ),
-            (_add_analysis_option, _add_request_options, _add_wait_options, _add_aggregate_option,
-             _add_batch_reading_options, _add_writing_options, _add_aws_options),
         ),
         _Command(
             "report",
@@ -139,10 +160,11 @@ def _commands() -> tuple[_Command, ...]:
             "a summary, a zoomable strip of shots and cue lanes, a sortable table of every segment; with --media, "
             "thumbnails of the first, middle and last frame of each shot and of each cue.",
             (
-                (("inputs",), {"nargs": "+", "metavar": "INPUT", "help": "job JSON file(s), - for stdin, or a .otio"}),
-                (("-o", "--output"), {"required": True, "help": "the HTML file to write"}),
+                _arg("inputs", nargs="+", metavar="INPUT", help="job JSON file(s), - for stdin, or a .otio"),
+                _arg("-o", "--output", required=True, help="the HTML file to write"),
+                _add_reading_options,
+                _add_aws_options,
             ),
-            (_add_reading_options, _add_aws_options),
             reads_stdin=True,
         ),
         _Command(
@@ -153,17 +175,30 @@ def _commands() -> tuple[_Command, ...]:
             "left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
             "detected offline.",
             (
-                (("video",), {"metavar": "VIDEO", "help": "the video file"}),
-                (("-o", "--output"), {"required": True, "help": "the JSON file to write"}),
-                (("--segment-types",), {"default": "SHOT,TECHNICAL_CUE", "help": "SHOT, TECHNICAL_CUE or both"}),
-                (("--black-max-pixel-threshold",), {"type": float, "default": 0.2,
-                                                    "help": "BlackFrame.MaxPixelThreshold (0-1, 0.2)"}),
-                (("--black-min-coverage",), {"type": float, "default": 99.0,
-                                             "help": "BlackFrame.MinCoveragePercentage (0-100, 99)"}),
+                _arg("video", metavar="VIDEO", help="the video file"),
+                _arg("-o", "--output", required=True, help="the JSON file to write"),
+                _arg("--segment-types", default="SHOT,TECHNICAL_CUE", help="SHOT, TECHNICAL_CUE or both"),
+                _arg(
+                    "--black-max-pixel-threshold",
+                    type=float,
+                    default=0.2,
+                    help="BlackFrame.MaxPixelThreshold (0-1, 0.2)",
+                ),
+                _arg(
+                    "--black-min-coverage",
+                    type=float,
+                    default=99.0,
+                    help="BlackFrame.MinCoveragePercentage (0-100, 99)",
+                ),
+                _add_shot_detection_options,
             ),
-            (_add_shot_detection_options,),
         ),
-    )  # fmt: skip
+    )
+
+
+def _arg(*flags: str, **keywords: Any) -> Callable[[argparse.ArgumentParser], Any]:
+    """One argument of a command, as ``add_argument`` takes it."""
+    return lambda parser: parser.add_argument(*flags, **keywords)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -175,10 +210,8 @@ def _parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in _commands():
         command_parser = subparsers.add_parser(command.name, help=command.help, description=command.description)
-        for flags, keywords in command.arguments:
-            command_parser.add_argument(*flags, **keywords)
-        for add_group in command.groups:
-            add_group(command_parser)
+        for add in command.parts:
+            add(command_parser)
         command_parser.set_defaults(run=command.run, **({"stdin": sys.stdin} if command.reads_stdin else {}))
     return parser
 

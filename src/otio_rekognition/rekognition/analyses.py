@@ -62,7 +62,8 @@ def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, 
     if analysis.item_key is None:
         raise ValueError(f"{analysis.name} items are segments, read by segments.parse_segment")
     details = object_field(raw, analysis.item_key, where)
-    found = _READERS[analysis.name](raw, details, f"{where} {analysis.item_key}", where)
+    inner, rules = f"{where} {analysis.item_key}", _RULES[analysis.name]
+    name, confidence = rules.named(raw, details, inner, where)
     if any(key in raw for key in _RANGE_FIELDS):
         first, last, source = resolve_frames(raw, rate, where, None)
         ends = (_range_end(raw, "StartTimestampMillis", first, rate), _range_end(raw, "EndTimestampMillis", last, rate))
@@ -75,9 +76,10 @@ def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, 
             )
         first = last = frames.millis_to_frame(timestamp, rate)
         ends, approximate, aggregated = (float(timestamp), float(timestamp)), True, False
+    more = rules.more(details, inner)
     return Detection(
-        analysis.name, found.name, first, last, found.confidence, approximate, ends, found.parents, found.categories,
-        found.text_type, (raw,), aggregated,
+        analysis.name, name, first, last, confidence, approximate, ends, more.parents, more.categories,
+        more.text_type, (raw,), aggregated,
     )  # fmt: skip
 
 
@@ -143,64 +145,74 @@ def _joined(earlier: Detection, later: Detection) -> Detection:
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
-    """What an item's own object says, by its analysis's rules."""
+class _More:
+    """What an item's object says beyond its name and confidence."""
 
-    name: str
-    confidence: float | None
     parents: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     text_type: str | None = None
 
 
-def _label(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
-    return _Found(
-        _text_field(details, "Name", inner),
-        confidence_field(details, inner),
-        parents=_names(details, "Parents", inner),
-        categories=_names(details, "Categories", inner),
-    )
+_NOTHING_MORE = _More()
+_Named = Callable[[Mapping[str, Any], Mapping[str, Any], str, str], "tuple[str, float | None]"]
 
 
-def _moderation(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
-    name, confidence = _text_field(details, "Name", inner), confidence_field(details, inner)
+@dataclass(frozen=True)
+class _Rules:
+    """An analysis's own rules for the object in its items: its name and
+    confidence (read before the item's time), then what else it says."""
+
+    named: _Named
+    more: Callable[[Mapping[str, Any], str], _More] = lambda details, inner: _NOTHING_MORE
+
+
+def _named_by(key: str) -> _Named:
+    def named(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> tuple[str, float | None]:
+        return _text_field(details, key, inner), confidence_field(details, inner)
+
+    return named
+
+
+def _celebrity(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> tuple[str, float | None]:
+    """A celebrity Rekognition knows only by its Id is named by it."""
+    if details.get("Name") in (None, "") and isinstance(details.get("Id"), str):
+        return f"Celebrity {details['Id']}", confidence_field(details, inner)
+    return _text_field(details, "Name", inner), confidence_field(details, inner)
+
+
+def _face(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> tuple[str, float | None]:
+    return "Face", confidence_field(details, inner)
+
+
+def _face_match(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> tuple[str, float | None]:
+    return _best_match(raw, details, where)
+
+
+def _label_more(details: Mapping[str, Any], inner: str) -> _More:
+    return _More(parents=_names(details, "Parents", inner), categories=_names(details, "Categories", inner))
+
+
+def _moderation_more(details: Mapping[str, Any], inner: str) -> _More:
     parent = details.get("ParentName", "")
     if not isinstance(parent, str):
         raise ResponseFormatError(f"{inner} field ParentName: expected text, got {shown(parent)}")
-    return _Found(name, confidence, parents=(parent,) if parent else ())
+    return _More(parents=(parent,) if parent else ())
 
 
-def _celebrity(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
-    """A celebrity Rekognition knows only by its Id is named by it."""
-    if details.get("Name") in (None, "") and isinstance(details.get("Id"), str):
-        return _Found(f"Celebrity {details['Id']}", confidence_field(details, inner))
-    return _Found(_text_field(details, "Name", inner), confidence_field(details, inner))
-
-
-def _face(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
-    return _Found("Face", confidence_field(details, inner))
-
-
-def _face_match(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
-    return _Found(*_best_match(raw, details, where))
-
-
-def _text(raw: Mapping[str, Any], details: Mapping[str, Any], inner: str, where: str) -> _Found:
-    name, confidence = _text_field(details, "DetectedText", inner), confidence_field(details, inner)
+def _text_more(details: Mapping[str, Any], inner: str) -> _More:
     text_type = details.get("Type")
     if text_type is not None and not isinstance(text_type, str):
         raise ResponseFormatError(f"{inner} field Type: expected LINE or WORD, got {shown(text_type)}")
-    return _Found(name, confidence, text_type=text_type)
+    return _More(text_type=text_type)
 
 
-# Each analysis's own rules for the object in its items.
-_READERS: Mapping[str, Callable[[Mapping[str, Any], Mapping[str, Any], str, str], _Found]] = {
-    LABELS.name: _label,
-    MODERATION.name: _moderation,
-    CELEBRITIES.name: _celebrity,
-    FACES.name: _face,
-    FACE_SEARCH.name: _face_match,
-    TEXT.name: _text,
+_RULES: Mapping[str, _Rules] = {
+    LABELS.name: _Rules(_named_by("Name"), _label_more),
+    MODERATION.name: _Rules(_named_by("Name"), _moderation_more),
+    CELEBRITIES.name: _Rules(_celebrity),
+    FACES.name: _Rules(_face),
+    FACE_SEARCH.name: _Rules(_face_match),
+    TEXT.name: _Rules(_named_by("DetectedText"), _text_more),
 }
 
 

@@ -155,7 +155,7 @@ def merge_pages(
     job_rate = rate if rate is not None else _video_rate(first, source)
     is_segments = analysis is SEGMENTS
     # Identical items (a page saved twice) are kept once: found among the
-    # items of the same frames and name, by comparing their fields.
+    # items of the same frames and name, by comparing their values.
     seen: dict[tuple[int, int, str], list[Mapping[str, Any]]] = {}
     items: list[Segment | Detection] = []
     disagreements: list[str] = []
@@ -165,16 +165,23 @@ def merge_pages(
         item: Segment | Detection
         if is_segments:
             item = parse_segment(raw, job_rate, where, found)
-            alike = seen.setdefault((item.first_frame, item.last_frame, item.label), [])
+            key = (item.first_frame, item.last_frame, item.label)
         else:
             item = parse_detection(raw, analysis, job_rate, where)
-            alike = seen.setdefault((item.first_frame, item.last_frame, item.name), [])
-        if raw in alike:
-            duplicates += 1
-            continue
-        alike.append(raw)
+            key = (item.first_frame, item.last_frame, item.name)
+        alike = seen.get(key)
+        if alike is None:
+            seen[key] = [raw]
+        else:
+            value = _value(raw)
+            if any(_value(other) == value for other in alike):
+                duplicates += 1
+                continue
+            alike.append(raw)
         items.append(item)
         disagreements.extend(found)
+    segments = sorted((item for item in items if isinstance(item, Segment)), key=_segment_order)
+    _check_shots_do_not_overlap(segments, source)
     if disagreements:
         _report(
             f"{source}: {len(disagreements)} frame value(s) disagree with the frame numbers or timecodes, "
@@ -182,23 +189,35 @@ def merge_pages(
             strict,
             ResponseFormatError,
         )
-    segments = sorted((item for item in items if isinstance(item, Segment)), key=_segment_order)
-    _check_shots_do_not_overlap(segments, source)
-    detections = with_top_categories([item for item in items if isinstance(item, Detection)])
+    next_token = _next_token(pages, source, strict, analysis.get_operation)
     last_frame = max((item.last_frame for item in items), default=-1)
+    reached = _video_frames(
+        first, job_rate, source, last_frame, "segments" if is_segments else analysis.list_key, strict
+    )
     return AnalysisJob(
         source=source,
         analysis=analysis,
         rate=job_rate,
-        frame_count=_video_frames(first, job_rate, source, last_frame, analysis.noun, strict),
+        frame_count=reached,
         info=job_fields(first),
         segments=tuple(segments),
-        detections=tuple(detections),
+        detections=tuple(with_top_categories([item for item in items if isinstance(item, Detection)])),
         page_count=len(pages),
         duplicates_dropped=duplicates,
-        next_token=_next_token(pages, source, strict, analysis.get_operation),
+        next_token=next_token,
         disagreements=tuple(disagreements),
     )
+
+
+def _value(item: Any) -> Any:
+    """An item as a value to compare: key order aside, 90 and 90.0 alike, ``true`` not 1."""
+    if isinstance(item, dict):
+        return frozenset((key, _value(value)) for key, value in item.items())
+    if isinstance(item, list):
+        return tuple(_value(value) for value in item)
+    if isinstance(item, bool):
+        return ("boolean", item)
+    return item
 
 
 def _page_items(pages: Sequence[Mapping[str, Any]], key: str, source: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
