@@ -8,8 +8,10 @@ SAMPLE ?= sample_media/demo_2997df.json
 # Empty: the tool's default record start, 01:00:00:00 (01:00:00;00 in drop frame).
 START ?=
 VIDEO ?= sample_media/demo_2997df.mp4
-# The other analyses' synthetic jobs of SAMPLE's video.
-ANALYSES ?= $(wildcard $(patsubst sample_media/demo_%.json,sample_media/synthetic_*_%.json,$(SAMPLE)))
+# The other analyses' synthetic jobs of SAMPLE's video (none for a job of your own, which is not read twice).
+ANALYSES ?= $(filter-out $(SAMPLE),$(wildcard $(patsubst sample_media/demo_%.json,sample_media/synthetic_*_%.json,$(SAMPLE))))
+# Every step of the demo counts from START when it is given.
+AT := $(if $(START),--start-timecode '$(START)')
 SHARED ?= ../shared
 
 # The oldest OpenTimelineIO pyproject.toml allows; `make test-oldest` runs the suite on it.
@@ -35,24 +37,25 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.demo-installed
 	mkdir -p $(OUT)
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.otio
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.edl $(if $(START),--start-timecode '$(START)')
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo-markers.edl $(if $(START),--start-timecode '$(START)') --edl-flavor resolve-markers
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.xml $(if $(START),--start-timecode '$(START)')
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml $(if $(START),--start-timecode '$(START)')
-	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf $(if $(START),--start-timecode '$(START)')
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.otio $(AT)
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.edl $(AT)
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo-markers.edl $(AT) --edl-flavor resolve-markers
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.xml $(AT)
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml $(AT)
+	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf $(AT)
+	$(BIN)/otio-rekognition report $(SAMPLE) -o $(OUT)/demo.html $(AT)
 	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.rekognition.json -O rekognition
 	# The other analyses of the same video (synthetic labels, moderation, faces, text...) as markers beside the cuts.
-	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.fcpxml $(if $(START),--start-timecode '$(START)')
-	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.edl $(if $(START),--start-timecode '$(START)')
-	$(BIN)/otio-rekognition report $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.html
+	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.fcpxml $(AT)
+	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.edl $(AT)
+	$(BIN)/otio-rekognition report $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.html $(AT)
 	# A camera file's own timecode (29.97 non-drop, 01:00:00:00) read from the media and used in the EDL.
 	$(BIN)/otio-rekognition convert sample_media/tc_2997ndf.json -o $(OUT)/media-timecode.edl --media sample_media/tc_2997ndf.mov
-	# The same path without AWS: detect shots and cues in the sample video, then convert.
+	# The same path without AWS: detect shots and cues in VIDEO, then convert.
 	$(BIN)/otio-rekognition detect $(VIDEO) -o $(OUT)/detected.json
-	$(BIN)/otio-rekognition convert $(OUT)/detected.json -o $(OUT)/detected.fcpxml --media-url $(abspath $(VIDEO))
+	$(BIN)/otio-rekognition convert $(OUT)/detected.json -o $(OUT)/detected.fcpxml --media-url $(abspath $(VIDEO)) $(AT)
 	# A page to look at before importing: the detected shots and cues with thumbnails.
-	$(BIN)/otio-rekognition report $(OUT)/detected.json --media $(VIDEO) -o $(OUT)/report.html
+	$(BIN)/otio-rekognition report $(OUT)/detected.json --media $(VIDEO) -o $(OUT)/report.html $(AT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests sample_media benchmarks

@@ -25,7 +25,7 @@ def _checkout_entries() -> set[str]:
     found = subprocess.run(
         ["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    return {line[3:] for line in found.stdout.splitlines() if "__pycache__" not in line}
+    return {line[3:] for line in found.stdout.splitlines() if line[:2] in ("??", "!!") and "__pycache__" not in line}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,6 +3,8 @@ are, and small readers of timelines. Fixtures live in conftest.py."""
 
 from __future__ import annotations
 
+import io
+import itertools
 import os
 import shutil
 from collections.abc import Mapping
@@ -41,8 +43,26 @@ CUE_COLOURS = {
 
 
 def apple_dtd(file_name: str) -> etree.DTD:
-    """One of Apple's DTDs from the shared folder (FCPXMLv1_10.dtd, xmeml_v5.dtd)."""
+    """One of Apple's DTDs from the shared folder (FCPXMLv1_10.dtd...); xmeml_v5.dtd
+    with the one element Premiere adds to it and we write (see premiere_xmeml_dtd)."""
+    if file_name == "xmeml_v5.dtd":
+        return premiere_xmeml_dtd()
     return etree.DTD(str(shared_file(DTDS / file_name)))
+
+
+def strict_xmeml_dtd() -> etree.DTD:
+    """Apple's xmeml v5 DTD as it is."""
+    return etree.DTD(str(shared_file(DTDS / "xmeml_v5.dtd")))
+
+
+def premiere_xmeml_dtd() -> etree.DTD:
+    """Apple's xmeml v5 DTD and a marker's colour, ``<pproColor>``, where
+    Premiere's own XML export writes it (other readers skip it)."""
+    text = shared_file(DTDS / "xmeml_v5.dtd").read_text()
+    declaration = "<!ELEMENT marker (name | in | out | comment)*>"
+    assert declaration in text, "xmeml_v5.dtd declares markers otherwise than expected"
+    text = text.replace(declaration, "<!ELEMENT marker (name | in | out | comment | pproColor)*>")
+    return etree.DTD(io.StringIO(text + "\n<!ELEMENT pproColor (#PCDATA)>\n"))
 
 
 def shared_file(path: Path) -> Path:
@@ -228,3 +248,18 @@ def picture_events(edit_list: Any) -> list:
     """The events of a pycmx edit list that cut picture, without the black
     (``BL``) events that carry a locator in a gap."""
     return [event for event in edit_list.events if not event.edits[0].black]
+
+
+def one_per_frame(markers: list[list]) -> list[list]:
+    """``[name, first, last, colour...]`` markers as the targets that keep one
+    marker per frame (Avid's locators, Resolve) get them: those starting on
+    one frame as one, their names joined with `` + `` (a shot's first, then in
+    name order, each once), as long as the longest, in the first cue's colour."""
+    merged = []
+    for first, group in itertools.groupby(sorted(markers, key=lambda m: (m[1], not m[0].startswith("Shot "), m[0])),
+                                          key=lambda m: m[1]):  # fmt: skip
+        items = list(group)
+        shown = min(items, key=lambda m: m[0].startswith("Shot "))
+        name = " + ".join(dict.fromkeys(m[0] for m in items))
+        merged.append([name, first, max(m[2] for m in items), *shown[3:]])
+    return merged

@@ -23,7 +23,17 @@ import av
 import opentimelineio as otio
 import pycmx
 import pytest
-from helpers import SAMPLES, TC_RATES, anchored_at, apple_dtd, frame_duration, frames, is_detection, sample
+from helpers import (
+    SAMPLES,
+    TC_RATES,
+    anchored_at,
+    apple_dtd,
+    frame_duration,
+    frames,
+    is_detection,
+    one_per_frame,
+    sample,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -170,7 +180,7 @@ def test_edl_locators(name: str, cut_lists: dict, tmp_path: Path) -> None:
             first = tc_frame(name, timecode) - record_start(name)
             found[(label, first, first + int(length) - 1)] += 1
             assert details
-    assert found == cues(name, cut_lists) + detections(name)
+    assert found == by_frame(cues(name, cut_lists) + detections(name))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -225,6 +235,17 @@ def test_fcp7_xml_through_otios_own_reader(name: str, cut_lists: dict, tmp_path:
     assert found == cues(name, cut_lists) + detections(name)
 
 
+def by_frame(markers: Counter[Marker]) -> Counter[Marker]:
+    """The markers as Avid's locators get them: one per frame (see helpers.one_per_frame)."""
+    every = [list(marker) for marker, count in markers.items() for _ in range(count)]
+    return Counter((name, first, last) for name, first, last in one_per_frame(every))
+
+
+def names_in(comment: str) -> str:
+    """The names an Avid locator's text gives (``Car + Person`` of ``Car, Label, ...; Person, Label, ...``)."""
+    return " + ".join(dict.fromkeys(part.split(", ")[0] for part in comment.split("; ")))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_aaf_locators(name: str, cut_lists: dict, tmp_path: Path) -> None:
     path = convert(tmp_path, ".aaf", every_input(name))
@@ -234,10 +255,10 @@ def test_aaf_locators(name: str, cut_lists: dict, tmp_path: Path) -> None:
         for slot in mob.slots:
             if isinstance(slot, aaf2.mobslots.EventMobSlot):
                 for marker in slot.segment.components:
-                    label = marker["Comment"].value.split(", ")[0]
+                    label = names_in(marker["Comment"].value)
                     first = marker["Position"].value
                     found[(label, first, first + marker["Length"].value - 1)] += 1
-    assert found == cues(name, cut_lists) + detections(name)
+    assert found == by_frame(cues(name, cut_lists) + detections(name))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -249,11 +270,12 @@ def test_avid_marker_list(name: str, cut_lists: dict, tmp_path: Path) -> None:
         _, timecode, _, colour, comment, length = line.split("\t")
         assert colour in ("magenta", "yellow", "black", "cyan", "blue", "red", "green", "white")
         first = tc_frame(name, timecode) - record_start(name)
-        label = comment.split(", ")[0]
-        found[(label, first, first + int(length) - 1)] += 1
-        if (label, first) in confidences:  # a detection: its confidence (a face match's similarity) as declared
-            assert re.search(rf"(?:confidence|similarity) {confidences[(label, first)]:.2f}%", comment), comment
-    assert found == cues(name, cut_lists) + detections(name)
+        found[(names_in(comment), first, first + int(length) - 1)] += 1
+        for part in comment.split("; "):
+            label = part.split(", ")[0]
+            if (label, first) in confidences:  # a detection: its confidence (a face match's similarity) as declared
+                assert re.search(rf"(?:confidence|similarity) {confidences[(label, first)]:.2f}%", part), part
+    assert found == by_frame(cues(name, cut_lists) + detections(name))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -651,3 +651,37 @@ def test_a_chain_of_names_each_meeting_the_next_keeps_every_one_whole() -> None:
     chain = ["a.mp4"] + ["a" + ".mov" * length for length in range(1, 60)]
     bases, refused = assign([Wanted(name, name) for name in reversed(chain)], Claims())
     assert not refused and bases == {name: name for name in chain}
+
+
+def test_media_folder_gives_each_video_its_own_copy(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    """--media DIR: each video's copy at DIR/<its key below the prefix> (here a proxy of another
+    size) gives its own start timecode; a video without a copy there fails alone, saying where."""
+    from helpers import SAMPLES
+
+    result = json.loads((SAMPLES / "tc_25.json").read_text())
+    result["VideoMetadata"][0].update(FrameWidth=1920, FrameHeight=1080)
+    fake.start_results["segments"] = result
+    put(bucket, "shoot/day1/a.mov", "shoot/day1/b.mov")
+    media = tmp_path / "proxies"
+    (media / "day1").mkdir(parents=True)
+    (media / "day1" / "a.mov").write_bytes((SAMPLES / "tc_25.mov").read_bytes())
+    out = tmp_path / "out"
+    code = batch(fake, f"s3://{bucket}/shoot/", "-o", str(out), "--formats", "edl", "--media", str(media))
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"no copy of s3://{bucket}/shoot/day1/b.mov at {media / 'day1' / 'b.mov'}" in err
+    first_event = next(line for line in (out / "day1" / "a.edl").read_text().splitlines() if line.startswith("001"))
+    # The copy's own timecode starts the sources (the job alone would start them at 00:00:00:00).
+    assert first_event.split()[4] == media_timecode(SAMPLES / "tc_25.mov") == "10:00:00:00"
+    assert not (out / "day1" / "b.edl").exists()
+
+
+def media_timecode(path: Path) -> str:
+    """The file's own start timecode, as PyAV (ffmpeg) reads it."""
+    import av
+
+    with av.open(str(path)) as container:
+        streams = [container, *container.streams]
+        return next(str(item.metadata["timecode"]) for item in streams if "timecode" in item.metadata)

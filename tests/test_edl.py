@@ -12,7 +12,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from helpers import CUE_COLOURS, SAMPLE_NAMES, picture_events, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, one_per_frame, picture_events, sample
 from timecode import Timecode
 
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
@@ -35,7 +35,9 @@ RESOLVE_COLOURS = {
 }
 OTIO_COLOURS = {name for name in dir(otio.schema.MarkerColor) if name.isupper()}
 TIMECODE = r"\d\d:\d\d:\d\d[:;]\d\d"
-LOC = re.compile(rf"^LOC: ({TIMECODE}) (\w+) +(.+) \|D:(\d+) confidence (\d+\.\d\d)%$")
+# A locator; markers that start on one frame are one, its text each one's ("Slate, confidence 94.61%; ...").
+LOC = re.compile(rf"^LOC: ({TIMECODE}) (\w+) +(.+?) \|D:(\d+) (.*)$")
+CONFIDENCE = re.compile(r"(?:^|, )confidence (\d+\.\d\d)%")
 # Resolve's marker line: an optional note that cannot start like an event or a remark.
 RESOLVE_MARKER = re.compile(r"^(?:([A-Za-z-][^|]*) )?\|C:ResolveColor(\w+) \|M:([^|]+) \|D:([1-9]\d*)$")
 
@@ -95,16 +97,17 @@ def test_one_loc_per_cue_in_record_time_under_its_event(name: str, cut_lists: di
     for event in events:
         [edit] = event.edits
         for remark in remarks(event, "LOC:"):
-            timecode, colour, label, duration, confidence = LOC.match(remark).groups()
+            timecode, colour, label, duration, details = LOC.match(remark).groups()
             at = frame(name, timecode)
             # Inside its event's record range: a gap where a cue starts is a black event carrying it.
             assert frame(name, edit.record_in) <= at < frame(name, edit.record_out), remark
             if edit.black:
                 assert edit.source_in == ("00:00:00;00" if RATES[name][1] else "00:00:00:00")
-            assert 0 < float(confidence) <= 100
+            confidences = CONFIDENCE.findall(details)
+            assert len(confidences) == len(label.split(" + ")) and all(0 < float(c) <= 100 for c in confidences)
             locs.append([label, at - start, at - start + int(duration) - 1, colour])
     expected = [[cue, first, last, CUE_COLOURS[cue]] for cue, first, last in cut_lists[name]["cues"]]
-    assert sorted(locs) == sorted(expected)
+    assert sorted(locs) == sorted(one_per_frame(expected))
 
 
 def test_shot_markers_colour_and_placement() -> None:
@@ -113,8 +116,11 @@ def test_shot_markers_colour_and_placement() -> None:
     for event in events:
         shot_locs = [LOC.match(remark).groups() for remark in remarks(event, "LOC:") if "Shot " in remark]
         [(timecode, colour, label, duration, _)] = shot_locs
-        assert (timecode, colour, label) == (event.edits[0].record_in, "MAGENTA", event.edits[0].clip_name)
-        assert int(duration) == frame("25", event.edits[0].record_out) - frame("25", event.edits[0].record_in)
+        # A shot whose first frame also starts a cue shares its locator, in the cue's colour.
+        names = label.split(" + ")
+        assert (timecode, names[0]) == (event.edits[0].record_in, event.edits[0].clip_name)
+        assert colour == ("MAGENTA" if len(names) == 1 else AVID_LOCATOR_COLORS[CUE_COLOURS[names[1]]])
+        assert int(duration) >= frame("25", event.edits[0].record_out) - frame("25", event.edits[0].record_in)
 
 
 def test_colour_maps_cover_every_otio_colour() -> None:
@@ -149,7 +155,8 @@ def test_stock_reader_reads_back_the_cuts(name: str, cut_lists: dict) -> None:
             for marker in c.markers
         )
         hour = frame(name, "01:00:00:00")
-        assert markers == sorted([cue, hour + first] for cue, first, _ in cut_lists[name]["cues"])
+        expected = one_per_frame([[cue, hour + first, hour + last] for cue, first, last in cut_lists[name]["cues"]])
+        assert markers == sorted([cue, first] for cue, first, _ in expected)
 
 
 @pytest.mark.parametrize(("name", "shot_markers"), [("23976", False), ("2997df", True), ("5994df", False)])
@@ -197,14 +204,16 @@ def test_real_job(real_job_file: Path) -> None:
     events = list(parsed(text).events)
     assert len(events) == 1404
     assert [event.number for event in events] == list(range(1, 1405))
-    assert re.search(r"^1000  \w+ +V     C        ", text, re.MULTILINE), "event 1000 keeps the CMX columns"
+    assert re.search(r"^1000  \w+ +AA/V  C        ", text, re.MULTILINE), "event 1000 keeps the CMX columns"
     record = [(frame("25", e.edits[0].record_in), frame("25", e.edits[0].record_out)) for e in events]
     source = [(frame("25", e.edits[0].source_in), frame("25", e.edits[0].source_out)) for e in events]
     assert record[-1][1] == start + 61958
     assert [(first - start, end - start) for first, end in record] == source
     assert sum(later[0] > earlier[1] for earlier, later in itertools.pairwise(record)) == 16, "16 gaps: record jumps"
     read_back = otio.adapters.read_from_string(text, "cmx_3600", rate=25)
-    assert len(list(read_back.find_clips())) == 1404
+    [picture] = list(read_back.video_tracks())
+    assert len(list(picture.find_clips())) == 1404
+    assert [len(list(track.find_clips())) for track in read_back.audio_tracks()] == [1404, 1404]  # AA/V
 
 
 def test_names_stay_on_one_line() -> None:
@@ -272,7 +281,7 @@ def test_locators_in_gaps_ride_on_black_events() -> None:
 def test_arguments(tmp_path: Path) -> None:
     timeline = otio.adapters.read_from_file(str(sample("2997df")), start_timecode="10:00:00;00")
     default = write_to_string(timeline)
-    assert "\n001  DEMO2997 V     C        00:00:00;00 00:00:05;00 10:00:00;00 10:00:05;00\n" in default
+    assert "\n001  DEMO2997 AA/V  C        00:00:00;00 00:00:05;00 10:00:00;00 10:00:05;00\n" in default
     assert write_to_string(timeline, flavor="cmx3600") == default
     target = tmp_path / "cuts.edl"
     write_to_file(timeline, str(target), flavor="resolve-markers", start_timecode="01:00:00;00")

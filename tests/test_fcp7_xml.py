@@ -9,7 +9,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from helpers import CUE_COLOURS, SAMPLE_NAMES, apple_dtd, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, apple_dtd, sample, strict_xmeml_dtd
 from lxml import etree
 from timecode import Timecode
 
@@ -102,7 +102,8 @@ def test_stock_reader_reads_back_cuts_markers_and_media_start(name: str, cut_lis
     document = valid_document(text, dtd)
 
     # The media's start timecode is on the file, defined once and referred to by id.
-    files = document.findall(".//clipitem/file")
+    # (the picture's clipitems: each shot's sound has its own, tested below)
+    files = document.findall("./sequence/media/video/track/clipitem/file")
     assert len(files) == len(truth["shots"])
     assert {file.get("id") for file in files} == {"file-1"}
     assert [len(file) > 0 for file in files] == [True] + [False] * (len(files) - 1)
@@ -111,7 +112,8 @@ def test_stock_reader_reads_back_cuts_markers_and_media_start(name: str, cut_lis
     assert files[0].findtext("timecode/displayformat") == RATES[name][3]
     assert int(files[0].findtext("duration")) == truth["frame_count"]
     # in/out stay relative to the media's first frame, whatever its timecode.
-    assert [span(item, "in", "out") for item in document.iter("clipitem")] == truth["shots"]
+    pictures = document.findall("./sequence/media/video/track/clipitem")
+    assert [span(item, "in", "out") for item in pictures] == truth["shots"]
 
     read = otio.adapters.read_from_string(text, "fcp_xml")
     rate = read.global_start_time.rate
@@ -232,3 +234,31 @@ def test_arguments(tmp_path: Path) -> None:
     write_to_file(timeline, str(output), start_timecode="00:59:50:00")
     assert output.read_text(encoding="utf-8") == write_to_string(timeline, start_timecode="00:59:50:00")
     assert "<string>00:59:50:00</string>" in output.read_text(encoding="utf-8")
+
+
+# Premiere's marker colours as its own XML export writes <pproColor> (ABGR integers).
+PREMIERE_COLOURS = {"Green": 4281828977, "Red": 4281740498, "Rose": 4289825711, "Orange": 4280578025,
+                    "Yellow": 4281049552, "White": 4294967295, "Blue": 4294741314, "Cyan": 4292277273}  # fmt: skip
+# What each OTIO colour shows as in Premiere's eight.
+SHOWN_IN_PREMIERE = {"RED": "Red", "PINK": "Rose", "ORANGE": "Orange", "YELLOW": "Yellow", "GREEN": "Green",
+                     "CYAN": "Cyan", "BLUE": "Blue", "PURPLE": "Rose", "MAGENTA": "Rose", "BLACK": "White",
+                     "WHITE": "White"}  # fmt: skip
+
+
+def test_premiere_reads_each_marker_colour(tmp_path: Path) -> None:
+    """Each marker's <pproColor> is the value Premiere writes for the colour
+    nearest the cue's; without it the file is valid xmeml v5 as Apple wrote it."""
+    timeline = otio.adapters.read_from_file(str(sample("25")), shot_markers=True)
+    document = etree.fromstring(write_to_string(timeline).encode())
+    markers = document.findall("./sequence/marker")
+    colours = {
+        marker.findtext("name"): marker.findtext("comment").split("colour ")[1].split(";")[0] for marker in markers
+    }
+    assert set(colours.values()) >= {"MAGENTA", "YELLOW", "BLACK", "CYAN", "BLUE", "RED", "GREEN", "PINK"}
+    for marker in markers:
+        shown = SHOWN_IN_PREMIERE[colours[marker.findtext("name")]]
+        assert int(marker.findtext("pproColor")) == PREMIERE_COLOURS[shown]
+        marker.remove(marker.find("pproColor"))
+    assert strict_xmeml_dtd().validate(document), strict_xmeml_dtd().error_log
+    read = otio.adapters.read_from_string(etree.tostring(document, encoding="unicode"), "fcp_xml")
+    assert len(read.tracks.markers) == len(markers)

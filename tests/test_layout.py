@@ -134,7 +134,8 @@ def test_otiopluginfo_lists_every_argument() -> None:
     for line in (
         "read_from_file args: ['filepath', 'start_timecode', 'source_timecode', 'timecode', 'media', 'media_url', "
         "'rate', "
-        "'segment_types', 'cue_types', 'min_confidence', 'cue_track', 'shot_markers', 'strict', 'merge_window', "
+        "'segment_types', 'cue_types', 'min_confidence', 'cue_track', 'shot_markers', 'no_audio', 'strict', "
+        "'merge_window', "
         "'labels', 'exclude_labels', 'label_categories', 'moderation_categories', 'text_types', 'analysis_tracks']",
         "write_to_file args: ['input_otio', 'filepath', 'flavor', 'start_timecode', 'timecode']",
         "write_to_file args: ['input_otio', 'filepath', 'version', 'chapter_markers', 'keywords', 'reject', "

@@ -18,7 +18,7 @@ import av
 import imageio_ffmpeg
 import opentimelineio as otio
 import pytest
-from helpers import CUE_COLOURS, SAMPLE_NAMES, SAMPLES, TC_RATES, apple_dtd, sample
+from helpers import CUE_COLOURS, SAMPLE_NAMES, SAMPLES, TC_RATES, apple_dtd, one_per_frame, sample
 from lxml import etree
 from timecode import Timecode
 
@@ -48,18 +48,22 @@ def frame_at(seconds: Fraction, rate: Fraction) -> int:
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_avid_marker_list_field_by_field(name: str, cut_lists: dict, tmp_path: Path) -> None:
     lines = convert(tmp_path, name, ".txt").read_text().splitlines()
-    cues = sorted(cut_lists[name]["cues"], key=lambda cue: (cue[1], cue[0]))
+    # One marker per frame on V1: cues that start on one frame share a line, its comment each one's text.
+    cues = one_per_frame(cut_lists[name]["cues"])
     assert len(lines) == len(cues)
     start = default_start(name)
     found = []
     for line in lines:
         user, timecode, track, colour, comment, duration = line.split("\t")
         assert (user, track) == ("Rekognition", "V1")
-        cue_type, confidence = comment.split(", confidence ")
-        assert confidence.endswith("%") and 0 < float(confidence[:-1]) <= 100
-        assert colour == CUE_COLOURS[cue_type].lower()
+        cue_types = []
+        for part in comment.split("; "):
+            cue_type, confidence = part.split(", confidence ")
+            assert confidence.endswith("%") and 0 < float(confidence[:-1]) <= 100
+            cue_types.append(cue_type)
+        assert colour == CUE_COLOURS[cue_types[0]].lower()
         first = Timecode(TC_RATES[name], timecode).frames - 1 - start
-        found.append([cue_type, first, first + int(duration) - 1])
+        found.append([" + ".join(cue_types), first, first + int(duration) - 1])
     assert sorted(found) == sorted(cues)
 
 

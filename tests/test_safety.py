@@ -228,7 +228,7 @@ def test_metadata_keys_otio_cannot_look_up_do_not_break_an_export(tmp_path: Path
         write_timeline(timeline, str(tmp_path / f"x.{name}"), FORMATS[name])
     written = json.loads((tmp_path / "x.rekognition").read_text())
     assert written["JobTag"] == "x" and "\x00" not in written  # the key OTIO cannot look up is left out
-    clips = len(list(timeline.find_clips()))
+    clips = len(list(timeline.video_tracks()[0].find_clips()))
     assert (tmp_path / "x.edl").read_text().count("* FROM CLIP NAME: Shot ") == clips > 0
     from lxml import etree
 

@@ -337,8 +337,8 @@ def test_a_videos_analyses_and_videos_sharing_a_stem_keep_every_response(
 @pytest.mark.filterwarnings("ignore::otio_rekognition.errors.RekognitionWarning")  # frame numbers at another rate
 @pytest.mark.parametrize(
     ("setting", "rate", "says"),
-    [(None, 29.98, "has no SMPTE timecode"), ("df", 25.0, "no drop-frame timecode")],
-    ids=["phone footage at 29.98", "TIMECODE=df at 25"],
+    [(None, 15.0, "has no SMPTE timecode"), ("df", 25.0, "no drop-frame timecode")],
+    ids=["a screen recording at 15 fps", "TIMECODE=df at 25"],
 )
 def test_a_job_its_writers_refuse_keeps_its_response_and_is_not_retried(
     lambda_env: str,

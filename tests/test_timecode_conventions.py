@@ -179,7 +179,7 @@ def test_edl_events_in_both_counts(name: str, mode: str, start: str | None, sour
             record_start + last + 1,
         ]
     locators = [line.split()[2] for line in text.splitlines() if line.startswith("* LOC:")]
-    cue_starts = sorted(first for _, first, _ in cut_lists[name]["cues"])
+    cue_starts = sorted({first for _, first, _ in cut_lists[name]["cues"]})  # one LOC per frame
     assert sorted(counted(tc_rate, timecode, drop_frame) for timecode in locators) == [
         record_start + first for first in cue_starts
     ]
@@ -304,7 +304,8 @@ def test_explicit_options_win_over_the_media(tmp_path: Path) -> None:
     ("job", "media", "message"),
     [
         ("tc_2997ndf.json", "tc_25.mov", "it is 25 fps, the job's video 30000/1001 fps"),
-        ("tc_2997ndf.json", "demo_2997df.mp4", "it is 640x360, the job's video 64x36"),
+        # Another size no longer decides (see the renditions below); its length does.
+        ("tc_2997ndf.json", "demo_2997df.mp4", "it has 811 frames, the job's video 90"),
         ("long", "tc_2997df.mov", "it has 90 frames, the job's video 900"),
     ],
 )
@@ -321,6 +322,24 @@ def test_a_video_that_is_not_the_jobs_is_refused(job: str, media: str, message: 
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "is not the video" in error and message in error, error
     assert not (tmp_path / "x.edl").exists()
+
+
+@pytest.mark.parametrize("command", ["convert", "report"])
+def test_a_rendition_of_another_size_is_taken_with_a_note(command: str, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """Rekognition analysed a 1920x1080 transcode; the editor has the 64x36 proxy (or the camera original)."""
+    response = json.loads((SAMPLES / "tc_2997ndf.json").read_text())
+    response["VideoMetadata"][0].update(FrameWidth=1920, FrameHeight=1080)
+    job = tmp_path / "hd.json"
+    job.write_text(json.dumps(response))
+    output = tmp_path / ("x.edl" if command == "convert" else "x.html")
+    assert main([command, str(job), "-o", str(output), "--media", str(SAMPLES / "tc_2997ndf.mov")]) == 0
+    error = capsys.readouterr().err
+    assert "warning: " in error and "it is 64x36, the analysed video 1920x1080: taken as a rendition" in error
+    if command == "convert":  # the proxy's own timecode and count are used, as for the original
+        assert "FCM: NON-DROP FRAME" in output.read_text()
+    else:
+        assert output.read_text().count('src="data:image/jpeg;base64,') > 0
 
 
 def test_media_without_the_detect_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

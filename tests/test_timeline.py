@@ -165,7 +165,7 @@ def test_shots_only_and_filters(cut_lists: dict) -> None:
 
 def test_cue_track_holds_every_cue_without_overlaps(cut_lists: dict) -> None:
     timeline = read(sample("25"), cue_track="true")
-    cue_tracks = list(timeline.tracks)[1:]
+    cue_tracks = list(timeline.video_tracks())[1:]
     assert cue_tracks[0].name == "Technical cues"
     clips = [clip for track in cue_tracks for clip in track.find_clips()]
     assert sorted([clip.name, *media_frames(clip.source_range)] for clip in clips) == sorted(cut_lists["25"]["cues"])

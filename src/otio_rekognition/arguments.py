@@ -42,6 +42,7 @@ class ReadOptions:
     min_confidence: float = 0.0
     cue_track: bool = False
     shot_markers: bool = False
+    no_audio: bool = False  # picture only, whatever sound the video has
     strict: bool = False
     # The other analyses (see rekognition.analyses): seconds within which point
     # detections of one name join (None: twice the job's sampling interval),
@@ -277,6 +278,8 @@ READING_OPTIONS: tuple[ReadingOption, ...] = (
     ReadingOption("min_confidence", confidence, "drop segments and detections below this confidence (0-100)"),
     ReadingOption("cue_track", boolean, "add a track with a clip per cue", switch=True),
     ReadingOption("shot_markers", boolean, "add a marker per shot", switch=True),
+    ReadingOption("no_audio", boolean, "picture only: leave the video's sound (AudioMetadata) out of every export",
+                  switch=True),
     ReadingOption("strict", boolean, "treat warnings (an incomplete job, disagreeing frame sources) as errors",
                   switch=True, any_input=True),
     ReadingOption("merge_window", _seconds, "seconds within which detections of one name become one marker "

@@ -78,6 +78,22 @@ def snap_rate(rate: float) -> Fraction:
     return Fraction(rate).limit_denominator(1001)
 
 
+# A variable-rate recording (a phone, a screen grab) reports its average rate:
+# 29.98, 30.01, 59.88, 24.02. Editors' software conforms such a file to the
+# nominal rate nearest it, and so do timecodes here, within this much of it.
+VARIABLE_RATE_TOLERANCE = 0.01
+
+
+def conformed_rate(rate: Fraction) -> Fraction | None:
+    """The rate timecodes count ``rate`` at: itself when it is a SMPTE rate,
+    else the SMPTE rate within 1 % of it (the nearest), else None (12.5, 15:
+    no timecode counts those)."""
+    if is_smpte_rate(rate):
+        return rate
+    nearest = min(SMPTE_RATES, key=lambda candidate: abs(candidate - rate))
+    return nearest if abs(nearest - rate) <= VARIABLE_RATE_TOLERANCE * nearest else None
+
+
 def is_smpte_rate(rate: Fraction) -> bool:
     return (rate.numerator, rate.denominator) in _TIMECODE_BASES
 

@@ -76,6 +76,7 @@ def batch(arguments: argparse.Namespace) -> int:
         return made
 
     videos: list[ledgers.Video] = []
+    prefix = ""
     if arguments.source is not None:
         bucket, prefix = _s3_prefix(arguments.source)
         videos = [video(bucket, key, etag, prefix) for key, etag in batching.list_videos(bucket, prefix, connection)]
@@ -106,9 +107,12 @@ def batch(arguments: argparse.Namespace) -> int:
         fetched_with = f"{item.job_id}/{arguments.aggregate_by or ''}"
         source = f"{aws.URL_SCHEME}://{item.job_id}"
         read = None
+        options = (
+            read_options if arguments.media_folder is None else {**read_options, "media": _local_copy(item, prefix)}
+        )
         if item.response == fetched_with and response.is_file():
             try:  # this job's response, saved by an earlier run
-                read = _job([(source, _read_input(str(response)))], read_options)
+                read = _job([(source, _read_input(str(response)))], options)
             except ResponseFormatError:
                 read = None  # damaged or edited since: the job again
         if read is None:
@@ -116,13 +120,24 @@ def batch(arguments: argparse.Namespace) -> int:
             text = result.text()
             write_atomically(response, text)
             item.response = fetched_with
-            read = _job([(result.source, text)], read_options)
+            read = _job([(result.source, text)], options)
         assert read.job is not None
         for name in arguments.formats:
             if name == RESPONSE_FORMAT:  # the merged response, written above
                 continue
             path = f"{base}{FORMAT_SUFFIXES[name]}"
             write_job_as(read.job, read.options, path, FORMATS[name], **writer_arguments[name])
+
+    def _local_copy(item: ledgers.Video, prefix: str) -> str:
+        """The video's copy in --media DIR, where its key below the prefix says."""
+        if item.key is None:
+            raise AdapterArgumentError(
+                f"--media {arguments.media_folder}: {item.source}: a JobId names no file to find"
+            )
+        local = Path(arguments.media_folder) / item.key.removeprefix(prefix)
+        if not local.is_file():
+            raise AdapterArgumentError(f"--media {arguments.media_folder}: no copy of {item.source} at {local}")
+        return str(local)
 
     watcher: batching.Watcher
     if arguments.queue_url:

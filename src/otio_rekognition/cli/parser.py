@@ -239,7 +239,15 @@ def _add_start_conversion_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_batch_reading_options(parser: argparse.ArgumentParser) -> None:
-    _add_reading_options(parser, ("segment_types", "media"))  # one file cannot be every video
+    reading = _add_reading_options(parser, ("segment_types", "media"))
+    # One file cannot be every video: a folder holds each one's copy where its key is.
+    reading.add_argument(
+        "--media",
+        dest="media_folder",
+        metavar="DIR",
+        help="local copies of the videos, each at DIR/<its key below the prefix> (a proxy will do): their start "
+        "timecode and drop-frame flag are used, as convert --media does; a video whose copy is missing fails",
+    )
 
 
 def _add_request_options(parser: argparse.ArgumentParser) -> Any:
@@ -264,8 +272,8 @@ def _add_conversion_options(parser: argparse.ArgumentParser, json_input: bool = 
     _add_writing_options(parser)
 
 
-def _add_reading_options(parser: argparse.ArgumentParser, leave_out: tuple[str, ...] = ()) -> None:
-    """The reading options' flags (arguments.READING_OPTIONS), but ``leave_out``'s."""
+def _add_reading_options(parser: argparse.ArgumentParser, leave_out: tuple[str, ...] = ()) -> Any:
+    """The reading options' flags (arguments.READING_OPTIONS), but ``leave_out``'s; the group of the job's."""
     groups = {
         False: parser.add_argument_group("reading the job"),
         True: parser.add_argument_group(
@@ -280,6 +288,7 @@ def _add_reading_options(parser: argparse.ArgumentParser, leave_out: tuple[str, 
             groups[option.of_analyses].add_argument(option.flag, action="store_true", default=None, help=option.help)
         else:
             groups[option.of_analyses].add_argument(option.flag, choices=option.choices, help=option.help)
+    return groups[False]
 
 
 def _add_writing_options(parser: argparse.ArgumentParser) -> None:

@@ -53,6 +53,7 @@ def _check_timeline_media(video: str, timeline_file: str, cuts: CutList) -> None
     """A timeline read from a file keeps no probe of its video: the thumbnails
     must come from one of its rate, size and length."""
     from otio_rekognition.detect.probe import probe_media
+    from otio_rekognition.rekognition.video import rendition_note
 
     try:
         media = probe_media(video)
@@ -60,7 +61,10 @@ def _check_timeline_media(video: str, timeline_file: str, cuts: CutList) -> None
         raise _thumbnails_need(error) from None
     except RekognitionError as error:
         raise AdapterArgumentError(f"--media: {error}") from None
-    mismatch = media_mismatch(cuts, media.rate, media.frame_count, media.frame_size)
+    note = rendition_note(cuts.frame_size, media.frame_size)
+    if note:
+        print(f"{PROGRAM}: warning: --media: {video}: {note}", file=sys.stderr)
+    mismatch = media_mismatch(cuts, media.rate, media.frame_count)
     if mismatch:
         raise AdapterArgumentError(f"--media: {video} is not the video {timeline_file} was made from: {mismatch}")
 

@@ -8,6 +8,7 @@ own; a conform needs it back. PyAV is imported when a file is probed.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,9 @@ class MediaProbe:
     frame_size: tuple[int, int]
     start_timecode: str | None  # as the file writes it: ';' before the frames for drop frame
     drop_frame: bool | None  # None when the file has no timecode
+    # A variable-rate file's frames (a phone's, a screen recording's): the
+    # start of each in milliseconds from the first; None at a constant rate.
+    frame_starts: tuple[float, ...] | None = None
 
 
 @contextmanager
@@ -69,6 +73,7 @@ def probe_media(path: str | os.PathLike[str]) -> MediaProbe:
         if count is None and video.duration is not None and video.time_base is not None:
             count = round(video.duration * video.time_base * rate)
         context = video.codec_context
+        starts = _frame_starts(container, video)
         return MediaProbe(
             url=location.resolve().as_uri(),
             rate=rate,
@@ -76,4 +81,24 @@ def probe_media(path: str | os.PathLike[str]) -> MediaProbe:
             frame_size=(context.width, context.height),
             start_timecode=timecode,
             drop_frame=None if timecode is None else frames.written_drop_frame(timecode),
+            frame_starts=starts if _is_variable(starts) else None,
         )
+
+
+# Steps between frames that differ by more than this are a variable rate (a
+# constant-rate file's differ by a tick of its time base).
+_VARIABLE_STEP_MILLIS = 1.0
+
+
+def _frame_starts(container: Any, video: Any) -> tuple[float, ...]:
+    """When each frame starts, in milliseconds from the first: the packets'
+    presentation times, read without decoding a picture."""
+    times = sorted(
+        float(packet.pts * packet.time_base * 1000) for packet in container.demux(video) if packet.pts is not None
+    )
+    return tuple(time - times[0] for time in times) if times else ()
+
+
+def _is_variable(starts: tuple[float, ...]) -> bool:
+    steps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    return bool(steps) and max(steps) - min(steps) > _VARIABLE_STEP_MILLIS

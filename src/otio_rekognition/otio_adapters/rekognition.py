@@ -9,6 +9,7 @@ The writer writes a timeline back as one GetSegmentDetection response.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,10 @@ from otio_rekognition.arguments import (
     keyword_signature,
     reject_unknown,
 )
-from otio_rekognition.errors import AdapterArgumentError, RekognitionError, ResponseFormatError
+from otio_rekognition.errors import AdapterArgumentError, RekognitionError, RekognitionWarning, ResponseFormatError
 from otio_rekognition.output import write_atomically
 from otio_rekognition.rekognition.pages import STRING_SOURCE, read_jobs
-from otio_rekognition.rekognition.video import Video, media_mismatch
+from otio_rekognition.rekognition.video import Video, media_mismatch, rendition_note, retimed
 from otio_rekognition.timeline.build import build_timeline
 from otio_rekognition.timeline.response import job_response_text, timeline_response_text
 
@@ -89,13 +90,14 @@ def load_job(inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions) ->
     job, the adapter's and the command line's; with the options a ``media``
     file adds."""
     job = read_jobs(inputs, options.rate, options.strict)
-    return job, (options if options.media is None else with_media(job, options))
+    return (job, options) if options.media is None else with_media(job, options)
 
 
-def with_media(job: Video, options: ReadOptions) -> ReadOptions:
-    """The options with what the analysed video's local copy says: its start
-    timecode, its drop-frame flag and its path, unless given explicitly;
-    refused when it is not the video the job analysed."""
+def with_media(job: Video, options: ReadOptions) -> tuple[Video, ReadOptions]:
+    """The job and options with what the analysed video's local copy says:
+    its start timecode, its drop-frame flag and its path, unless given
+    explicitly, and a variable-rate file's own frames; refused when it is not
+    the video the job analysed."""
     assert options.media is not None
     from otio_rekognition.detect.probe import probe_media
 
@@ -107,17 +109,23 @@ def with_media(job: Video, options: ReadOptions) -> ReadOptions:
         ) from None
     except RekognitionError as error:
         raise AdapterArgumentError(f"argument media: {error}") from None
-    mismatch = media_mismatch(job, media.rate, media.frame_count, media.frame_size)
+    variable = media.frame_starts is not None
+    mismatch = media_mismatch(job, media.rate, media.frame_count, variable)
     if mismatch:
         raise AdapterArgumentError(
             f"argument media: {options.media} is not the video {job.source} analysed: {mismatch}"
         )
+    note = rendition_note(job.frame_size, media.frame_size)
+    if note:
+        warnings.warn(f"argument media: {options.media}: {note}", RekognitionWarning, stacklevel=2)
     given: dict[str, Any] = {"media_url": options.media_url or media.url}
     if options.source_timecode is None and media.start_timecode is not None:
         given["source_timecode"] = media.start_timecode
     if options.timecode == AUTO and media.drop_frame is not None and frames.is_drop_frame(job.rate):
         given["timecode"] = DF if media.drop_frame else NDF
-    return dataclasses.replace(options, **given)
+    if media.frame_starts is not None:
+        job = retimed(job, media.frame_starts)
+    return job, dataclasses.replace(options, **given)
 
 
 def write_to_string(input_otio: otio.schema.Timeline, **unknown: Any) -> str:

@@ -10,11 +10,12 @@ apart by their shape) make one :class:`~otio_rekognition.rekognition.video.Video
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from otio_rekognition import frames, names
 from otio_rekognition.errors import (
@@ -28,7 +29,14 @@ from otio_rekognition.errors import (
 from otio_rekognition.rekognition.analyses import Detection, parse_detection, with_top_categories
 from otio_rekognition.rekognition.json_documents import json_documents
 from otio_rekognition.rekognition.segments import DAY_MILLIS, Segment, is_millis, json_type, parse_segment, shown
-from otio_rekognition.rekognition.video import AnalysisJob, Video, s3_object, video_frame_size, video_mismatch
+from otio_rekognition.rekognition.video import (
+    AnalysisJob,
+    AudioStream,
+    Video,
+    s3_object,
+    video_frame_size,
+    video_mismatch,
+)
 from otio_rekognition.rekognition.vocabulary import (
     ANALYSES,
     APIS,
@@ -50,6 +58,9 @@ _PAGE_ONLY_KEYS = {"NextToken", *_LIST_KEYS}
 STRING_SOURCE = "<string>"
 # A handful of examples says what went wrong; thousands would drown the user.
 _EXAMPLES = 3
+# What a sound stream can be: channels (a 22.2 mix has 24) and samples a second.
+_MAX_CHANNELS = 64
+_MAX_SAMPLE_RATE = 768_000
 
 
 def read_job(
@@ -83,7 +94,9 @@ def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None =
             pages.append(page)
     order = list(APIS)  # jobs in the APIs' order, then as read: sorted() keeps ties in place
     jobs = tuple(
-        merge_pages(pages, APIS[key[0]], " + ".join(sources), rate=rate, strict=strict)
+        dataclasses.replace(
+            merge_pages(pages, APIS[key[0]], " + ".join(sources), rate=rate, strict=strict), files=tuple(sources)
+        )
         for key, (sources, pages) in sorted(groups.items(), key=lambda group: order.index(group[0][0]))
     )
     for other in jobs[1:]:
@@ -206,6 +219,7 @@ def merge_pages(
         duplicates_dropped=duplicates,
         next_token=next_token,
         disagreements=tuple(disagreements),
+        audio=_audio_streams(first, source, strict),
     )
 
 
@@ -339,6 +353,38 @@ def _first_video(page: Mapping[str, Any], source: str) -> Mapping[str, Any] | No
             f"{source} field VideoMetadata: expected an array of objects or an object, got {json_type(videos)}"
         )
     return videos[0]
+
+
+def _audio_streams(page: Mapping[str, Any], source: str, strict: bool) -> tuple[AudioStream, ...]:
+    """The sound streams ``AudioMetadata`` lists. A description that does not
+    read leaves the video without sound, said in a warning: the picture is
+    right all the same, and guessing the sound would not be."""
+    streams = page.get("AudioMetadata")
+    if streams is None:
+        return ()
+    if not isinstance(streams, list):
+        return _no_sound(f"{source} field AudioMetadata: expected an array, got {json_type(streams)}", strict)
+    found = []
+    for number, stream in enumerate(streams):
+        where = f"{source} field AudioMetadata[{number}]"
+        if not isinstance(stream, dict):
+            return _no_sound(f"{where}: expected an object, got {json_type(stream)}", strict)
+        channels, rate, codec = stream.get("NumberOfChannels"), stream.get("SampleRate"), stream.get("Codec")
+        if not _is_count(channels, _MAX_CHANNELS):
+            return _no_sound(f"{where}.NumberOfChannels: expected 1 to {_MAX_CHANNELS}, got {shown(channels)}", strict)
+        if rate is not None and not _is_count(rate, _MAX_SAMPLE_RATE):
+            return _no_sound(f"{where}.SampleRate: expected 1 to {_MAX_SAMPLE_RATE} Hz, got {shown(rate)}", strict)
+        found.append(AudioStream(channels, rate, codec if isinstance(codec, str) else None))
+    return tuple(found)
+
+
+def _no_sound(message: str, strict: bool) -> tuple[AudioStream, ...]:
+    _report(f"{message}; the sound is left out (picture only)", strict, ResponseFormatError)
+    return ()
+
+
+def _is_count(value: object, most: int) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= most
 
 
 def _video_field(page: Mapping[str, Any]) -> str:

@@ -133,6 +133,13 @@ def json_type(value: object) -> str:
     return names.get(type(value), "a number")
 
 
+def segment_millis(segment: Segment) -> tuple[float, float] | None:
+    """The start of a segment's first and last frames in milliseconds, as
+    Rekognition wrote them (rounded down), when it did."""
+    start, end = segment.raw.get("StartTimestampMillis"), segment.raw.get("EndTimestampMillis")
+    return (float(start), float(end)) if is_millis(start) and is_millis(end) else None
+
+
 def resolve_frames(
     raw: Mapping[str, Any], rate: Fraction, where: str, disagreements: list[str] | None
 ) -> tuple[int, int, str]:

@@ -4,15 +4,26 @@ and the :class:`Video` they analysed, which a timeline is laid out from."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeGuard
 
 from otio_rekognition import frames, names
 from otio_rekognition.rekognition.analyses import Detection
-from otio_rekognition.rekognition.segments import Segment
+from otio_rekognition.rekognition.segments import Segment, segment_millis
 from otio_rekognition.rekognition.vocabulary import SEGMENTS, Analysis
+
+
+@dataclass(frozen=True, slots=True)
+class AudioStream:
+    """One of the video's sound streams, as ``AudioMetadata`` describes it."""
+
+    channels: int
+    sample_rate: int | None  # Hz, when Rekognition says
+    codec: str | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class AnalysisJob:
     duplicates_dropped: int = 0
     next_token: str | None = None
     disagreements: tuple[str, ...] = ()  # frame values that disagreed with the frame numbers used
+    audio: tuple[AudioStream, ...] = ()  # GetSegmentDetection's AudioMetadata; the others give none
+    files: tuple[str, ...] = ()  # the inputs its pages came from, as given
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,11 @@ class Video:
         return tuple(job for job in self.jobs if job.analysis is not SEGMENTS)
 
     @property
+    def audio(self) -> tuple[AudioStream, ...]:
+        """The video's sound streams (none known: picture only)."""
+        return self.jobs[0].audio
+
+    @property
     def naming_info(self) -> Mapping[str, Any]:
         """The fields that name the job and its video: the segment job's, else the first analysis's."""
         return self.jobs[0].info
@@ -88,16 +106,67 @@ class Video:
         return video_frame_size(self.naming_info)
 
 
+def retimed(video: Video, frame_starts: Sequence[float]) -> Video:
+    """The video's segments and detections placed on the frames of a
+    variable-rate file by their milliseconds: ``frame_starts`` is the start
+    of each of its frames, in milliseconds from the first. A frame number at
+    an average rate lands on the wrong frame of such a file; the moment does
+    not. Items without milliseconds keep their frames."""
+
+    def frame_at(millis: float) -> int:
+        # Rekognition rounds a frame's start down to the millisecond.
+        return max(bisect.bisect_left(frame_starts, millis + 1) - 1, 0)
+
+    def segment(item: Segment) -> Segment:
+        millis = segment_millis(item)
+        if millis is None:
+            return item
+        return dataclasses.replace(item, first_frame=frame_at(millis[0]), last_frame=frame_at(millis[1]))
+
+    def detection(item: Detection) -> Detection:
+        return dataclasses.replace(item, first_frame=frame_at(item.millis[0]), last_frame=frame_at(item.millis[1]))
+
+    jobs = tuple(
+        dataclasses.replace(
+            job,
+            segments=tuple(map(segment, job.segments)),
+            detections=tuple(map(detection, job.detections)),
+            frame_count=len(frame_starts),
+        )
+        for job in video.jobs
+    )
+    return Video(jobs, len(frame_starts))
+
+
 VideoShape = tuple[Fraction, "int | None", "tuple[int, int] | None"]  # rate, frame count, width and height
 
 
-def media_mismatch(
-    video: Video, rate: Fraction, frame_count: int | None, frame_size: tuple[int, int] | None
-) -> str | None:
-    """How a media file differs from the video the jobs analysed (None when
-    it does not): another rate or size, or another length (a frame of
-    slack, as ``DurationMillis`` is rounded down)."""
-    return video_mismatch((video.rate, video.frame_count, video.frame_size), (rate, frame_count, frame_size))
+def media_mismatch(video: Video, rate: Fraction, frame_count: int | None, variable: bool = False) -> str | None:
+    """How a media file differs from the video the jobs analysed, in what
+    decides whether the cuts fit it (None when it does not): another rate, or
+    another length (a frame of slack, as ``DurationMillis`` is rounded down;
+    a variable-rate file's average rate and frame count are measured, not
+    declared, so within 1 % of the job's is near enough). Its frame size does
+    not count: see :func:`rendition_note`."""
+    if not variable:
+        return video_mismatch((video.rate, video.frame_count, None), (rate, frame_count, None))
+    if abs(rate - video.rate) > frames.VARIABLE_RATE_TOLERANCE * video.rate:
+        return f"it averages {float(rate):.3f} fps, the job's video {float(video.rate):.3f} fps"
+    if frame_count and video.frame_count and abs(frame_count - video.frame_count) > max(2, video.frame_count // 100):
+        return f"it has {frame_count} frames, the job's video {video.frame_count}"
+    return None
+
+
+def rendition_note(analysed: tuple[int, int] | None, frame_size: tuple[int, int] | None) -> str | None:
+    """What to say of a media file of another frame size than the analysed
+    video's (None when it has the same or either is unknown): Rekognition
+    analyses an H.264 transcode, editors cut proxies and camera originals."""
+    if analysed is None or frame_size is None or analysed == frame_size:
+        return None
+    return (
+        f"it is {frame_size[0]}x{frame_size[1]}, the analysed video {analysed[0]}x{analysed[1]}: "
+        "taken as a rendition of it (a proxy or the original), as its rate and length match"
+    )
 
 
 def video_mismatch(analysed: VideoShape, video: VideoShape) -> str | None:

@@ -22,6 +22,7 @@ from otio_rekognition.timeline.metadata import (
     METADATA_KEY,
     fcp_xml_metadata,
     piece_metadata,
+    sound_metadata,
     timecode_metadata,
 )
 
@@ -74,6 +75,24 @@ def build_timeline(video: Video, options: ReadOptions) -> otio.schema.Timeline:
         timeline.tracks.append(otio_track)
     for carrier, piece in layout.markers:
         carriers[carrier].markers.append(new_marker(piece))
+    if layout.sound is not None:
+        # Sound follows picture: a mono track per channel, the shots cut on each.
+        for channel in range(1, layout.sound.channels + 1):
+            sound_track = otio.schema.Track(name=f"A{channel}", kind=otio.schema.TrackKind.Audio)
+            for span in with_gaps(layout.tracks[0].clips, _first, _length):
+                if span.item is None:
+                    sound_track.append(_gap(span.length, rate))
+                else:
+                    sound_track.append(
+                        otio.schema.Clip(
+                            name=span.item.name,
+                            media_reference=otio.schema.ExternalReference(
+                                target_url=layout.media_url, available_range=available
+                            ),
+                            source_range=media_range(span.item.first_frame, span.item.frame_count),
+                        )
+                    )
+            timeline.tracks.append(sound_track)
     return timeline
 
 
@@ -105,6 +124,8 @@ def _timeline_metadata(layout: Layout) -> dict[str, Any]:
         "segments_filtered_out": len(video.segments) - len(layout.shots) - len(layout.cues),
         "disagreements": list(segment_job.disagreements) if segment_job else [],
     }
+    if layout.sound is not None:
+        metadata["sound"] = sound_metadata(layout.sound)
     if segment_job and segment_job.next_token is not None:
         metadata["incomplete"] = {"NextToken": segment_job.next_token}
     if layout.analyses:

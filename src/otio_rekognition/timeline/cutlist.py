@@ -10,7 +10,9 @@ the command line need not build a timeline only to flatten it again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import dataclasses
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter
@@ -29,11 +31,13 @@ from otio_rekognition.timeline.layout import (
     KIND_NOTE,
     KIND_SHOT,
     Piece,
+    Sound,
     Span,
+    conformed_rate,
     lay_out,
     with_gaps,
 )
-from otio_rekognition.timeline.metadata import item_facts, recorded_drop_frame, video_frame_size
+from otio_rekognition.timeline.metadata import item_facts, recorded_drop_frame, recorded_sound, video_frame_size
 from otio_rekognition.timeline.ranges import frame_of, source_range, timeline_rate
 
 
@@ -46,6 +50,7 @@ class Media:
     reel: str  # CMX3600 reel name, at most 8 capitals and digits
     start: int  # first frame of the media in source time (its start timecode)
     length: int  # frames
+    sound: Sound | None = None  # the file's sound, which its clips on the first track carry
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,7 @@ class Locator:
     kind: str  # "cue", "shot", an analysis ("labels", ...), or "note" for a marker that is none of these
     confidence: float | None
     comment: str
+    merged: bool = False  # several that start on one frame (see one_per_frame): the comment is each one's text
 
     @property
     def is_detection(self) -> bool:
@@ -102,7 +108,7 @@ class Locator:
 @dataclass(frozen=True)
 class CutList:
     name: str
-    rate: Fraction
+    rate: Fraction  # the video's, what seconds are counted at
     record_start: int  # frames: the timeline's start timecode
     events: tuple[Event, ...]  # the shot track, in record order, gaps left out
     cue_tracks: tuple[tuple[Event, ...], ...]  # further video tracks: cues, then the analyses' lanes
@@ -111,9 +117,57 @@ class CutList:
     drop_frame: bool  # timecodes counted drop frame (only ever at 29.97 and 59.94)
     frame_size: tuple[int, int] | None = None  # width, height, when Rekognition reported them
 
+    @property
+    def timecode_rate(self) -> Fraction | None:
+        """What timecodes count it at: the rate itself, or the SMPTE rate a
+        variable-rate recording's average conforms to; None when none can."""
+        return frames.conformed_rate(self.rate)
+
     def timecode(self, frame: int) -> str:
-        """SMPTE timecode of a frame counted from 00:00:00:00, drop frame or not as the cut list counts."""
-        return frames.frame_to_timecode(frame, self.rate, self.drop_frame)
+        """SMPTE timecode of a frame counted from 00:00:00:00, drop frame or not
+        as the cut list counts; empty at a rate no timecode counts (a list that
+        shows timecodes beside frames and seconds leaves them out)."""
+        if self.timecode_rate is None:
+            return ""
+        return frames.frame_to_timecode(frame, self.timecode_rate, self.drop_frame)
+
+    def for_timecode(self) -> CutList:
+        """The cut list as an edit-list writer counts it, in frames at its
+        timecode rate; TimelineError, naming --rate, at a rate no timecode counts."""
+        if self.timecode_rate is None:
+            raise TimelineError(
+                f"timeline {self.name!r}: {float(self.rate):g} fps has no SMPTE timecode to export; "
+                "pass --rate (rate=...) with the rate it plays at in your editing software"
+            )
+        return self if self.timecode_rate == self.rate else dataclasses.replace(self, rate=self.timecode_rate)
+
+
+def locators_by_frame(locators: Sequence[Locator]) -> list[list[Locator]]:
+    """Locators in record order, those that start on one frame together."""
+    return [list(group) for _, group in itertools.groupby(locators, key=attrgetter("record_first"))]
+
+
+def one_per_frame(locators: Sequence[Locator]) -> list[Locator]:
+    """One locator per record frame, for importers that keep one per frame
+    (Resolve; Avid's locators, said to be one per frame and track): those
+    starting on one frame become one named after them all (``Slate + Shot
+    0002``), in the colour of the first cue (a cue says more than a shot
+    marker), as long as the longest, its text each one's."""
+    return [group[0] if len(group) == 1 else _merged(group) for group in locators_by_frame(locators)]
+
+
+def _merged(group: Sequence[Locator]) -> Locator:
+    shown = min(group, key=lambda locator: locator.kind == KIND_SHOT)
+    return Locator(
+        name=" + ".join(dict.fromkeys(locator.name for locator in group)),
+        record_first=group[0].record_first,
+        length=max(locator.length for locator in group),
+        color=shown.color,
+        kind=KIND_NOTE,
+        confidence=None,
+        comment="; ".join(locator.text for locator in group),
+        merged=True,
+    )
 
 
 def event_spans(events: Iterable[Event], end: int = 0) -> Iterator[Span[Event]]:
@@ -126,16 +180,17 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     time; ``timecode`` (auto, df, ndf) how timecodes are counted, auto being
     as the timeline was read (drop frame at 29.97/59.94 for other timelines)."""
     rate = timeline_rate(timeline)
-    _require_timecode(timeline.name, rate)
-    drop_frame = counted_drop_frame(timecode, rate, recorded_drop_frame(timeline))
-    record_start = _timeline_record_start(timeline, rate, start_timecode, drop_frame)
+    counted = conformed_rate(rate, f"timeline {timeline.name!r}")
+    drop_frame = counted_drop_frame(timecode, counted or rate, recorded_drop_frame(timeline))
+    record_start = _timeline_record_start(timeline, counted or rate, start_timecode, drop_frame)
     tracks = list(timeline.video_tracks())
     if not tracks:
         raise TimelineError(f"timeline {timeline.name!r} has no video track: nothing to export")
     locators: list[Locator] = []
     media: dict[tuple[Any, ...], Media] = {}
-    events = _events(tracks[0], rate, locators, media)
-    cue_tracks = tuple(_events(track, rate, locators, media) for track in tracks[1:])
+    sound = recorded_sound(timeline)
+    events = _events(tracks[0], rate, locators, media, sound)
+    cue_tracks = tuple(_events(track, rate, locators, media, sound) for track in tracks[1:])
     for track in tracks:
         locators.extend(
             _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in track.markers
@@ -144,18 +199,19 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
         _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in timeline.tracks.markers
     )
     return _checked(
-        timeline.name, rate, drop_frame, record_start, events, cue_tracks, locators, video_frame_size(timeline)
-    )
+        timeline.name, rate, drop_frame, record_start, events, cue_tracks, locators, video_frame_size(timeline),
+    )  # fmt: skip
 
 
 def job_cut_list(video: Video, options: ReadOptions) -> CutList:
     """The cut list of the timeline :func:`build_timeline` would make of
     ``video``, made without it: what the command line writes edit lists from."""
     layout = lay_out(video, options)
-    _require_timecode(layout.name, video.rate)
     source_start = layout.source_start
     media_name = names.safe_name(layout.media_name)
-    media = Media(layout.media_url, media_name, names.reel_name(layout.reel), source_start, video.frame_count)
+    media = Media(
+        layout.media_url, media_name, names.reel_name(layout.reel), source_start, video.frame_count, layout.sound
+    )
 
     def event(piece: Piece) -> Event:
         first, name = piece.first_frame, names.safe_name(piece.name)
@@ -174,13 +230,12 @@ def job_cut_list(video: Video, options: ReadOptions) -> CutList:
     )  # fmt: skip
 
 
-def media_mismatch(
-    cuts: CutList, rate: Fraction, frame_count: int | None, frame_size: tuple[int, int] | None
-) -> str | None:
-    """How a video differs from the one a cut list was made of (None when it
-    does not): another rate or size, or fewer frames than its clips reach (a
-    timeline need not know its video's length, only where its last frame is)."""
-    mismatch = video_mismatch((cuts.rate, None, cuts.frame_size), (rate, None, frame_size))
+def media_mismatch(cuts: CutList, rate: Fraction, frame_count: int | None) -> str | None:
+    """How a video differs from the one a cut list was made of, in what decides
+    whether its cuts fit (None when it does not): another rate, or fewer frames
+    than its clips reach (a timeline need not know its video's length, only
+    where its last frame is). Its frame size does not count (a proxy will do)."""
+    mismatch = video_mismatch((cuts.rate, None, None), (rate, None, None))
     last = max((event.source_first - event.media.start + event.length for event in cuts.events), default=0)
     if not mismatch and frame_count is not None and frame_count < last:
         mismatch = f"it has {frame_count} frames, the timeline reaches frame {last}"
@@ -200,7 +255,7 @@ def _checked(
     """The cut list, once every time in it is one an export can write."""
     locators.sort(key=lambda locator: (locator.record_first, locator.kind != KIND_SHOT, locator.name))
     every_event = [event for track_events in (events, *cue_tracks) for event in track_events]
-    _check_frames(name, rate, record_start, every_event, locators)
+    _check_frames(name, frames.conformed_rate(rate) or rate, record_start, every_event, locators)
     return CutList(
         name=names.safe_name(name) or DEFAULT_NAME,
         rate=rate,
@@ -212,11 +267,6 @@ def _checked(
         drop_frame=drop_frame,
         frame_size=frame_size,
     )
-
-
-def _require_timecode(name: str, rate: Fraction) -> None:
-    if not frames.is_smpte_rate(rate):
-        raise TimelineError(f"timeline {name!r}: {float(rate):g} fps has no SMPTE timecode to export")
 
 
 def _check_frames(name: str, rate: Fraction, record_start: int, events: list[Event], locators: list[Locator]) -> None:
@@ -232,7 +282,11 @@ def _check_frames(name: str, rate: Fraction, record_start: int, events: list[Eve
 
 
 def _events(
-    track: otio.schema.Track, rate: Fraction, locators: list[Locator], media: dict[tuple[Any, ...], Media]
+    track: otio.schema.Track,
+    rate: Fraction,
+    locators: list[Locator],
+    media: dict[tuple[Any, ...], Media],
+    sound: Sound | None,
 ) -> tuple[Event, ...]:
     events = []
     position = 0  # a running record position: range_in_parent() walks the track each time
@@ -254,7 +308,7 @@ def _events(
                 record_first=record_first,
                 source_first=source_first,
                 length=length,
-                media=_media(clip, rate, media),
+                media=_media(clip, rate, media, sound),
                 kind=facts.kind or KIND_SHOT,
                 label=label,
                 confidence=facts.confidence,
@@ -283,7 +337,7 @@ def _locator(marker: otio.schema.Marker, record_first: int, rate: Fraction) -> L
     )
 
 
-def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], Media]) -> Media:
+def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], Media], sound: Sound | None) -> Media:
     """The clip's media; ``known`` keeps those already made, as every clip of
     a job references the same file."""
     reference = clip.media_reference
@@ -300,7 +354,7 @@ def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], 
         media_name = names.safe_name(names.media_name(url))
         # A reel someone set is kept, but made one that an EDL can carry.
         reel_source = reel if isinstance(reel, str) and reel.strip() else media_name
-        known[key] = Media(url=url, name=media_name, reel=names.reel_name(reel_source), start=start, length=length)
+        known[key] = Media(url, media_name, names.reel_name(reel_source), start, length, sound)
     return known[key]
 
 

@@ -14,7 +14,9 @@ between them, for them and for every writer.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,6 +25,7 @@ from urllib.parse import quote
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions, counted_drop_frame, timecode_frame
+from otio_rekognition.errors import RekognitionWarning
 from otio_rekognition.rekognition.analyses import Detection, appearances, sampling_interval
 from otio_rekognition.rekognition.segments import Segment
 from otio_rekognition.rekognition.video import AnalysisJob, Video
@@ -38,6 +41,8 @@ ANALYSIS_KINDS = frozenset(ANALYSES)
 SHOT_TRACK_NAME = "Shots"
 CUE_TRACK_NAME = "Technical cues"
 DEFAULT_NAME = "Rekognition segments"
+# What editors' sequences run at, for a stream whose rate Rekognition did not give.
+DEFAULT_SAMPLE_RATE = 48_000
 # The sequence start Resolve, Premiere, Avid and Final Cut Pro give a new timeline.
 DEFAULT_START, DEFAULT_START_DF = "01:00:00:00", "01:00:00;00"
 
@@ -91,6 +96,16 @@ class Piece:
         return self.first_frame + self.frame_count
 
 
+@dataclass(frozen=True, slots=True)
+class Sound:
+    """The video's sound, which follows its picture: every stream's channels
+    in order (A1, A2...), samples a second, and how many streams hold them."""
+
+    channels: int
+    sample_rate: int
+    streams: int
+
+
 @dataclass(frozen=True)
 class Track:
     name: str
@@ -113,6 +128,7 @@ class Layout:
 
     video: Video
     name: str
+    timecode_rate: Fraction | None  # what timecodes count it at (see conformed_rate), None: none can
     drop_frame: bool  # how timecodes are counted (see arguments.counted_drop_frame)
     record_start: int
     source_start: int  # the media's own start timecode, as a frame
@@ -128,6 +144,7 @@ class Layout:
     # it starts (in a gap, the clip before). Shots' own markers, cues, then detections.
     markers: tuple[tuple[int, Piece], ...]
     analyses: tuple[AnalysisLayout, ...]
+    sound: Sound | None  # None: picture only
 
     @property
     def rate(self) -> Fraction:
@@ -172,7 +189,8 @@ def lay_out(video: Video, options: ReadOptions) -> Layout:
         for analysed, window in ((analysed, _merge_window(analysed, options)) for analysed in video.analyses)
     )
     media_url = _media_url(video, options)
-    drop_frame = counted_drop_frame(options.timecode, video.rate)
+    timecode_rate = conformed_rate(video.rate, video.source)
+    drop_frame = counted_drop_frame(options.timecode, timecode_rate or video.rate)
     shot_clips = tuple(_shot_piece(shot, number) for number, shot in enumerate(shots, 1))
     media_name = names.media_name(media_url)
     # A job without shots gets one clip of the whole video to carry its markers.
@@ -197,10 +215,11 @@ def lay_out(video: Video, options: ReadOptions) -> Layout:
         video=video,
         name=_timeline_name(video),
         drop_frame=drop_frame,
-        record_start=_record_start(options.start_timecode, video.rate, drop_frame),
+        timecode_rate=timecode_rate,
+        record_start=_record_start(options.start_timecode, timecode_rate or video.rate, drop_frame),
         source_start=0
         if options.source_timecode is None
-        else timecode_frame("source_timecode", options.source_timecode, video.rate, drop_frame),
+        else timecode_frame("source_timecode", options.source_timecode, timecode_rate or video.rate, drop_frame),
         media_url=media_url,
         reel=names.reel_name(media_name),
         shots=shots,
@@ -208,7 +227,15 @@ def lay_out(video: Video, options: ReadOptions) -> Layout:
         tracks=tuple(tracks),
         markers=tuple((max(bisect.bisect_right(starts, marker.first_frame) - 1, 0), marker) for marker in markers),
         analyses=analyses,
+        sound=None if options.no_audio else _sound(video),
     )
+
+
+def _sound(video: Video) -> Sound | None:
+    if not video.audio:
+        return None
+    channels = sum(stream.channels for stream in video.audio)
+    return Sound(channels, video.audio[0].sample_rate or DEFAULT_SAMPLE_RATE, len(video.audio))
 
 
 def _shot_piece(shot: Segment, number: int) -> Piece:
@@ -227,6 +254,21 @@ def _detection_piece(found: Detection, job: int) -> Piece:
     name = detection_name(found)
     return Piece(name, found.first_frame, found.frame_count, found.analysis, name, found.confidence,
                  detection_color(found), detection_comment(found), found, job)  # fmt: skip
+
+
+def conformed_rate(rate: Fraction, source: str) -> Fraction | None:
+    """The rate timecodes count a video at (frames.conformed_rate), said when
+    it is not the video's own: a variable-rate recording's average."""
+    counted = frames.conformed_rate(rate)
+    if counted is not None and counted != rate:
+        warnings.warn(
+            f"{source}: {float(rate):g} fps is not a timecode rate (a variable-rate recording's average?): "
+            f"timecodes count it at {round(float(counted), 3):g} fps, as editing software conforms such a file; "
+            "pass --rate (rate=...) to count it at another",
+            RekognitionWarning,
+            stacklevel=3,
+        )
+    return counted
 
 
 def _record_start(start_timecode: str | None, rate: Fraction, drop_frame: bool) -> int:
@@ -365,8 +407,17 @@ def _timeline_name(video: Video) -> str:
 
 
 def _source_stem(video: Video) -> str:
-    """``job`` for ``/jobs/job.json``; empty for text that came from no file
-    (``<string>``, ``<stdin>``)."""
-    if video.source.startswith("<"):
+    """``job`` for ``/jobs/job.json``; for several files the stem they share
+    (``ep1`` for ``ep1.page1.json`` and ``ep1.page2.json``), else the first
+    in name order: the same however the paths were typed and whatever the
+    order; empty for text that came from no file (``<string>``, ``<stdin>``)."""
+    stems = sorted({names.media_name(file).rsplit(".", 1)[0] for job in video.jobs for file in job.files
+                    if not file.startswith("<")})  # fmt: skip
+    if not stems:
         return ""
-    return names.safe_name(names.media_name(video.source).rsplit(".", 1)[0])
+    # Character by character: page1 and page2 share "page", not a path.
+    shared = "".join(
+        letters[0] for letters in itertools.takewhile(lambda same: len(set(same)) == 1, zip(*stems, strict=False))
+    )
+    shared = shared.rstrip(" ._-")
+    return names.safe_name(shared or stems[0])

@@ -34,7 +34,15 @@ from otio_rekognition.rekognition.segments import Segment
 from otio_rekognition.rekognition.video import Video
 from otio_rekognition.rekognition.video import video_frame_size as frame_size_of
 from otio_rekognition.rekognition.vocabulary import float32
-from otio_rekognition.timeline.layout import ANALYSIS_KINDS, KIND_CUE, KIND_MEDIA, KIND_SHOT, Piece
+from otio_rekognition.timeline.layout import (
+    ANALYSIS_KINDS,
+    DEFAULT_SAMPLE_RATE,
+    KIND_CUE,
+    KIND_MEDIA,
+    KIND_SHOT,
+    Piece,
+    Sound,
+)
 from otio_rekognition.timeline.ranges import timeline_rate
 
 METADATA_KEY = "rekognition"
@@ -196,6 +204,23 @@ def read_from(timeline: otio.schema.Timeline, source: str) -> ReadFrom:
     values = timeline_values(timeline)
     disagreements = tuple(str(text) for text in values.get("disagreements", []))
     return ReadFrom(source, int(values.get("page_count", 1)), int(values.get("duplicates_dropped", 0)), disagreements)
+
+
+def sound_metadata(sound: Sound) -> dict[str, int]:
+    return {"channels": sound.channels, "sample_rate": sound.sample_rate, "streams": sound.streams}
+
+
+def recorded_sound(timeline: otio.schema.Timeline) -> Sound | None:
+    """The sound this tool gave the timeline, as many channels as it still has
+    audio tracks (an editor may have deleted some); None for a timeline
+    without them, or not this tool's."""
+    values = timeline_values(timeline).get("sound")
+    channels = len(list(timeline.audio_tracks()))
+    if not isinstance(values, dict) or not channels:
+        return None
+    sample_rate, streams = values.get("sample_rate"), values.get("streams")
+    return Sound(channels, sample_rate if _is_whole(sample_rate) and sample_rate > 0 else DEFAULT_SAMPLE_RATE,
+                 streams if _is_whole(streams) and streams > 0 else 1)  # fmt: skip
 
 
 def recorded_drop_frame(timeline: otio.schema.Timeline) -> bool | None:

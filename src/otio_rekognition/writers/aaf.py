@@ -9,7 +9,9 @@ length, flags drop frame only at 29.97 and 59.94, and takes linear time.
 Each media file gets one mob chain, as Avid builds it when it imports a
 clip, so the sequence relinks: a tape SourceMob carrying the media's start
 timecode, a file SourceMob whose descriptor locates the media by URL, and a
-MasterMob that every SourceClip of the sequence references.
+MasterMob that every SourceClip of the sequence references. A file with
+sound has a slot per channel in each of them (physical tracks 1, 2...), and
+the sequence a mono audio track per channel cut like the shots.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any
 
 from otio_rekognition import frames, names
 from otio_rekognition.output import atomic_path
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans, one_per_frame
+from otio_rekognition.timeline.layout import Sound
 from otio_rekognition.writers.defaults import DEFAULT_FRAME_SIZE, MARKER_USER
 
 # Avid's eight classic locator colours as Media Composer writes them to
@@ -63,14 +66,18 @@ _PRIMARY_TRACK = 1
 _TIMECODE_SLOT = 1
 _SHOTS_SLOT = 2
 _PICTURE = "picture"
+_SOUND = "sound"
+# The tape SourceMob's timecode slot (its picture is slot 1).
+_TIMECODE_IN_TAPE = 2
 _DESCRIPTIVE = "DescriptiveMetadata"
 _MOB_ID_NAMESPACE = uuid.UUID("5b0c7e4e-6f0e-4d8e-9a57-3d1f7c0a2a61")
 
 
 def write_aaf(cuts: CutList, path: str | os.PathLike[str]) -> None:
     """Write ``cuts`` as an AAF file at ``path``; a failed run leaves no file there."""
+    counted = cuts.for_timecode()
     with atomic_path(path) as temporary:
-        _build(cuts, temporary)
+        _build(counted, temporary)
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class _Source:
     tape: str
     start: int
     end: int
+    sound: Sound | None
 
     @property
     def length(self) -> int:
@@ -126,7 +134,7 @@ def _sources(cuts: CutList) -> list[_Source]:
         known = sources.get(media.url)
         if known is not None:
             start, end = min(start, known.start), max(end, known.end)
-        sources[media.url] = _Source(media.url, media.name, media.reel, start, end)
+        sources[media.url] = _Source(media.url, media.name, media.reel, start, end, media.sound)
     return list(sources.values())
 
 
@@ -139,15 +147,20 @@ def _mob_chain(aaf: Any, source: _Source, cuts: CutList) -> Any:
     # A SourceClip without a mob ID: the tape is where the material originates.
     _add_slot(tape, rate, aaf.create.SourceClip(length=source.length, media_kind=_PICTURE))
     _add_slot(tape, rate, _timecode(aaf, source.start, source.length, cuts))
+    for channel in _channels(source.sound):
+        segment = aaf.create.SourceClip(length=source.length, media_kind=_SOUND)
+        _add_slot(tape, rate, segment, _sound_slot(channel), channel)
 
     file = aaf.create.SourceMob(source.name)
     file.mob_id = _mob_id(source, rate, "file")
     file.descriptor = _descriptor(aaf, source, cuts.rate, cuts.frame_size)
     _add_slot(file, rate, _reference(aaf, tape, 0, source.length))
+    _add_sound_slots(aaf, file, tape, source, rate)
 
     master = aaf.create.MasterMob(source.name)
     master.mob_id = _mob_id(source, rate, "master")
     _add_slot(master, rate, _reference(aaf, file, 0, source.length))
+    _add_sound_slots(aaf, master, file, source, rate)
 
     for mob in (tape, file, master):
         aaf.content.mobs.append(mob)
@@ -176,9 +189,33 @@ def _add_slot(
     return slot
 
 
-def _reference(aaf: Any, mob: Any, start: int, length: int) -> Any:
-    """A SourceClip of the picture slot (slot 1) of ``mob``."""
+def _reference(aaf: Any, mob: Any, start: int, length: int, channel: int = 0) -> Any:
+    """A SourceClip of the picture slot (slot 1) of ``mob``, or of the slot of one of its sound channels."""
+    if channel:
+        return aaf.create.SourceClip(
+            start=start, length=length, mob_id=mob.mob_id, slot_id=_sound_slot(channel), media_kind=_SOUND
+        )
     return aaf.create.SourceClip(start=start, length=length, mob_id=mob.mob_id, slot_id=1, media_kind=_PICTURE)
+
+
+def _channels(sound: Sound | None) -> range:
+    """The sound's channels, from 1."""
+    return range(1, sound.channels + 1 if sound else 1)
+
+
+def _sound_slot(channel: int) -> int:
+    """The slot of a sound channel in every mob of the chain: after the
+    picture (1) and the tape's timecode (2), so that no master clip's slot
+    shares the sequence's V1 slot ID and physical track (OTIO's reader would
+    hang V1's locators on that channel's clip)."""
+    return _TIMECODE_IN_TAPE + channel
+
+
+def _add_sound_slots(aaf: Any, mob: Any, source_mob: Any, source: _Source, rate: Fraction) -> None:
+    """A slot per sound channel, each on its physical track (A1 on 1...), at
+    the picture's edit rate: the sequence cuts sound and picture together."""
+    for channel in _channels(source.sound):
+        _add_slot(mob, rate, _reference(aaf, source_mob, 0, source.length, channel), _sound_slot(channel), channel)
 
 
 def _timecode(aaf: Any, start: int, length: int, cuts: CutList) -> Any:
@@ -190,6 +227,37 @@ def _timecode(aaf: Any, start: int, length: int, cuts: CutList) -> Any:
 
 
 def _descriptor(aaf: Any, source: _Source, rate: Fraction, frame_size: tuple[int, int] | None) -> Any:
+    """The picture's descriptor, or with sound, a MultipleDescriptor of it and
+    the sound's, as pyaaf2's AMA linking describes a movie file."""
+    picture = _picture_descriptor(aaf, source, rate, frame_size)
+    if source.sound is None:
+        return picture
+    sound = aaf.create.PCMDescriptor()
+    samples = source.sound.sample_rate
+    sound["SampleRate"].value = samples
+    sound["AudioSamplingRate"].value = samples
+    sound["Length"].value = round(source.length * samples / rate)
+    sound["Channels"].value = source.sound.channels
+    # What the file's sound is does not matter to a link; Avid's own mono files are 16 bits.
+    sound["QuantizationBits"].value = 16
+    sound["BlockAlign"].value = 2 * source.sound.channels
+    sound["AverageBPS"].value = 2 * source.sound.channels * samples
+    sound["Locator"].append(_locator(aaf, source))
+    both = aaf.create.MultipleDescriptor()
+    both["SampleRate"].value = rate
+    both["Length"].value = source.length
+    both["Locator"].append(_locator(aaf, source))
+    both["FileDescriptors"].value = [picture, sound]
+    return both
+
+
+def _locator(aaf: Any, source: _Source) -> Any:
+    locator = aaf.create.NetworkLocator()
+    locator["URLString"].value = names.media_url(source.url)
+    return locator
+
+
+def _picture_descriptor(aaf: Any, source: _Source, rate: Fraction, frame_size: tuple[int, int] | None) -> Any:
     descriptor = aaf.create.CDCIDescriptor()
     descriptor["SampleRate"].value = rate
     descriptor["Length"].value = source.length
@@ -203,9 +271,7 @@ def _descriptor(aaf: Any, source: _Source, rate: Fraction, frame_size: tuple[int
     descriptor["VideoLineMap"].value = [42, 0]
     descriptor["ComponentWidth"].value = 8
     descriptor["HorizontalSubsampling"].value = 2
-    locator = aaf.create.NetworkLocator()
-    locator["URLString"].value = names.media_url(source.url)
-    descriptor["Locator"].append(locator)
+    descriptor["Locator"].append(_locator(aaf, source))
     return descriptor
 
 
@@ -216,22 +282,32 @@ def _composition(aaf: Any, cuts: CutList, masters: Mapping[str, _Master]) -> Non
     tracks = (cuts.events, *cuts.cue_tracks)
     for track, events in enumerate(tracks, 1):
         _add_slot(mob, cuts.rate, _sequence(aaf, events, masters), _SHOTS_SLOT + track - 1, track, f"V{track}")
+    next_slot = _SHOTS_SLOT + len(tracks)
     if cuts.locators:
-        mob.slots.append(_locator_slot(aaf, cuts, slot_id=_SHOTS_SLOT + len(tracks)))
+        mob.slots.append(_locator_slot(aaf, cuts, slot_id=next_slot))
+        next_slot += 1
+    # Sound follows picture: a mono track per channel (A1, A2...), the shots cut on each.
+    channels = max((event.media.sound.channels for event in cuts.events if event.media.sound), default=0)
+    for channel in range(1, channels + 1):
+        sounded = tuple(event for event in cuts.events if event.media.sound and event.media.sound.channels >= channel)
+        sequence = _sequence(aaf, sounded, masters, channel)
+        _add_slot(mob, cuts.rate, sequence, next_slot + channel - 1, channel, f"A{channel}")
     aaf.content.mobs.append(mob)
 
 
-def _sequence(aaf: Any, events: tuple[Event, ...], masters: Mapping[str, _Master]) -> Any:
-    """SourceClips in record order with a Filler for every gap; the Sequence
-    is exactly as long as its components."""
+def _sequence(aaf: Any, events: tuple[Event, ...], masters: Mapping[str, _Master], channel: int = 0) -> Any:
+    """SourceClips of the picture (or of one sound ``channel``) in record order
+    with a Filler for every gap; the Sequence is exactly as long as its components."""
+    kind = _SOUND if channel else _PICTURE
     components = []
     for span in event_spans(events):
         if span.item is None:
-            components.append(aaf.create.Filler(_PICTURE, span.length))
+            components.append(aaf.create.Filler(kind, span.length))
         else:
             master = masters[span.item.media.url]
-            components.append(_reference(aaf, master.mob, span.item.source_first - master.start, span.length))
-    sequence = aaf.create.Sequence(_PICTURE, events[-1].record_first + events[-1].length if events else 0)
+            start = span.item.source_first - master.start
+            components.append(_reference(aaf, master.mob, start, span.length, channel))
+    sequence = aaf.create.Sequence(kind, events[-1].record_first + events[-1].length if events else 0)
     sequence["Components"].value = components
     return sequence
 
@@ -242,7 +318,7 @@ def _locator_slot(aaf: Any, cuts: CutList, slot_id: int) -> Any:
     slot.edit_rate = cuts.rate
     slot["PhysicalTrackNumber"].value = _PRIMARY_TRACK
     sequence = aaf.create.Sequence(_DESCRIPTIVE)
-    sequence["Components"].value = [_marker(aaf, locator) for locator in cuts.locators]
+    sequence["Components"].value = [_marker(aaf, locator) for locator in one_per_frame(cuts.locators)]
     slot.segment = sequence
     return slot
 
@@ -273,6 +349,6 @@ def _marker(aaf: Any, locator: Locator) -> Any:
 def _marker_text(locator: Locator) -> str:
     """The one text an Avid locator has: its name and comment, e.g.
     ``BlackFrames, confidence 99.12%``, without saying the name twice."""
-    if locator.comment.startswith(locator.name):
+    if locator.merged or locator.comment.startswith(locator.name):
         return locator.comment
     return f"{locator.name}, {locator.comment}" if locator.comment else locator.name

@@ -1,9 +1,10 @@
 """A cut list as a CMX3600 EDL (adapter ``rekognition_edl``) for Avid, Resolve
 and Premiere, or as Resolve's timeline-marker EDL.
 
-Flavour ``cmx3600`` (default): one video event per shot of the shot track (an
+Flavour ``cmx3600`` (default): one event per shot of the shot track (an
 EDL has one video track, so cue tracks are not written; gaps are left out and
-the record timecode jumps). Every locator is an Avid ``* LOC:`` line in
+the record timecode jumps), with its sound: ``B`` (picture and A1), ``AA/V``
+(picture, A1 and A2) and an ``AUD  3    4`` line for A3 and A4. Every locator is an Avid ``* LOC:`` line in
 *record* timecode (Avid reads LOC in record time) under the event whose record
 range holds its first frame. A gap where a locator starts (before the first
 shot, between shots, after the last) becomes a black event (reel ``BL``) that
@@ -26,13 +27,12 @@ width); wrapping back to 001 would give two events the same number.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Mapping, Sequence
 
 from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans
-from otio_rekognition.timeline.layout import KIND_SHOT, Span
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans, locators_by_frame, one_per_frame
+from otio_rekognition.timeline.layout import KIND_SHOT, Sound, Span
 
 CMX3600 = "cmx3600"
 RESOLVE_MARKERS = "resolve-markers"
@@ -81,6 +81,7 @@ def write_edl(cuts: CutList, flavor: str = CMX3600) -> str:
 
     flavor: cmx3600 (one event per shot, markers as LOC lines in record
     timecode) or resolve-markers (DaVinci Resolve's timeline-marker EDL)."""
+    cuts = cuts.for_timecode()
     blocks = _shot_events(cuts) if parse_flavor("flavor", flavor) == CMX3600 else _marker_events(cuts)
     header = [f"TITLE: {_text(cuts.name)}", f"FCM: {'DROP FRAME' if cuts.drop_frame else 'NON-DROP FRAME'}"]
     # A blank line after the header and after every event, as Resolve and Premiere write them.
@@ -96,15 +97,17 @@ def parse_flavor(name: str, value: object) -> str:
 def _shot_events(cuts: CutList) -> Iterator[list[str]]:
     if not cuts.events:
         raise TimelineError(f"timeline {cuts.name!r} has no clip on its first video track: no event to write")
-    slots, carried = _slots(cuts.events, cuts.locators)
+    slots, carried = _slots(cuts.events, one_per_frame(cuts.locators))
     for number, (slot, under) in enumerate(zip(slots, carried, strict=True), start=1):
         record_first = cuts.record_start + slot.first
         if slot.item is None:
             lines = [_event_line(number, BLACK_REEL, cuts, 0, record_first, slot.length)]
         else:
             event = slot.item
+            channels, more = _channels(event.media.sound)
             lines = [
-                _event_line(number, event.media.reel, cuts, event.source_first, record_first, event.length),
+                _event_line(number, event.media.reel, cuts, event.source_first, record_first, event.length, channels),
+                *more,
                 f"* FROM CLIP NAME: {_text(event.name)}",
                 f"* SOURCE FILE: {_text(event.media.name)}",
             ]
@@ -140,10 +143,8 @@ def _loc_line(cuts: CutList, locator: Locator) -> str:
 
 
 def _marker_events(cuts: CutList) -> Iterator[list[str]]:
-    same_frame = itertools.groupby(cuts.locators, key=lambda locator: locator.record_first)
-    for number, (record_first, grouped) in enumerate(same_frame, start=1):
-        group = list(grouped)
-        first = cuts.record_start + record_first
+    for number, group in enumerate(locators_by_frame(cuts.locators), start=1):
+        first = cuts.record_start + group[0].record_first
         # A cue's colour says more than a shot marker's: the first cue's wins.
         shown = min(group, key=lambda locator: locator.kind == KIND_SHOT)
         color = RESOLVE_MARKER_COLORS.get(shown.color.upper(), RESOLVE_MARKER_COLORS[DEFAULT_COLOR])
@@ -168,11 +169,26 @@ def _resolve_note(note: str) -> str:
     return note if note[:1].isalpha() else f"- {note}"
 
 
-def _event_line(number: int, reel: str, cuts: CutList, source_first: int, record_first: int, length: int) -> str:
+def _event_line(
+    number: int, reel: str, cuts: CutList, source_first: int, record_first: int, length: int, channels: str = "V"
+) -> str:
     source = f"{_timecode(cuts, source_first)} {_timecode(cuts, source_first + length)}"
     record = f"{_timecode(cuts, record_first)} {_timecode(cuts, record_first + length)}"
-    # Event, reel (8), channel (V), transition (C) in the CMX3600 columns.
-    return f"{number:03d}  {reel:<8} V     C        {source} {record}"
+    # Event, reel (8), channels (6), transition (C) in the CMX3600 columns.
+    return f"{number:03d}  {reel:<8} {channels:<6}C        {source} {record}"
+
+
+def _channels(sound: Sound | None) -> tuple[str, tuple[str, ...]]:
+    """The event's channel field and the lines that follow it: picture alone
+    (``V``), with A1 (``B``), with A1 and A2 (``AA/V``); A3 and A4 on an
+    ``AUD`` line right under the event line, as Premiere writes them and
+    pycmx reads them. CMX3600 has no fifth channel."""
+    if sound is None:
+        return "V", ()
+    if sound.channels == 1:
+        return "B", ()
+    more = {3: ("AUD  3",)}.get(sound.channels, ("AUD  3    4",) if sound.channels > 3 else ())
+    return "AA/V", more
 
 
 def _timecode(cuts: CutList, frame: int) -> str:

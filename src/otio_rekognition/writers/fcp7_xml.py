@@ -4,9 +4,11 @@ the interchange format Premiere Pro and DaVinci Resolve import.
 One ``<sequence>``: the shot track and any cue tracks as video ``<track>``s of
 ``<clipitem>``s, and every locator as a sequence ``<marker>`` in record frames
 (the stock fcp_xml reader drops track markers, and Premiere and Resolve import
-sequence markers as timeline markers). Everything written is allowed by Apple's
-xmeml v5 DTD: markers have no colour element there, so colour, duration and
-confidence go into the marker's comment.
+sequence markers as timeline markers). The video's sound follows the shots:
+a mono audio track per channel, each clipitem linked to its shot's, as Premiere
+writes them. Everything written is allowed by Apple's xmeml v5 DTD but
+Premiere's marker colour, ``<pproColor>``; colour, duration and confidence also
+go into the marker's comment for every other reader.
 
 Timing, as the interchange format defines it: ``start``/``end`` place a
 clipitem in the sequence, counted from the sequence's first frame (0), end
@@ -19,29 +21,67 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from fractions import Fraction
 
 from otio_rekognition import frames, names
 from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n'
+# Premiere reads a marker's colour from <pproColor>, an ABGR integer, as its own
+# XML export writes it; its eight colours take OTIO's nearest (black, which it
+# lacks, the white of an unknown cue type). Other xmeml readers skip the element.
+_PREMIERE = {"green": 4281828977, "red": 4281740498, "purple": 4289825711, "orange": 4280578025,
+             "yellow": 4281049552, "white": 4294967295, "blue": 4294741314, "cyan": 4292277273}  # fmt: skip
+PREMIERE_MARKER_COLORS = {
+    "RED": _PREMIERE["red"],
+    "PINK": _PREMIERE["purple"],
+    "ORANGE": _PREMIERE["orange"],
+    "YELLOW": _PREMIERE["yellow"],
+    "GREEN": _PREMIERE["green"],
+    "CYAN": _PREMIERE["cyan"],
+    "BLUE": _PREMIERE["blue"],
+    "PURPLE": _PREMIERE["purple"],
+    "MAGENTA": _PREMIERE["purple"],
+    "BLACK": _PREMIERE["white"],
+    "WHITE": _PREMIERE["white"],
+}
 
 
 def write_fcp7_xml(cuts: CutList) -> str:
     """The xmeml document of ``cuts``; the video's size is written as the
     sequence's and the media's format when known."""
+    cuts = cuts.for_timecode()
     sequence = ET.Element("sequence", id="sequence-1")
     _add(sequence, "name", cuts.name)
     _add(sequence, "duration", cuts.duration)
     sequence.append(_rate(cuts.rate))
     sequence.append(_timecode(cuts, cuts.record_start))
-    video = ET.SubElement(ET.SubElement(sequence, "media"), "video")
+    media = ET.SubElement(sequence, "media")
+    video = ET.SubElement(media, "video")
     video.append(_format(cuts.rate, cuts.frame_size))
     files = _Files(cuts)
     clip_ids = (f"clipitem-{number}" for number in itertools.count(1))
-    for events in (cuts.events, *cuts.cue_tracks):
+    video_tracks = [[(event, next(clip_ids)) for event in events] for events in (cuts.events, *cuts.cue_tracks)]
+    # Sound follows picture: each shot's channels as mono tracks A1, A2..., linked to the shot.
+    sounded = [(event, event.media.sound) for event in cuts.events if event.media.sound is not None]
+    channels = max((sound.channels for _, sound in sounded), default=0)
+    sound_tracks = [
+        [(event, next(clip_ids)) for event, sound in sounded if sound.channels >= channel]
+        for channel in range(1, channels + 1)
+    ]
+    links = _links(video_tracks[0], sound_tracks)
+    for items in video_tracks:
         track = ET.SubElement(video, "track")
-        track.extend(_clipitem(event, cuts.rate, next(clip_ids), files) for event in events)
+        track.extend(_clipitem(event, cuts.rate, clip_id, files, links.get(clip_id, ())) for event, clip_id in items)
+    if sound_tracks:
+        audio = ET.SubElement(media, "audio")
+        audio.append(_audio_format(max(sound.sample_rate for _, sound in sounded)))
+        for channel, items in enumerate(sound_tracks, start=1):
+            track = ET.SubElement(audio, "track")
+            track.extend(_clipitem(event, cuts.rate, clip_id, files, links.get(clip_id, ()), channel)
+                         for event, clip_id in items)  # fmt: skip
+            _add(track, "outputchannelindex", channel)
     sequence.extend(_marker(locator) for locator in cuts.locators)
     root = ET.Element("xmeml", version="5")
     root.append(sequence)
@@ -67,13 +107,21 @@ class _Files:
         file.append(_rate(self._cuts.rate))
         _add(file, "duration", media.length)
         file.append(_timecode(self._cuts, media.start))
-        video = ET.SubElement(ET.SubElement(file, "media"), "video")
+        file_media = ET.SubElement(file, "media")
+        video = ET.SubElement(file_media, "video")
         _add(video, "duration", media.length)
         video.append(_sample_characteristics(self._cuts.rate, self._cuts.frame_size))
+        if media.sound is not None:
+            audio = ET.SubElement(file_media, "audio")
+            audio.append(_audio_characteristics(media.sound.sample_rate))
+            _add(audio, "channelcount", media.sound.channels)
         return file
 
 
-def _clipitem(event: Event, rate: Fraction, clip_id: str, files: _Files) -> ET.Element:
+def _clipitem(
+    event: Event, rate: Fraction, clip_id: str, files: _Files, links: Sequence[ET.Element], channel: int = 0
+) -> ET.Element:
+    """A clip of picture, or of one channel of the media's sound (``channel`` from 1)."""
     source_in = event.source_first - event.media.start
     clipitem = ET.Element("clipitem", id=clip_id)
     _add(clipitem, "name", event.name)
@@ -84,7 +132,43 @@ def _clipitem(event: Event, rate: Fraction, clip_id: str, files: _Files) -> ET.E
     _add(clipitem, "in", source_in)
     _add(clipitem, "out", source_in + event.length)
     clipitem.append(files.element(event.media))
+    if channel:
+        source_track = ET.SubElement(clipitem, "sourcetrack")
+        _add(source_track, "mediatype", "audio")
+        _add(source_track, "trackindex", channel)
+    clipitem.extend(links)
     return clipitem
+
+
+def _links(
+    shots: Sequence[tuple[Event, str]], sound: Sequence[Sequence[tuple[Event, str]]]
+) -> dict[str, list[ET.Element]]:
+    """Each shot's clipitem and those of its channels, linked to one another
+    (every one of them lists them all, itself included, as Premiere writes them)."""
+    by_event: dict[int, list[ET.Element]] = {}
+    for clip_index, (event, clip_id) in enumerate(shots, start=1):
+        by_event[id(event)] = [_link(clip_id, "video", 1, clip_index)]
+    for channel, items in enumerate(sound, start=1):
+        for clip_index, (event, clip_id) in enumerate(items, start=1):
+            group = 1 if len(sound) > 1 else None
+            by_event[id(event)].append(_link(clip_id, "audio", channel, clip_index, group))
+    linked: dict[str, list[ET.Element]] = {}
+    for items in (shots, *sound):
+        for event, clip_id in items:
+            if len(by_event[id(event)]) > 1:
+                linked[clip_id] = by_event[id(event)]
+    return linked
+
+
+def _link(clip_id: str, media_type: str, track: int, clip_index: int, group: int | None = None) -> ET.Element:
+    link = ET.Element("link")
+    _add(link, "linkclipref", clip_id)
+    _add(link, "mediatype", media_type)
+    _add(link, "trackindex", track)
+    _add(link, "clipindex", clip_index)
+    if group is not None:
+        _add(link, "groupindex", group)
+    return link
 
 
 def _marker(locator: Locator) -> ET.Element:
@@ -95,6 +179,7 @@ def _marker(locator: Locator) -> ET.Element:
     _add(marker, "comment", _marker_comment(locator))
     _add(marker, "in", locator.record_first)
     _add(marker, "out", locator.record_first + locator.length)
+    _add(marker, "pproColor", PREMIERE_MARKER_COLORS.get(locator.color.upper(), PREMIERE_MARKER_COLORS["WHITE"]))
     return marker
 
 
@@ -134,6 +219,19 @@ def _sample_characteristics(rate: Fraction, frame_size: tuple[int, int] | None) 
     if frame_size is not None:
         _add(characteristics, "width", frame_size[0])
         _add(characteristics, "height", frame_size[1])
+    return characteristics
+
+
+def _audio_format(sample_rate: int) -> ET.Element:
+    format_element = ET.Element("format")
+    format_element.append(_audio_characteristics(sample_rate))
+    return format_element
+
+
+def _audio_characteristics(sample_rate: int) -> ET.Element:
+    characteristics = ET.Element("samplecharacteristics")
+    _add(characteristics, "depth", 16)
+    _add(characteristics, "samplerate", sample_rate)
     return characteristics
 
 

@@ -42,6 +42,9 @@ KEYWORD_KINDS = frozenset({KIND_CUE, "labels"})  # cues and the label analysis's
 VERSIONS = ("1.9", "1.10", "1.11", "1.12", "1.13", "1.14")
 DEFAULT_VERSION = "1.10"
 _FORMAT_ID = "r1"
+# A sequence's sample rates, as the DTD's %audioHz; names them.
+SEQUENCE_AUDIO_RATES = {32_000: "32k", 44_100: "44.1k", 48_000: "48k", 88_200: "88.2k", 96_000: "96k",
+                        176_400: "176.4k", 192_000: "192k"}  # fmt: skip
 # otioconvert's literal_eval turns `-A version=1.10` into the float 1.1.
 _VERSION_BY_NUMBER = {float(version): version for version in VERSIONS}
 T = TypeVar("T")
@@ -88,6 +91,7 @@ def write_fcpxml(
 ) -> str:
     """FCPXML text of ``cuts``; the format is the video's size, else 1920x1080."""
     declared = parse_version("version", version)
+    cuts = cuts.for_timecode()
     frame = 1 / cuts.rate
     spine_items = _spine_items(cuts)
     assets = _asset_ids(cuts)
@@ -105,6 +109,12 @@ def write_fcpxml(
         tcStart=_time(cuts.record_start, frame),
         tcFormat=_tc_format(cuts),
     )
+    sound = next((event.media.sound for event in cuts.events if event.media.sound), None)
+    if sound is not None:
+        sequence.set("audioLayout", "mono" if sound.channels == 1 else "stereo" if sound.channels == 2 else "surround")
+        # The sequence's rate is one of Final Cut's (its DTD lists them); an asset's may be any.
+        nearest = min(SEQUENCE_AUDIO_RATES, key=lambda rate: abs(rate - sound.sample_rate))
+        sequence.set("audioRate", SEQUENCE_AUDIO_RATES[nearest])
     spine = ET.SubElement(sequence, "spine")
     lanes = enumerate(cuts.cue_tracks, start=1)
     connected = _attach(spine_items, ((cue.record_first, (lane, cue)) for lane, track in lanes for cue in track))
@@ -163,6 +173,11 @@ def _resources(frame: Fraction, size: tuple[int, int], assets: Mapping[Media, st
             hasVideo="1",
             format=_FORMAT_ID,
         )
+        if media.sound is not None:
+            asset.set("hasAudio", "1")
+            asset.set("audioSources", str(media.sound.streams))
+            asset.set("audioChannels", str(media.sound.channels))
+            asset.set("audioRate", str(media.sound.sample_rate))
         ET.SubElement(asset, "media-rep", kind="original-media", src=names.media_url(media.url))
     return resources
 
@@ -215,11 +230,15 @@ def _asset_clip(
     clip = ET.Element("asset-clip", ref=assets[event.media])
     if lane:
         clip.set("lane", str(lane))
+        if event.media.sound is not None:
+            clip.set("srcEnable", "video")  # the shot under it carries the sound already
     clip.set("offset", _time(offset, frame))
     clip.set("name", event.name)
     clip.set("start", _time(event.source_first, frame))
     clip.set("duration", _time(event.length, frame))
     clip.set("tcFormat", _tc_format(cuts))
+    if not lane and event.media.sound is not None:
+        clip.set("audioRole", "dialogue")
     return clip
 
 

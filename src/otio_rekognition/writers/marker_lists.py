@@ -8,7 +8,7 @@ import csv
 import io
 
 from otio_rekognition import names
-from otio_rekognition.timeline.cutlist import CutList
+from otio_rekognition.timeline.cutlist import CutList, one_per_frame
 from otio_rekognition.timeline.layout import KIND_CUE, KIND_NOTE, KIND_SHOT
 from otio_rekognition.writers.defaults import MARKER_USER
 from otio_rekognition.writers.edl import AVID_LOCATOR_COLORS, DEFAULT_COLOR
@@ -30,8 +30,9 @@ def avid_markers(cuts: CutList) -> str:
     record timecode, track, colour (Avid's eight, lower case), comment (type
     and confidence), duration in frames."""
     warn_if_no_markers(cuts, "Avid marker list")
+    cuts = cuts.for_timecode()
     lines = []
-    for locator in cuts.locators:
+    for locator in one_per_frame(cuts.locators):
         colour = AVID_LOCATOR_COLORS.get(locator.color.upper(), DEFAULT_COLOR).lower()
         comment = _field(locator.text)
         timecode = cuts.timecode(cuts.record_start + locator.record_first)

@@ -158,7 +158,8 @@ def shot_changes(cuts: CutList, unit: str = "seconds") -> str:
         return "".join(f"{float(frame / cuts.rate):.3f}\n" for frame in starts)
     if unit == "frames":
         return "".join(f"{frame}\n" for frame in starts)
-    return "".join(f"{cuts.timecode(cuts.record_start + frame)}\n" for frame in starts)
+    counted = cuts.for_timecode()
+    return "".join(f"{counted.timecode(counted.record_start + frame)}\n" for frame in starts)
 
 
 def parse_chapter_source(name: str, value: object) -> str:
