@@ -9,7 +9,7 @@ SAMPLE ?= sample_media/demo_2997df.json
 START ?=
 VIDEO ?= sample_media/demo_2997df.mp4
 # The other analyses' synthetic jobs of SAMPLE's video (none for a job of your own, which is not read twice).
-ANALYSES ?= $(filter-out $(SAMPLE),$(wildcard $(patsubst sample_media/demo_%.json,sample_media/synthetic_*_%.json,$(SAMPLE))))
+ANALYSES ?= $(filter-out $(SAMPLE),$(wildcard $(patsubst demo_%.json,sample_media/synthetic_*_%.json,$(notdir $(SAMPLE)))))
 # Every step of the demo counts from START when it is given.
 AT := $(if $(START),--start-timecode '$(START)')
 SHARED ?= ../shared
@@ -50,7 +50,7 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.edl $(AT)
 	$(BIN)/otio-rekognition report $(SAMPLE) $(ANALYSES) -o $(OUT)/demo-analyses.html $(AT)
 	# A camera file's own timecode (29.97 non-drop, 01:00:00:00) read from the media and used in the EDL.
-	$(BIN)/otio-rekognition convert sample_media/tc_2997ndf.json -o $(OUT)/media-timecode.edl --media sample_media/tc_2997ndf.mov
+	$(BIN)/otio-rekognition convert sample_media/tc_2997ndf.json -o $(OUT)/media-timecode.edl --media sample_media/tc_2997ndf.mov $(AT)
 	# The same path without AWS: detect shots and cues in VIDEO, then convert.
 	$(BIN)/otio-rekognition detect $(VIDEO) -o $(OUT)/detected.json
 	$(BIN)/otio-rekognition convert $(OUT)/detected.json -o $(OUT)/detected.fcpxml --media-url $(abspath $(VIDEO)) $(AT)

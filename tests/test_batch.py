@@ -653,8 +653,9 @@ def test_a_chain_of_names_each_meeting_the_next_keeps_every_one_whole() -> None:
     assert not refused and bases == {name: name for name in chain}
 
 
+@pytest.mark.parametrize("prefix", ["shoot/", "shoot"])
 def test_media_folder_gives_each_video_its_own_copy(
-    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any, prefix: str
 ) -> None:
     """--media DIR: each video's copy at DIR/<its key below the prefix> (here a proxy of another
     size) gives its own start timecode; a video without a copy there fails alone, saying where."""
@@ -668,7 +669,7 @@ def test_media_folder_gives_each_video_its_own_copy(
     (media / "day1").mkdir(parents=True)
     (media / "day1" / "a.mov").write_bytes((SAMPLES / "tc_25.mov").read_bytes())
     out = tmp_path / "out"
-    code = batch(fake, f"s3://{bucket}/shoot/", "-o", str(out), "--formats", "edl", "--media", str(media))
+    code = batch(fake, f"s3://{bucket}/{prefix}", "-o", str(out), "--formats", "edl", "--media", str(media))
     assert code == 1
     err = capsys.readouterr().err
     assert f"no copy of s3://{bucket}/shoot/day1/b.mov at {media / 'day1' / 'b.mov'}" in err

@@ -120,7 +120,8 @@ def test_names_do_not_depend_on_how_the_paths_were_typed(
         assert main(["convert", *inputs, "-o", str(output)]) == 0
         written.append(output.read_text())
     assert written[0] == written[1] == written[2]
-    assert written[0].startswith("TITLE: page\n") and "\n001  PAGE     " in written[0]
+    # page1 and page2 share no stem up to a separator: the first in name order names them.
+    assert written[0].startswith("TITLE: page1\n") and "\n001  PAGE1    " in written[0]
 
 
 def variable_rate_video(path: Path, steps: list[int]) -> list[int]:
@@ -163,6 +164,11 @@ def test_phone_footage_with_media_lands_each_moment_on_the_files_own_frame(tmp_p
          "ShotSegment": {"Index": index, "Confidence": 99.0}}
         for index, (a, b) in enumerate(shots)
     ]  # fmt: skip
+    cue = (130, 140)
+    segments.append({"Type": "TECHNICAL_CUE", "StartTimestampMillis": starts[cue[0]],
+                     "EndTimestampMillis": starts[cue[1]], "StartFrameNumber": round(starts[cue[0]] * rate / 1000),
+                     "EndFrameNumber": round(starts[cue[1]] * rate / 1000),
+                     "TechnicalCueSegment": {"Type": "BlackFrames", "Confidence": 99.0}})  # fmt: skip
     job = tmp_path / "phone.json"
     job.write_text(json.dumps({"VideoMetadata": [{"FrameRate": rate, "DurationMillis": length}], "Segments": segments}))
     output = tmp_path / "phone.edl"
@@ -171,4 +177,46 @@ def test_phone_footage_with_media_lands_each_moment_on_the_files_own_frame(tmp_p
     source = [Timecode("29.97", event.edits[0].source_in).frames - 1 for event in events]
     assert source == [a for a, _ in shots]
     # Without the file, the frame numbers at the average rate drift off the real frames.
-    assert [segment["StartFrameNumber"] for segment in segments] != [a for a, _ in shots]
+    assert [segment["StartFrameNumber"] for segment in segments[:-1]] != [a for a, _ in shots]
+    # Timed text at the file's own time of each frame, as a player shows it (read back by ffmpeg).
+    import av
+
+    subtitles = tmp_path / "phone.vtt"
+    assert main(["convert", str(job), "-o", str(subtitles), "--media", str(video)]) == 0
+    with av.open(str(subtitles)) as container:
+        [(start, end)] = [
+            (p.pts, p.pts + p.duration) for p in container.demux(container.streams[0]) if p.pts is not None
+        ]
+    assert (start, end) == (starts[cue[0]], starts[cue[1] + 1])
+
+
+@pytest.mark.parametrize("suffix", [".edl", ".xml", ".fcpxml"])
+def test_an_otio_timeline_of_phone_footage_keeps_its_record_start(tmp_path: Path, suffix: str) -> None:
+    """The timeline's start is in its own frames: written to .otio and read back, it lands where the job's does."""
+    job, timeline = job_at(tmp_path, 29.98), tmp_path / "phone.otio"
+    direct, again = tmp_path / f"direct{suffix}", tmp_path / f"again{suffix}"
+    for arguments in (
+        [str(job), "-o", str(direct)],
+        [str(job), "-o", str(timeline)],
+        [str(timeline), "-o", str(again)],
+    ):
+        assert main(["convert", *arguments]) == 0
+    assert again.read_text() == direct.read_text()
+
+
+def test_markers_on_one_frame_take_the_cues_colour(tmp_path: Path) -> None:
+    """Merged for Avid, a cue's colour wins over a detection's and a shot marker's."""
+    from helpers import CUE_COLOURS, SAMPLES
+
+    output = tmp_path / "markers.txt"
+    inputs = [str(sample("25")), str(SAMPLES / "synthetic_labels_25.json"), str(SAMPLES / "synthetic_faces_25.json")]
+    assert main(["convert", *inputs, "-o", str(output), "--shot-markers"]) == 0
+    merged_with_a_cue = 0
+    for line in output.read_text().splitlines():
+        _, _, _, colour, comment, _ = line.split("\t")
+        cues = [part.split(", ")[0] for part in comment.split("; ") if part.split(", ")[0] in CUE_COLOURS]
+        if cues and "; " in comment:
+            merged_with_a_cue += 1
+            avid = {"PINK": "magenta", "PURPLE": "magenta", "ORANGE": "yellow"}
+            assert colour == avid.get(CUE_COLOURS[cues[0]], CUE_COLOURS[cues[0]].lower()), line
+    assert merged_with_a_cue > 0

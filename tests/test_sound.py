@@ -235,3 +235,39 @@ def test_every_stream_counts(tmp_path: Path) -> None:
     output = convert(tmp_path, job_with_sound(tmp_path, [stream(2), stream(1)]), ".fcpxml")
     asset = etree.parse(str(output)).find(".//asset")
     assert (asset.get("audioSources"), asset.get("audioChannels")) == ("2", "3")
+
+
+def test_an_otio_timeline_keeps_its_sound_and_no_audio_removes_it(tmp_path: Path) -> None:
+    timeline = convert(tmp_path, sample("25"), ".otio")
+    direct = convert(tmp_path, sample("25"), ".xml").read_text()
+    again = tmp_path / "again.xml"
+    assert main(["convert", str(timeline), "-o", str(again)]) == 0
+    assert again.read_text() == direct
+    picture = tmp_path / "picture.edl"
+    assert main(["convert", str(timeline), "-o", str(picture), "--no-audio"]) == 0
+    assert not picture_only_heard(picture, ".edl")
+
+
+def test_more_channels_than_an_edl_carries_are_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    job = job_with_sound(tmp_path, [stream(6)])
+    assert main(["convert", str(job), "-o", str(tmp_path / "six.edl")]) == 0
+    assert "warning: " in capsys.readouterr().err.split("6 channels; an EDL carries A1-A4")[0].splitlines()[-1]
+
+
+@pytest.mark.parametrize(("channels", "layout"), [(1, "mono"), (2, "stereo"), (4, "stereo"), (6, "surround")])
+def test_fcpxml_layout_is_one_final_cut_has(tmp_path: Path, channels: int, layout: str) -> None:
+    output = convert(tmp_path, job_with_sound(tmp_path, [stream(channels)]), ".fcpxml")
+    assert etree.parse(str(output)).find(".//sequence").get("audioLayout") == layout
+
+
+def test_a_stream_without_a_rate_takes_the_next_ones(tmp_path: Path) -> None:
+    job = job_with_sound(tmp_path, [{"NumberOfChannels": 2}, stream(1, 44100)])
+    output = convert(tmp_path, job, ".fcpxml")
+    assert etree.parse(str(output)).find(".//asset").get("audioRate") == "44100"
+
+
+def test_fcp7_links_group_the_channels_in_pairs(tmp_path: Path) -> None:
+    document = etree.parse(str(convert(tmp_path, job_with_sound(tmp_path, [stream(6)]), ".xml")))
+    [picture] = document.findall("./sequence/media/video/track[1]/clipitem")[:1]
+    groups = [(link.findtext("trackindex"), link.findtext("groupindex")) for link in picture.findall("link")[1:]]
+    assert groups == [("1", "1"), ("2", "1"), ("3", "2"), ("4", "2"), ("5", "3"), ("6", "3")]

@@ -338,6 +338,11 @@ def test_a_rendition_of_another_size_is_taken_with_a_note(command: str, tmp_path
     assert "warning: " in error and "it is 64x36, the analysed video 1920x1080: taken as a rendition" in error
     if command == "convert":  # the proxy's own timecode and count are used, as for the original
         assert "FCM: NON-DROP FRAME" in output.read_text()
+        # Linked to the proxy, the clips are described at its size, not the analysed one's.
+        xml = tmp_path / "x.xml"
+        assert main([command, str(job), "-o", str(xml), "--media", str(SAMPLES / "tc_2997ndf.mov")]) == 0
+        characteristics = etree.parse(str(xml)).find(".//clipitem/file/media/video/samplecharacteristics")
+        assert (characteristics.findtext("width"), characteristics.findtext("height")) == ("64", "36")
     else:
         assert output.read_text().count('src="data:image/jpeg;base64,') > 0
 

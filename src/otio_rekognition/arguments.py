@@ -279,7 +279,7 @@ READING_OPTIONS: tuple[ReadingOption, ...] = (
     ReadingOption("cue_track", boolean, "add a track with a clip per cue", switch=True),
     ReadingOption("shot_markers", boolean, "add a marker per shot", switch=True),
     ReadingOption("no_audio", boolean, "picture only: leave the video's sound (AudioMetadata) out of every export",
-                  switch=True),
+                  switch=True, any_input=True),
     ReadingOption("strict", boolean, "treat warnings (an incomplete job, disagreeing frame sources) as errors",
                   switch=True, any_input=True),
     ReadingOption("merge_window", _seconds, "seconds within which detections of one name become one marker "

@@ -134,7 +134,7 @@ def batch(arguments: argparse.Namespace) -> int:
             raise AdapterArgumentError(
                 f"--media {arguments.media_folder}: {item.source}: a JobId names no file to find"
             )
-        local = Path(arguments.media_folder) / item.key.removeprefix(prefix)
+        local = Path(arguments.media_folder) / batching.relative_path(item.key, prefix)
         if not local.is_file():
             raise AdapterArgumentError(f"--media {arguments.media_folder}: no copy of {item.source} at {local}")
         return str(local)

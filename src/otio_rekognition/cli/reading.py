@@ -32,7 +32,7 @@ from otio_rekognition.otio_adapters.rekognition import load_job
 from otio_rekognition.output import OutputError
 from otio_rekognition.rekognition.video import Video
 from otio_rekognition.timeline.build import build_timeline
-from otio_rekognition.timeline.metadata import recount
+from otio_rekognition.timeline.metadata import recount, without_sound
 
 _OTIO_SUFFIXES = (".otio", ".otioz")
 
@@ -123,6 +123,8 @@ def _load(arguments: argparse.Namespace, read_options: dict[str, Any]) -> _Input
             )
         timeline = _read_timeline_file(inputs[0])
         recount(timeline, read_options.get("start_timecode"), read_options.get("timecode"))
+        if read_options.get("no_audio"):
+            without_sound(timeline)
         return _Input(timeline=timeline)
     return _job([_input_text(name, arguments) for name in inputs], read_options)
 

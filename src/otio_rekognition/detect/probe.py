@@ -60,20 +60,27 @@ def reason(error: BaseException) -> str:
     return getattr(error, "strerror", None) or str(error)
 
 
-def probe_media(path: str | os.PathLike[str]) -> MediaProbe:
+def probe_media(path: str | os.PathLike[str], frame_times: bool = False) -> MediaProbe:
+    """What the file says of itself; with ``frame_times``, also whether its
+    frames come at a variable rate and when (every packet read, none decoded:
+    asked for a job whose rate is a variable rate's average, not for every
+    camera original)."""
     location = Path(path)
     with video_stream(location) as (container, video):
         rate_value = video.average_rate or video.guessed_rate or video.base_rate
         if not rate_value:
             raise ProbeError(f"{location}: the video stream has no frame rate")
-        rate = frames.snap_rate(float(rate_value))
+        try:
+            rate = frames.snap_rate(float(rate_value))
+        except ValueError as error:
+            raise ProbeError(f"{location}: the video stream's frame rate: {error}") from None
         tags = [video.metadata, *(stream.metadata for stream in container.streams.data), container.metadata]
         timecode = next((tag["timecode"] for tag in tags if tag.get("timecode")), None)
         count = video.frames or None
         if count is None and video.duration is not None and video.time_base is not None:
             count = round(video.duration * video.time_base * rate)
         context = video.codec_context
-        starts = _frame_starts(container, video)
+        starts = _frame_starts(container, video) if frame_times else ()
         return MediaProbe(
             url=location.resolve().as_uri(),
             rate=rate,

@@ -102,7 +102,7 @@ def with_media(job: Video, options: ReadOptions) -> tuple[Video, ReadOptions]:
     from otio_rekognition.detect.probe import probe_media
 
     try:
-        media = probe_media(options.media)
+        media = probe_media(options.media, frame_times=not frames.is_smpte_rate(job.rate))
     except ImportError as error:  # PyAV is the detect extra
         raise AdapterArgumentError(
             f"argument media: reading {options.media} needs {error.name}: pip install 'otio-rekognition[detect]'"
@@ -118,6 +118,7 @@ def with_media(job: Video, options: ReadOptions) -> tuple[Video, ReadOptions]:
     note = rendition_note(job.frame_size, media.frame_size)
     if note:
         warnings.warn(f"argument media: {options.media}: {note}", RekognitionWarning, stacklevel=2)
+        job = dataclasses.replace(job, media_frame_size=media.frame_size)
     given: dict[str, Any] = {"media_url": options.media_url or media.url}
     if options.source_timecode is None and media.start_timecode is not None:
         given["source_timecode"] = media.start_timecode

@@ -55,6 +55,10 @@ class Video:
 
     jobs: tuple[AnalysisJob, ...]
     frame_count: int
+    # Read from a variable-rate copy of it (see retimed): when each of its frames starts, in milliseconds.
+    frame_starts: tuple[float, ...] | None = None
+    # The size of the copy the clips link to, when it is a rendition of another size (a proxy, the original).
+    media_frame_size: tuple[int, int] | None = None
 
     @property
     def rate(self) -> Fraction:
@@ -103,7 +107,8 @@ class Video:
 
     @property
     def frame_size(self) -> tuple[int, int] | None:
-        return video_frame_size(self.naming_info)
+        """The size of the media the clips link to: a rendition's own, else what Rekognition reported."""
+        return self.media_frame_size or video_frame_size(self.naming_info)
 
 
 def retimed(video: Video, frame_starts: Sequence[float]) -> Video:
@@ -135,7 +140,7 @@ def retimed(video: Video, frame_starts: Sequence[float]) -> Video:
         )
         for job in video.jobs
     )
-    return Video(jobs, len(frame_starts))
+    return dataclasses.replace(video, jobs=jobs, frame_count=len(frame_starts), frame_starts=tuple(frame_starts))
 
 
 VideoShape = tuple[Fraction, "int | None", "tuple[int, int] | None"]  # rate, frame count, width and height

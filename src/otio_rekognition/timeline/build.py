@@ -126,6 +126,10 @@ def _timeline_metadata(layout: Layout) -> dict[str, Any]:
     }
     if layout.sound is not None:
         metadata["sound"] = sound_metadata(layout.sound)
+    if video.frame_starts is not None:
+        metadata["frame_starts"] = list(video.frame_starts)
+    if video.media_frame_size is not None:
+        metadata["media_frame_size"] = list(video.media_frame_size)
     if segment_job and segment_job.next_token is not None:
         metadata["incomplete"] = {"NextToken": segment_job.next_token}
     if layout.analyses:

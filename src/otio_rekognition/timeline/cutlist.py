@@ -37,7 +37,13 @@ from otio_rekognition.timeline.layout import (
     lay_out,
     with_gaps,
 )
-from otio_rekognition.timeline.metadata import item_facts, recorded_drop_frame, recorded_sound, video_frame_size
+from otio_rekognition.timeline.metadata import (
+    item_facts,
+    recorded_drop_frame,
+    recorded_frame_starts,
+    recorded_sound,
+    video_frame_size,
+)
 from otio_rekognition.timeline.ranges import frame_of, source_range, timeline_rate
 
 
@@ -116,6 +122,19 @@ class CutList:
     duration: int  # frames from the record start to the end of the last event
     drop_frame: bool  # timecodes counted drop frame (only ever at 29.97 and 59.94)
     frame_size: tuple[int, int] | None = None  # width, height, when Rekognition reported them
+    # A variable-rate file's own frames (read with --media): when each starts, in milliseconds.
+    frame_starts: tuple[float, ...] | None = None
+
+    def millis(self, frame: int) -> Fraction:
+        """When a frame of the media starts, in milliseconds from its first:
+        at the video's rate, or a variable-rate file's own time for it."""
+        starts = self.frame_starts
+        if not starts:
+            return Fraction(frame * 1000) / self.rate
+        if frame < len(starts):
+            return Fraction(starts[frame])
+        step = starts[-1] - starts[-2] if len(starts) > 1 else 1000 / self.rate
+        return Fraction(starts[-1]) + Fraction(step) * (frame - len(starts) + 1)
 
     @property
     def timecode_rate(self) -> Fraction | None:
@@ -156,8 +175,14 @@ def one_per_frame(locators: Sequence[Locator]) -> list[Locator]:
     return [group[0] if len(group) == 1 else _merged(group) for group in locators_by_frame(locators)]
 
 
+def shown_first(group: Sequence[Locator]) -> Locator:
+    """Of markers on one frame, the one whose colour the merged marker takes:
+    a cue's says more than a detection's, and a detection's more than a shot marker's."""
+    return min(group, key=lambda locator: (locator.kind != KIND_CUE, locator.kind == KIND_SHOT))
+
+
 def _merged(group: Sequence[Locator]) -> Locator:
-    shown = min(group, key=lambda locator: locator.kind == KIND_SHOT)
+    shown = shown_first(group)
     return Locator(
         name=" + ".join(dict.fromkeys(locator.name for locator in group)),
         record_first=group[0].record_first,
@@ -182,7 +207,7 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     rate = timeline_rate(timeline)
     counted = conformed_rate(rate, f"timeline {timeline.name!r}")
     drop_frame = counted_drop_frame(timecode, counted or rate, recorded_drop_frame(timeline))
-    record_start = _timeline_record_start(timeline, counted or rate, start_timecode, drop_frame)
+    record_start = _timeline_record_start(timeline, rate, counted, start_timecode, drop_frame)
     tracks = list(timeline.video_tracks())
     if not tracks:
         raise TimelineError(f"timeline {timeline.name!r} has no video track: nothing to export")
@@ -200,6 +225,7 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     )
     return _checked(
         timeline.name, rate, drop_frame, record_start, events, cue_tracks, locators, video_frame_size(timeline),
+        recorded_frame_starts(timeline),
     )  # fmt: skip
 
 
@@ -226,7 +252,7 @@ def job_cut_list(video: Video, options: ReadOptions) -> CutList:
     locators = [locator(piece) for _, piece in layout.markers]
     return _checked(
         layout.name, video.rate, layout.drop_frame, layout.record_start, shots, tuple(cue_tracks), locators,
-        video.frame_size,
+        video.frame_size, video.frame_starts,
     )  # fmt: skip
 
 
@@ -251,6 +277,7 @@ def _checked(
     cue_tracks: tuple[tuple[Event, ...], ...],
     locators: list[Locator],
     frame_size: tuple[int, int] | None,
+    frame_starts: tuple[float, ...] | None = None,
 ) -> CutList:
     """The cut list, once every time in it is one an export can write."""
     locators.sort(key=lambda locator: (locator.record_first, locator.kind != KIND_SHOT, locator.name))
@@ -266,6 +293,7 @@ def _checked(
         duration=max((event.record_first + event.length for event in every_event), default=0),
         drop_frame=drop_frame,
         frame_size=frame_size,
+        frame_starts=frame_starts,
     )
 
 
@@ -359,9 +387,15 @@ def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], 
 
 
 def _timeline_record_start(
-    timeline: otio.schema.Timeline, rate: Fraction, start_timecode: str | None, drop_frame: bool
+    timeline: otio.schema.Timeline,
+    rate: Fraction,
+    counted: Fraction | None,
+    start_timecode: str | None,
+    drop_frame: bool,
 ) -> int:
+    """The record start in frames: a typed timecode counted at the rate
+    timecodes count, the timeline's own start in its own frames."""
     if start_timecode is not None:
-        return timecode_frame("start_timecode", start_timecode, rate, drop_frame)
+        return timecode_frame("start_timecode", start_timecode, counted or rate, drop_frame)
     start = timeline.global_start_time
     return frame_of(start, rate) if start is not None else 0

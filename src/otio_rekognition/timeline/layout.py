@@ -41,6 +41,8 @@ ANALYSIS_KINDS = frozenset(ANALYSES)
 SHOT_TRACK_NAME = "Shots"
 CUE_TRACK_NAME = "Technical cues"
 DEFAULT_NAME = "Rekognition segments"
+# Where a shared stem may end: ep1.page1 and ep1.page2 share ep1, take10 and take11 nothing.
+_STEM_SEPARATORS = " ._-"
 # What editors' sequences run at, for a stream whose rate Rekognition did not give.
 DEFAULT_SAMPLE_RATE = 48_000
 # The sequence start Resolve, Premiere, Avid and Final Cut Pro give a new timeline.
@@ -235,7 +237,8 @@ def _sound(video: Video) -> Sound | None:
     if not video.audio:
         return None
     channels = sum(stream.channels for stream in video.audio)
-    return Sound(channels, video.audio[0].sample_rate or DEFAULT_SAMPLE_RATE, len(video.audio))
+    sample_rate = next((stream.sample_rate for stream in video.audio if stream.sample_rate), DEFAULT_SAMPLE_RATE)
+    return Sound(channels, sample_rate, len(video.audio))
 
 
 def _shot_piece(shot: Segment, number: int) -> Piece:
@@ -407,17 +410,19 @@ def _timeline_name(video: Video) -> str:
 
 
 def _source_stem(video: Video) -> str:
-    """``job`` for ``/jobs/job.json``; for several files the stem they share
-    (``ep1`` for ``ep1.page1.json`` and ``ep1.page2.json``), else the first
-    in name order: the same however the paths were typed and whatever the
-    order; empty for text that came from no file (``<string>``, ``<stdin>``)."""
-    stems = sorted({names.media_name(file).rsplit(".", 1)[0] for job in video.jobs for file in job.files
+    """``job`` for ``/jobs/job.json``; for a job saved in several files (its
+    segment job's, else its first job's), the part of their stems they share
+    up to a separator (``ep1`` for ``ep1.page1.json`` and ``ep1.page2.json``),
+    else the first stem in name order (``take10`` for ``take10.json`` and
+    ``take11.json``, never ``take1``): the same however the paths were typed
+    and whatever the order; empty for text from no file (``<stdin>``)."""
+    stems = sorted({names.media_name(file).rsplit(".", 1)[0] for file in video.jobs[0].files
                     if not file.startswith("<")})  # fmt: skip
     if not stems:
         return ""
-    # Character by character: page1 and page2 share "page", not a path.
     shared = "".join(
         letters[0] for letters in itertools.takewhile(lambda same: len(set(same)) == 1, zip(*stems, strict=False))
     )
-    shared = shared.rstrip(" ._-")
+    ends = [shared.rfind(separator) for separator in _STEM_SEPARATORS]
+    shared = shared if len(stems) == 1 else shared[: max(ends)] if max(ends) > 0 else ""
     return names.safe_name(shared or stems[0])

@@ -210,6 +210,16 @@ def sound_metadata(sound: Sound) -> dict[str, int]:
     return {"channels": sound.channels, "sample_rate": sound.sample_rate, "streams": sound.streams}
 
 
+def without_sound(timeline: otio.schema.Timeline) -> None:
+    """Picture only: the timeline's audio tracks and what this tool recorded of its sound, removed."""
+    for index in reversed(range(len(timeline.tracks))):
+        if timeline.tracks[index].kind == otio.schema.TrackKind.Audio:
+            del timeline.tracks[index]
+    values = timeline_values(timeline)
+    if values.pop("sound", None) is not None:
+        timeline.metadata[METADATA_KEY] = values
+
+
 def recorded_sound(timeline: otio.schema.Timeline) -> Sound | None:
     """The sound this tool gave the timeline, as many channels as it still has
     audio tracks (an editor may have deleted some); None for a timeline
@@ -221,6 +231,14 @@ def recorded_sound(timeline: otio.schema.Timeline) -> Sound | None:
     sample_rate, streams = values.get("sample_rate"), values.get("streams")
     return Sound(channels, sample_rate if _is_whole(sample_rate) and sample_rate > 0 else DEFAULT_SAMPLE_RATE,
                  streams if _is_whole(streams) and streams > 0 else 1)  # fmt: skip
+
+
+def recorded_frame_starts(timeline: otio.schema.Timeline) -> tuple[float, ...] | None:
+    """A variable-rate file's frame times the timeline was read with (see rekognition.video.retimed)."""
+    values = timeline_values(timeline).get("frame_starts")
+    if isinstance(values, list) and values and all(_is_number(value) for value in values):
+        return tuple(float(value) for value in values)
+    return None
 
 
 def recorded_drop_frame(timeline: otio.schema.Timeline) -> bool | None:
@@ -258,9 +276,13 @@ def recount(timeline: otio.schema.Timeline, start_timecode: str | None, timecode
 
 
 def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
-    """Width and height Rekognition reported for the video, if the timeline
-    still carries its ``VideoMetadata`` (the segment job's, else the first analysis's)."""
+    """Width and height of the media the clips link to: a rendition's, else
+    what Rekognition reported for the video, if the timeline still carries
+    its ``VideoMetadata`` (the segment job's, else the first analysis's)."""
     values = timeline_values(timeline)
+    linked = values.get("media_frame_size")
+    if isinstance(linked, list) and len(linked) == 2 and all(_is_whole(side) and side > 0 for side in linked):
+        return linked[0], linked[1]
     job = values.get("job")
     analyses = values.get("analyses")
     if not isinstance(job, dict) and isinstance(analyses, list) and analyses and isinstance(analyses[0], dict):

@@ -27,12 +27,21 @@ width); wrapping back to 001 would give two events the same number.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 
 from otio_rekognition import names
-from otio_rekognition.errors import AdapterArgumentError, TimelineError
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans, locators_by_frame, one_per_frame
-from otio_rekognition.timeline.layout import KIND_SHOT, Sound, Span
+from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning, TimelineError
+from otio_rekognition.timeline.cutlist import (
+    CutList,
+    Event,
+    Locator,
+    event_spans,
+    locators_by_frame,
+    one_per_frame,
+    shown_first,
+)
+from otio_rekognition.timeline.layout import Sound, Span
 
 CMX3600 = "cmx3600"
 RESOLVE_MARKERS = "resolve-markers"
@@ -72,6 +81,8 @@ RESOLVE_MARKER_COLORS: Mapping[str, str] = {
 # A colour OTIO may add later is written like an unknown cue type's (white).
 DEFAULT_COLOR = "WHITE"
 RESOLVE_REEL = "001"
+# The channels an event can carry: A1, A2 in its field, A3, A4 on an AUD line.
+MAX_CHANNELS = 4
 # CMX3600's reel for black: what fills a gap that carries a locator.
 BLACK_REEL = "BL"
 
@@ -82,6 +93,14 @@ def write_edl(cuts: CutList, flavor: str = CMX3600) -> str:
     flavor: cmx3600 (one event per shot, markers as LOC lines in record
     timecode) or resolve-markers (DaVinci Resolve's timeline-marker EDL)."""
     cuts = cuts.for_timecode()
+    most = max((event.media.sound.channels for event in cuts.events if event.media.sound), default=0)
+    if most > MAX_CHANNELS:
+        warnings.warn(
+            f"{cuts.name}: the sound has {most} channels; an EDL carries A1-A{MAX_CHANNELS} "
+            "(CMX3600 has no fifth): the other formats carry them all",
+            RekognitionWarning,
+            stacklevel=2,
+        )
     blocks = _shot_events(cuts) if parse_flavor("flavor", flavor) == CMX3600 else _marker_events(cuts)
     header = [f"TITLE: {_text(cuts.name)}", f"FCM: {'DROP FRAME' if cuts.drop_frame else 'NON-DROP FRAME'}"]
     # A blank line after the header and after every event, as Resolve and Premiere write them.
@@ -145,8 +164,7 @@ def _loc_line(cuts: CutList, locator: Locator) -> str:
 def _marker_events(cuts: CutList) -> Iterator[list[str]]:
     for number, group in enumerate(locators_by_frame(cuts.locators), start=1):
         first = cuts.record_start + group[0].record_first
-        # A cue's colour says more than a shot marker's: the first cue's wins.
-        shown = min(group, key=lambda locator: locator.kind == KIND_SHOT)
+        shown = shown_first(group)
         color = RESOLVE_MARKER_COLORS.get(shown.color.upper(), RESOLVE_MARKER_COLORS[DEFAULT_COLOR])
         name = " + ".join(_text(locator.name) for locator in group)
         duration = max(locator.length for locator in group)

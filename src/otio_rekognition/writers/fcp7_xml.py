@@ -150,7 +150,7 @@ def _links(
         by_event[id(event)] = [_link(clip_id, "video", 1, clip_index)]
     for channel, items in enumerate(sound, start=1):
         for clip_index, (event, clip_id) in enumerate(items, start=1):
-            group = 1 if len(sound) > 1 else None
+            group = (channel + 1) // 2 if len(sound) > 1 else None  # stereo pairs: A1-A2, A3-A4...
             by_event[id(event)].append(_link(clip_id, "audio", channel, clip_index, group))
     linked: dict[str, list[ET.Element]] = {}
     for items in (shots, *sound):

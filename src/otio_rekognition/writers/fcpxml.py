@@ -111,7 +111,8 @@ def write_fcpxml(
     )
     sound = next((event.media.sound for event in cuts.events if event.media.sound), None)
     if sound is not None:
-        sequence.set("audioLayout", "mono" if sound.channels == 1 else "stereo" if sound.channels == 2 else "surround")
+        # Final Cut's layouts: mono, stereo, or 5.1 surround (six channels or more).
+        sequence.set("audioLayout", "mono" if sound.channels == 1 else "surround" if sound.channels >= 6 else "stereo")
         # The sequence's rate is one of Final Cut's (its DTD lists them); an asset's may be any.
         nearest = min(SEQUENCE_AUDIO_RATES, key=lambda rate: abs(rate - sound.sample_rate))
         sequence.set("audioRate", SEQUENCE_AUDIO_RATES[nearest])

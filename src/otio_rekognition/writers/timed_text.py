@@ -11,10 +11,10 @@ frame begins, so a player rounding down lands on the marked frames.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from otio_rekognition import names
 from otio_rekognition.errors import AdapterArgumentError, RekognitionWarning, TimelineError
@@ -155,7 +155,7 @@ def shot_changes(cuts: CutList, unit: str = "seconds") -> str:
         raise AdapterArgumentError(f"argument unit: expected one of {', '.join(SHOT_CHANGE_UNITS)}, got {unit!r}")
     starts = sorted({event.record_first for event in cuts.events if event.record_first > 0})
     if unit == "seconds":
-        return "".join(f"{float(frame / cuts.rate):.3f}\n" for frame in starts)
+        return "".join(f"{float(cuts.millis(frame) / 1000):.3f}\n" for frame in starts)
     if unit == "frames":
         return "".join(f"{frame}\n" for frame in starts)
     counted = cuts.for_timecode()
@@ -197,8 +197,7 @@ def _marker_cues(cuts: CutList) -> Iterator[tuple[int, int, str]]:
 
 def _millis(cuts: CutList, frame: int) -> int:
     """The first whole millisecond at or after the start of ``frame``."""
-    rate: Fraction = cuts.rate
-    return -(-frame * 1000 * rate.denominator // rate.numerator)
+    return math.ceil(cuts.millis(frame))
 
 
 def _clock(millis: int) -> tuple[int, int, int, int]:
@@ -220,7 +219,7 @@ def _srt_time(cuts: CutList, frame: int) -> str:
 
 def _second(cuts: CutList, frame: int) -> int:
     """The whole second a frame starts in (YouTube's chapters are in seconds)."""
-    return frame * cuts.rate.denominator // cuts.rate.numerator
+    return math.floor(cuts.millis(frame) / 1000)
 
 
 def _youtube_time(seconds: int) -> str:
