@@ -514,3 +514,27 @@ def test_an_incomplete_job_is_said_before_what_runs_past_its_end() -> None:
             "Labels": [{"Timestamp": 5000, "Label": {"Name": "Car"}}]}  # fmt: skip
     with pytest.raises(IncompleteJobError, match="incomplete job"):
         read_jobs([("p.json", json.dumps(page))], strict=True)
+
+
+@pytest.mark.parametrize("first_step", [480, 520])
+@pytest.mark.parametrize("steps", [100, 101])
+def test_one_missed_sample_never_splits_an_appearance(first_step: int, steps: int) -> None:
+    """A real 25 fps job steps 480 and 520 ms in turn: one missed sample (a step of 1,000 ms)
+    keeps the appearance whole, whichever step the median lands on; two missed samples split it."""
+    other = 1000 - first_step
+    moments, at = [], 0
+    for number in range(steps):
+        moments.append(at)
+        at += first_step if number % 2 == 0 else other
+    kept = [moment for index, moment in enumerate(moments) if index != 40]  # one sample missed
+    items = [{"Timestamp": moment, "Label": {"Name": "Car", "Confidence": 90.0}} for moment in kept]
+    items += [{"Timestamp": moment, "Label": {"Name": "Sky", "Confidence": 90.0}} for moment in moments]
+    job = read_jobs([("p.json", json.dumps({"VideoMetadata": {"FrameRate": 25.0}, "Labels": items}))])
+    [laid] = lay_out(job, ReadOptions()).analyses
+    assert [found.name for found in laid.appearances] == ["Car", "Sky"]
+    twice = [moment for index, moment in enumerate(moments) if index not in (40, 41)]
+    items = [{"Timestamp": moment, "Label": {"Name": "Car", "Confidence": 90.0}} for moment in twice]
+    items += [{"Timestamp": moment, "Label": {"Name": "Sky", "Confidence": 90.0}} for moment in moments]
+    job = read_jobs([("p.json", json.dumps({"VideoMetadata": {"FrameRate": 25.0}, "Labels": items}))])
+    [laid] = lay_out(job, ReadOptions()).analyses
+    assert sorted(found.name for found in laid.appearances) == ["Car", "Car", "Sky"]

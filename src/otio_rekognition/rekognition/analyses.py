@@ -31,6 +31,8 @@ from otio_rekognition.rekognition.segments import (
 )
 from otio_rekognition.rekognition.vocabulary import CELEBRITIES, FACE_SEARCH, FACES, LABELS, MODERATION, TEXT, Analysis
 
+# A step between samples this much longer than the median is not the sampling's own.
+_REGULAR_STEP = 1.5
 _RANGE_FIELDS = ("StartTimestampMillis", "EndTimestampMillis", "StartFrameNumber", "StartTimecodeSMPTE")
 
 
@@ -84,32 +86,68 @@ def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, 
 
 
 def sampling_interval(detections: Sequence[Detection], analysis: Analysis) -> float:
-    """Milliseconds between the samples of a job: the median step between
-    its successive distinct timestamps (most steps are one sample, while
-    something stays in view); the analysis's usual interval when it shows none."""
+    """Milliseconds between the samples of a job: its longest regular step
+    between successive distinct timestamps (a real 25 fps job steps 480 and
+    520 ms in turn; steps over half as long again as the median are missed
+    samples or nothing in view); the analysis's usual interval when it shows
+    none. Twice it spans one missed sample whichever steps surround it."""
     moments = sorted({detection.millis[0] for detection in detections if not detection.aggregated})
     steps = [later - earlier for earlier, later in itertools.pairwise(moments)]
-    return statistics.median(steps) if steps else float(analysis.sampling_millis)
+    if not steps:
+        return float(analysis.sampling_millis)
+    usual = statistics.median(steps)
+    return max(step for step in steps if step <= _REGULAR_STEP * usual)
 
 
 def appearances(detections: Iterable[Detection], window_millis: float) -> list[Detection]:
     """Point detections of one name no more than ``window_millis`` apart
     joined into one range each, in time order; ranges Rekognition gave are
-    kept as they are."""
-    joined: list[Detection] = []
-    open_by_name: dict[tuple[str, str, str | None], int] = {}
+    kept as they are. Linear: each appearance gathers its samples and is
+    made once at the end."""
+    joined: list[Detection | _Appearance] = []
+    open_by_name: dict[tuple[str, str, str | None], _Appearance] = {}
     for detection in sorted(detections, key=lambda d: (d.millis[0], d.first_frame)):
-        key = (detection.analysis, detection.name, detection.text_type)
         if detection.aggregated:
             joined.append(detection)
             continue
-        index = open_by_name.get(key)
-        if index is not None and detection.millis[0] - joined[index].millis[1] <= window_millis:
-            joined[index] = _joined(joined[index], detection)
+        key = (detection.analysis, detection.name, detection.text_type)
+        current = open_by_name.get(key)
+        if current is not None and detection.millis[0] - current.end_millis <= window_millis:
+            current.add(detection)
         else:
-            open_by_name[key] = len(joined)
-            joined.append(detection)
-    return sorted(joined, key=lambda d: (d.first_frame, d.last_frame, d.analysis, d.name))
+            open_by_name[key] = current = _Appearance(detection)
+            joined.append(current)
+    made = [item.detection() if isinstance(item, _Appearance) else item for item in joined]
+    return sorted(made, key=lambda d: (d.first_frame, d.last_frame, d.analysis, d.name))
+
+
+class _Appearance:
+    """The samples of one appearance so far."""
+
+    def __init__(self, first: Detection) -> None:
+        self.first = first
+        self.samples = [first]
+        self.end_millis = first.millis[1]
+
+    def add(self, later: Detection) -> None:
+        self.samples.append(later)
+        self.end_millis = later.millis[1]
+
+    def detection(self) -> Detection:
+        samples = self.samples
+        if len(samples) == 1:
+            return self.first
+        confidences = [sample.confidence for sample in samples if sample.confidence is not None]
+        return replace(
+            self.first,
+            first_frame=min(sample.first_frame for sample in samples),
+            last_frame=max(sample.last_frame for sample in samples),
+            confidence=max(confidences) if confidences else None,
+            millis=(self.first.millis[0], self.end_millis),
+            parents=tuple(dict.fromkeys(parent for sample in samples for parent in sample.parents)),
+            categories=tuple(dict.fromkeys(category for sample in samples for category in sample.categories)),
+            items=tuple(item for sample in samples for item in sample.items),
+        )
 
 
 def with_top_categories(detections: Sequence[Detection]) -> list[Detection]:
@@ -128,20 +166,6 @@ def with_top_categories(detections: Sequence[Detection]) -> list[Detection]:
         replace(d, categories=(top(d.parents[0] if d.parents else d.name),)) if d.analysis == MODERATION.name else d
         for d in detections
     ]
-
-
-def _joined(earlier: Detection, later: Detection) -> Detection:
-    confidences = [c for c in (earlier.confidence, later.confidence) if c is not None]
-    return replace(
-        earlier,
-        first_frame=min(earlier.first_frame, later.first_frame),
-        last_frame=max(earlier.last_frame, later.last_frame),
-        confidence=max(confidences) if confidences else None,
-        millis=(earlier.millis[0], later.millis[1]),
-        parents=tuple(dict.fromkeys(earlier.parents + later.parents)),
-        categories=tuple(dict.fromkeys(earlier.categories + later.categories)),
-        items=earlier.items + later.items,
-    )
 
 
 @dataclass(frozen=True, slots=True)
