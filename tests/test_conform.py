@@ -220,3 +220,23 @@ def test_markers_on_one_frame_take_the_cues_colour(tmp_path: Path) -> None:
             avid = {"PINK": "magenta", "PURPLE": "magenta", "ORANGE": "yellow"}
             assert colour == avid.get(CUE_COLOURS[cues[0]], CUE_COLOURS[cues[0]].lower()), line
     assert merged_with_a_cue > 0
+
+
+@pytest.mark.parametrize(
+    ("stems", "named"),
+    [
+        (("ep1.page1", "ep1.page2"), "ep1"),
+        (("take10", "take11"), "take10"),
+        (("my job", "my job.page2"), "my job"),
+        (("clip_01", "clip_01.p2"), "clip_01"),
+        (("show_a", "show_b"), "show"),
+    ],
+)
+def test_a_job_in_several_files_is_named_after_their_stem(
+    tmp_path: Path, real_pages: list[Path], stems: tuple[str, str], named: str
+) -> None:
+    for page, stem in zip(real_pages, stems, strict=True):
+        shutil.copy(page, tmp_path / f"{stem}.json")
+    output = tmp_path / "out.edl"
+    assert main(["convert", *(str(tmp_path / f"{stem}.json") for stem in reversed(stems)), "-o", str(output)]) == 0
+    assert output.read_text().startswith(f"TITLE: {named}\n")

@@ -252,6 +252,9 @@ def test_more_channels_than_an_edl_carries_are_said(tmp_path: Path, capsys: pyte
     job = job_with_sound(tmp_path, [stream(6)])
     assert main(["convert", str(job), "-o", str(tmp_path / "six.edl")]) == 0
     assert "warning: " in capsys.readouterr().err.split("6 channels; an EDL carries A1-A4")[0].splitlines()[-1]
+    # Resolve's marker EDL carries no sound: nothing to say.
+    assert main(["convert", str(job), "-o", str(tmp_path / "m.edl"), "--edl-flavor", "resolve-markers"]) == 0
+    assert "an EDL carries" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("channels", "layout"), [(1, "mono"), (2, "stereo"), (4, "stereo"), (6, "surround")])

@@ -341,8 +341,17 @@ def test_a_rendition_of_another_size_is_taken_with_a_note(command: str, tmp_path
         # Linked to the proxy, the clips are described at its size, not the analysed one's.
         xml = tmp_path / "x.xml"
         assert main([command, str(job), "-o", str(xml), "--media", str(SAMPLES / "tc_2997ndf.mov")]) == 0
-        characteristics = etree.parse(str(xml)).find(".//clipitem/file/media/video/samplecharacteristics")
+        document = etree.parse(str(xml))
+        characteristics = document.find(".//clipitem/file/media/video/samplecharacteristics")
         assert (characteristics.findtext("width"), characteristics.findtext("height")) == ("64", "36")
+        # The sequence stays at the analysed size, for when the editor relinks to the original.
+        sequence = document.find("./sequence/media/video/format/samplecharacteristics")
+        assert (sequence.findtext("width"), sequence.findtext("height")) == ("1920", "1080")
+        fcpxml = tmp_path / "x.fcpxml"
+        assert main([command, str(job), "-o", str(fcpxml), "--media", str(SAMPLES / "tc_2997ndf.mov")]) == 0
+        resources = etree.parse(str(fcpxml)).find("resources")
+        sizes = {f.get("id"): (f.get("width"), f.get("height")) for f in resources.findall("format")}
+        assert sizes[resources.find("asset").get("format")] == ("64", "36") and sizes["r1"] == ("1920", "1080")
     else:
         assert output.read_text().count('src="data:image/jpeg;base64,') > 0
 
@@ -371,3 +380,15 @@ def test_media_urls_editors_can_relink(tmp_path: Path, monkeypatch: pytest.Monke
     assert "* SOURCE FILE: Episode #1 (100%)?.mov" in edl and "EPISODE1" in edl
     timeline = otio.adapters.read_from_file(str(tmp_path / "job.json"))
     assert timeline.tracks[0][0].media_reference.target_url == "s3://bucket/shows/Episode%20%231%20%28100%25%29%3F.mov"
+
+
+def test_a_start_typed_in_the_other_count_on_a_label_drop_frame_skips_is_one_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """00:59:00;00 does not exist in drop frame; the media counts non-drop, so it is read non-drop, said."""
+    job, media = str(SAMPLES / "tc_2997ndf.json"), str(SAMPLES / "tc_2997ndf.mov")
+    output = tmp_path / "x.edl"
+    assert main(["convert", job, "-o", str(output), "--media", media, "--start-timecode", "00:59:00;00"]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "warning: argument start_timecode: 00:59:00;00 is written drop frame" in err
+    assert output.read_text().splitlines()[3].split()[6] == "00:59:00:00"  # the record start, read non-drop

@@ -133,12 +133,12 @@ def timecode_frame(name: str, timecode: Any, rate: Fraction, drop_frame: bool) -
     except ValueError as error:
         raise AdapterArgumentError(f"argument {name}: {error}") from None
     written = frames.written_drop_frame(text)
-    if (
-        frames.is_drop_frame(rate)
-        and written is not None
-        and written != drop_frame
-        and frames.timecode_to_frame(text, rate, written) != frame
-    ):
+    if frames.is_drop_frame(rate) and written is not None and written != drop_frame:
+        try:
+            as_written: int | None = frames.timecode_to_frame(text, rate, written)
+        except ValueError:  # a label drop frame skips: read otherwise all the more
+            as_written = None
+    if frames.is_drop_frame(rate) and written is not None and written != drop_frame and as_written != frame:
         wanted = DF if written else NDF
         warnings.warn(
             f"argument {name}: {text} is written {_COUNTS[written]}, but timecodes are counted "

@@ -80,7 +80,9 @@ def probe_media(path: str | os.PathLike[str], frame_times: bool = False) -> Medi
         if count is None and video.duration is not None and video.time_base is not None:
             count = round(video.duration * video.time_base * rate)
         context = video.codec_context
-        starts = _frame_starts(container, video) if frame_times else ()
+        # A stream whose average differs from its base rate says it may vary: look then too.
+        looks_variable = bool(video.average_rate and video.base_rate and video.average_rate != video.base_rate)
+        starts = _frame_starts(container, video) if frame_times or looks_variable else ()
         return MediaProbe(
             url=location.resolve().as_uri(),
             rate=rate,

@@ -103,6 +103,8 @@ def with_media(job: Video, options: ReadOptions) -> tuple[Video, ReadOptions]:
 
     try:
         media = probe_media(options.media, frame_times=not frames.is_smpte_rate(job.rate))
+        if media.frame_starts is None and media.rate != job.rate:  # a variable rate whose average snapped: look
+            media = probe_media(options.media, frame_times=True)
     except ImportError as error:  # PyAV is the detect extra
         raise AdapterArgumentError(
             f"argument media: reading {options.media} needs {error.name}: pip install 'otio-rekognition[detect]'"

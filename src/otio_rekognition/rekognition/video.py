@@ -107,8 +107,8 @@ class Video:
 
     @property
     def frame_size(self) -> tuple[int, int] | None:
-        """The size of the media the clips link to: a rendition's own, else what Rekognition reported."""
-        return self.media_frame_size or video_frame_size(self.naming_info)
+        """The size Rekognition reported for the video it analysed (the sequence's)."""
+        return video_frame_size(self.naming_info)
 
 
 def retimed(video: Video, frame_starts: Sequence[float]) -> Video:

@@ -39,6 +39,7 @@ from otio_rekognition.timeline.layout import (
 )
 from otio_rekognition.timeline.metadata import (
     item_facts,
+    media_frame_size,
     recorded_drop_frame,
     recorded_frame_starts,
     recorded_sound,
@@ -57,6 +58,7 @@ class Media:
     start: int  # first frame of the media in source time (its start timecode)
     length: int  # frames
     sound: Sound | None = None  # the file's sound, which its clips on the first track carry
+    frame_size: tuple[int, int] | None = None  # the file's own (a rendition's may differ from the sequence's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,9 +215,9 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
         raise TimelineError(f"timeline {timeline.name!r} has no video track: nothing to export")
     locators: list[Locator] = []
     media: dict[tuple[Any, ...], Media] = {}
-    sound = recorded_sound(timeline)
-    events = _events(tracks[0], rate, locators, media, sound)
-    cue_tracks = tuple(_events(track, rate, locators, media, sound) for track in tracks[1:])
+    file = (recorded_sound(timeline), media_frame_size(timeline))
+    events = _events(tracks[0], rate, locators, media, file)
+    cue_tracks = tuple(_events(track, rate, locators, media, file) for track in tracks[1:])
     for track in tracks:
         locators.extend(
             _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in track.markers
@@ -236,8 +238,9 @@ def job_cut_list(video: Video, options: ReadOptions) -> CutList:
     source_start = layout.source_start
     media_name = names.safe_name(layout.media_name)
     media = Media(
-        layout.media_url, media_name, names.reel_name(layout.reel), source_start, video.frame_count, layout.sound
-    )
+        layout.media_url, media_name, names.reel_name(layout.reel), source_start, video.frame_count, layout.sound,
+        video.media_frame_size or video.frame_size,
+    )  # fmt: skip
 
     def event(piece: Piece) -> Event:
         first, name = piece.first_frame, names.safe_name(piece.name)
@@ -314,7 +317,7 @@ def _events(
     rate: Fraction,
     locators: list[Locator],
     media: dict[tuple[Any, ...], Media],
-    sound: Sound | None,
+    file: tuple[Sound | None, tuple[int, int] | None],
 ) -> tuple[Event, ...]:
     events = []
     position = 0  # a running record position: range_in_parent() walks the track each time
@@ -336,7 +339,7 @@ def _events(
                 record_first=record_first,
                 source_first=source_first,
                 length=length,
-                media=_media(clip, rate, media, sound),
+                media=_media(clip, rate, media, file),
                 kind=facts.kind or KIND_SHOT,
                 label=label,
                 confidence=facts.confidence,
@@ -365,7 +368,12 @@ def _locator(marker: otio.schema.Marker, record_first: int, rate: Fraction) -> L
     )
 
 
-def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], Media], sound: Sound | None) -> Media:
+def _media(
+    clip: otio.schema.Clip,
+    rate: Fraction,
+    known: dict[tuple[Any, ...], Media],
+    file: tuple[Sound | None, tuple[int, int] | None],
+) -> Media:
     """The clip's media; ``known`` keeps those already made, as every clip of
     a job references the same file."""
     reference = clip.media_reference
@@ -382,7 +390,7 @@ def _media(clip: otio.schema.Clip, rate: Fraction, known: dict[tuple[Any, ...], 
         media_name = names.safe_name(names.media_name(url))
         # A reel someone set is kept, but made one that an EDL can carry.
         reel_source = reel if isinstance(reel, str) and reel.strip() else media_name
-        known[key] = Media(url, media_name, names.reel_name(reel_source), start, length, sound)
+        known[key] = Media(url, media_name, names.reel_name(reel_source), start, length, *file)
     return known[key]
 
 

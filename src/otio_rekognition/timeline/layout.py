@@ -423,6 +423,8 @@ def _source_stem(video: Video) -> str:
     shared = "".join(
         letters[0] for letters in itertools.takewhile(lambda same: len(set(same)) == 1, zip(*stems, strict=False))
     )
-    ends = [shared.rfind(separator) for separator in _STEM_SEPARATORS]
-    shared = shared if len(stems) == 1 else shared[: max(ends)] if max(ends) > 0 else ""
+    if len(stems) > 1 and not all(stem == shared or stem[len(shared)] in _STEM_SEPARATORS for stem in stems):
+        # It ends inside a word (take1 of take10, take11): back to the last separator, if any.
+        cut = max(shared.rfind(separator) for separator in _STEM_SEPARATORS)
+        shared = shared[:cut] if cut > 0 else ""
     return names.safe_name(shared or stems[0])

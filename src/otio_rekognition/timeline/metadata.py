@@ -275,14 +275,19 @@ def recount(timeline: otio.schema.Timeline, start_timecode: str | None, timecode
         timeline.global_start_time = otio.opentime.RationalTime(frame, float(rate))
 
 
-def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
-    """Width and height of the media the clips link to: a rendition's, else
-    what Rekognition reported for the video, if the timeline still carries
-    its ``VideoMetadata`` (the segment job's, else the first analysis's)."""
-    values = timeline_values(timeline)
-    linked = values.get("media_frame_size")
+def media_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
+    """Width and height of the media the clips link to: a rendition's (read
+    with --media), else the video's (:func:`video_frame_size`)."""
+    linked = timeline_values(timeline).get("media_frame_size")
     if isinstance(linked, list) and len(linked) == 2 and all(_is_whole(side) and side > 0 for side in linked):
         return linked[0], linked[1]
+    return video_frame_size(timeline)
+
+
+def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
+    """Width and height Rekognition reported for the video, if the timeline
+    still carries its ``VideoMetadata`` (the segment job's, else the first analysis's)."""
+    values = timeline_values(timeline)
     job = values.get("job")
     analyses = values.get("analyses")
     if not isinstance(job, dict) and isinstance(analyses, list) and analyses and isinstance(analyses[0], dict):

@@ -91,6 +91,7 @@ class _Source:
     start: int
     end: int
     sound: Sound | None
+    frame_size: tuple[int, int] | None
 
     @property
     def length(self) -> int:
@@ -134,7 +135,7 @@ def _sources(cuts: CutList) -> list[_Source]:
         known = sources.get(media.url)
         if known is not None:
             start, end = min(start, known.start), max(end, known.end)
-        sources[media.url] = _Source(media.url, media.name, media.reel, start, end, media.sound)
+        sources[media.url] = _Source(media.url, media.name, media.reel, start, end, media.sound, media.frame_size)
     return list(sources.values())
 
 
@@ -153,7 +154,7 @@ def _mob_chain(aaf: Any, source: _Source, cuts: CutList) -> Any:
 
     file = aaf.create.SourceMob(source.name)
     file.mob_id = _mob_id(source, rate, "file")
-    file.descriptor = _descriptor(aaf, source, cuts.rate, cuts.frame_size)
+    file.descriptor = _descriptor(aaf, source, cuts.rate, source.frame_size or cuts.frame_size)
     _add_slot(file, rate, _reference(aaf, tape, 0, source.length))
     _add_sound_slots(aaf, file, tape, source, rate)
 

@@ -93,15 +93,16 @@ def write_edl(cuts: CutList, flavor: str = CMX3600) -> str:
     flavor: cmx3600 (one event per shot, markers as LOC lines in record
     timecode) or resolve-markers (DaVinci Resolve's timeline-marker EDL)."""
     cuts = cuts.for_timecode()
+    cmx3600 = parse_flavor("flavor", flavor) == CMX3600
     most = max((event.media.sound.channels for event in cuts.events if event.media.sound), default=0)
-    if most > MAX_CHANNELS:
+    if cmx3600 and most > MAX_CHANNELS:
         warnings.warn(
             f"{cuts.name}: the sound has {most} channels; an EDL carries A1-A{MAX_CHANNELS} "
             "(CMX3600 has no fifth): the other formats carry them all",
             RekognitionWarning,
             stacklevel=2,
         )
-    blocks = _shot_events(cuts) if parse_flavor("flavor", flavor) == CMX3600 else _marker_events(cuts)
+    blocks = _shot_events(cuts) if cmx3600 else _marker_events(cuts)
     header = [f"TITLE: {_text(cuts.name)}", f"FCM: {'DROP FRAME' if cuts.drop_frame else 'NON-DROP FRAME'}"]
     # A blank line after the header and after every event, as Resolve and Premiere write them.
     return "\n".join(line for block in (header, *blocks) for line in (*block, "")) + "\n"

@@ -110,7 +110,7 @@ class _Files:
         file_media = ET.SubElement(file, "media")
         video = ET.SubElement(file_media, "video")
         _add(video, "duration", media.length)
-        video.append(_sample_characteristics(self._cuts.rate, self._cuts.frame_size))
+        video.append(_sample_characteristics(self._cuts.rate, media.frame_size or self._cuts.frame_size))
         if media.sound is not None:
             audio = ET.SubElement(file_media, "audio")
             audio.append(_audio_characteristics(media.sound.sample_rate))

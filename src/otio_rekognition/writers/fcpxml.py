@@ -158,11 +158,16 @@ def _asset_ids(cuts: CutList) -> dict[Media, str]:
 
 
 def _resources(frame: Fraction, size: tuple[int, int], assets: Mapping[Media, str]) -> ET.Element:
+    """The sequence's format (r1), the assets, and a format of its own for an
+    asset of another size (a proxy's), numbered after the assets."""
     resources = ET.Element("resources")
-    width, height = size
-    ET.SubElement(
-        resources, "format", id=_FORMAT_ID, frameDuration=_time(1, frame), width=str(width), height=str(height)
-    )
+    formats = {size: _FORMAT_ID}
+    for media in assets:
+        if media.frame_size is not None and media.frame_size not in formats:
+            formats[media.frame_size] = f"r{len(assets) + len(formats) + 1}"
+    for (width, height), format_id in formats.items():
+        ET.SubElement(resources, "format", id=format_id, frameDuration=_time(1, frame), width=str(width),
+                      height=str(height))  # fmt: skip
     for media, asset_id in assets.items():
         asset = ET.SubElement(
             resources,
@@ -172,7 +177,7 @@ def _resources(frame: Fraction, size: tuple[int, int], assets: Mapping[Media, st
             start=_time(media.start, frame),
             duration=_time(media.length, frame),
             hasVideo="1",
-            format=_FORMAT_ID,
+            format=formats[media.frame_size] if media.frame_size is not None else _FORMAT_ID,
         )
         if media.sound is not None:
             asset.set("hasAudio", "1")
