@@ -43,6 +43,7 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.xml $(AT)
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.fcpxml $(AT)
 	$(BIN)/otio-rekognition convert $(SAMPLE) -o $(OUT)/demo.aaf $(AT)
+	$(BIN)/otio-rekognition convert $(SAMPLE) $(ANALYSES) -o $(OUT)/demo.ale $(AT)
 	$(BIN)/otio-rekognition report $(SAMPLE) -o $(OUT)/demo.html $(AT)
 	$(BIN)/otioconvert -i $(SAMPLE) -o $(OUT)/demo.rekognition.json -O rekognition
 	# The other analyses of the same video (synthetic labels, moderation, faces, text...) as markers beside the cuts.

@@ -287,6 +287,12 @@ def csv_shots(path: Path, name: str) -> list[list[int]]:
     return [[int(row["first_frame"]), int(row["last_frame"])] for row in rows if row["type"] == "shot"]
 
 
+def ale_shots(path: Path, name: str) -> list[list[int]]:
+    """The shots as OTIO's ALE reader (otio-ale-adapter) reads them."""
+    ranges = [clip.source_range for clip in otio.adapters.read_from_file(str(path), "ale").find_clips()]
+    return [[round(r.start_time.value), round(r.end_time_inclusive().value)] for r in ranges]
+
+
 READERS: dict[str, Callable[[Path, str], list[list[int]]]] = {
     ".edl": edl_shots,
     ".fcpxml": fcpxml_shots,
@@ -295,6 +301,7 @@ READERS: dict[str, Callable[[Path, str], list[list[int]]]] = {
     ".otio": otio_shots,
     ".json": json_shots,
     ".csv": csv_shots,
+    ".ale": ale_shots,
 }
 # Formats of markers only, with no cuts to compare: tested in test_marker_formats.py.
 MARKER_ONLY = {".txt", ".vtt", ".srt", ".ffmetadata"}

@@ -95,6 +95,7 @@ REGISTRY: tuple[OutputFormat, ...] = (
     OutputFormat("otioz", "otioz", ".otioz", None),
     OutputFormat("rekognition", "rekognition", ".json", "otio_adapters/rekognition.py"),
     OutputFormat("avid-markers", "rekognition_avid_markers", ".txt", "otio_adapters/avid_markers.py"),
+    OutputFormat("ale", "rekognition_ale", ".ale", "otio_adapters/ale.py"),
     OutputFormat("csv", "rekognition_csv", ".csv", "otio_adapters/csv_list.py"),
     OutputFormat("webvtt", "rekognition_webvtt", ".vtt", "otio_adapters/webvtt.py"),
     OutputFormat("srt", "rekognition_srt", ".srt", "otio_adapters/srt.py"),

@@ -38,6 +38,8 @@ KIND_CUE = "cue"
 KIND_MEDIA = "media"  # the whole video, carrying the cues of a job without shots
 KIND_NOTE = "note"  # a marker that was not read from Rekognition
 ANALYSIS_KINDS = frozenset(ANALYSES)
+# What Rekognition finds in view, in the APIs' order: technical cues, then each analysis's detections.
+FOUND_KINDS = (KIND_CUE, *ANALYSES)
 SHOT_TRACK_NAME = "Shots"
 CUE_TRACK_NAME = "Technical cues"
 DEFAULT_NAME = "Rekognition segments"
