@@ -60,11 +60,11 @@ def reason(error: BaseException) -> str:
     return getattr(error, "strerror", None) or str(error)
 
 
-def probe_media(path: str | os.PathLike[str], frame_times: bool = False) -> MediaProbe:
-    """What the file says of itself; with ``frame_times``, also whether its
-    frames come at a variable rate and when (every packet read, none decoded:
-    asked for a job whose rate is a variable rate's average, not for every
-    camera original)."""
+def probe_media(path: str | os.PathLike[str], job_rate: Fraction | None = None) -> MediaProbe:
+    """What the file says of itself, and whether its frames come at a variable
+    rate and when: every packet read, none decoded, when the stream's rates
+    say it may vary or it is a copy of a job (``job_rate``) whose rate is a
+    variable rate's average or not the stream's (not for every camera original)."""
     location = Path(path)
     with video_stream(location) as (container, video):
         rate_value = video.average_rate or video.guessed_rate or video.base_rate
@@ -80,9 +80,9 @@ def probe_media(path: str | os.PathLike[str], frame_times: bool = False) -> Medi
         if count is None and video.duration is not None and video.time_base is not None:
             count = round(video.duration * video.time_base * rate)
         context = video.codec_context
-        # A stream whose average differs from its base rate says it may vary: look then too.
         looks_variable = bool(video.average_rate and video.base_rate and video.average_rate != video.base_rate)
-        starts = _frame_starts(container, video) if frame_times or looks_variable else ()
+        averaged = job_rate is not None and (not frames.is_smpte_rate(job_rate) or rate != job_rate)
+        starts = _frame_starts(container, video) if looks_variable or averaged else ()
         return MediaProbe(
             url=location.resolve().as_uri(),
             rate=rate,

@@ -102,9 +102,7 @@ def with_media(job: Video, options: ReadOptions) -> tuple[Video, ReadOptions]:
     from otio_rekognition.detect.probe import probe_media
 
     try:
-        media = probe_media(options.media, frame_times=not frames.is_smpte_rate(job.rate))
-        if media.frame_starts is None and media.rate != job.rate:  # a variable rate whose average snapped: look
-            media = probe_media(options.media, frame_times=True)
+        media = probe_media(options.media, job.rate)
     except ImportError as error:  # PyAV is the detect extra
         raise AdapterArgumentError(
             f"argument media: reading {options.media} needs {error.name}: pip install 'otio-rekognition[detect]'"

@@ -10,6 +10,7 @@ the clip's media time, so it stays exact even when it runs past that clip.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import opentimelineio as otio
@@ -39,13 +40,15 @@ def build_timeline(video: Video, options: ReadOptions) -> otio.schema.Timeline:
 
     available = media_range(0, video.frame_count)
 
-    def new_clip(piece: Piece) -> otio.schema.Clip:
+    def new_clip(piece: Piece, picture: bool = True) -> otio.schema.Clip:
+        """A clip of the media; a picture clip carries what it was read from, a sound clip only its range."""
         clip = otio.schema.Clip(
             name=piece.name,
             media_reference=otio.schema.ExternalReference(target_url=layout.media_url, available_range=available),
             source_range=media_range(piece.first_frame, piece.frame_count),
         )
-        clip.metadata.update({METADATA_KEY: piece_metadata(piece), **reel})
+        if picture:
+            clip.metadata.update({METADATA_KEY: piece_metadata(piece), **reel})
         return clip
 
     def new_marker(piece: Piece) -> otio.schema.Marker:
@@ -63,45 +66,26 @@ def build_timeline(video: Video, options: ReadOptions) -> otio.schema.Timeline:
         global_start_time=RationalTime(layout.record_start, rate),
         metadata={METADATA_KEY: _timeline_metadata(layout), "fcp_xml": fcp_xml_metadata(layout.drop_frame)},
     )
-    carriers: list[otio.schema.Clip] = []
-    for number, track in enumerate(layout.tracks):
-        items: list[otio.core.Composable] = []
-        for span in with_gaps(track.clips, _first, _length):
-            items.append(_gap(span.length, rate) if span.item is None else new_clip(span.item))
-        if number == 0:
-            carriers = [item for item in items if isinstance(item, otio.schema.Clip)]
-        otio_track = otio.schema.Track(name=track.name, kind=otio.schema.TrackKind.Video)
-        otio_track.extend(items)
-        timeline.tracks.append(otio_track)
+
+    def new_track(name: str, pieces: tuple[Piece, ...], picture: bool = True) -> otio.schema.Track:
+        """The pieces as clips, with a Gap wherever the record position jumps."""
+        kind = otio.schema.TrackKind.Video if picture else otio.schema.TrackKind.Audio
+        track = otio.schema.Track(name=name, kind=kind)
+        spans = with_gaps(pieces, attrgetter("first_frame"), attrgetter("frame_count"))
+        track.extend(_gap(span.length, rate) if span.item is None else new_clip(span.item, picture) for span in spans)
+        return track
+
+    tracks = [new_track(track.name, track.clips) for track in layout.tracks]
+    timeline.tracks.extend(tracks)
+    carriers = list(tracks[0].find_clips(shallow_search=True))
     for carrier, piece in layout.markers:
         carriers[carrier].markers.append(new_marker(piece))
-    if layout.sound is not None:
-        # Sound follows picture: a mono track per channel, the shots cut on each.
-        for channel in range(1, layout.sound.channels + 1):
-            sound_track = otio.schema.Track(name=f"A{channel}", kind=otio.schema.TrackKind.Audio)
-            for span in with_gaps(layout.tracks[0].clips, _first, _length):
-                if span.item is None:
-                    sound_track.append(_gap(span.length, rate))
-                else:
-                    sound_track.append(
-                        otio.schema.Clip(
-                            name=span.item.name,
-                            media_reference=otio.schema.ExternalReference(
-                                target_url=layout.media_url, available_range=available
-                            ),
-                            source_range=media_range(span.item.first_frame, span.item.frame_count),
-                        )
-                    )
-            timeline.tracks.append(sound_track)
+    # Sound follows picture: a mono track per channel, the shots cut on each.
+    channels = layout.sound.channels if layout.sound is not None else 0
+    timeline.tracks.extend(
+        new_track(f"A{channel}", layout.tracks[0].clips, False) for channel in range(1, channels + 1)
+    )
     return timeline
-
-
-def _first(piece: Piece) -> int:
-    return piece.first_frame
-
-
-def _length(piece: Piece) -> int:
-    return piece.frame_count
 
 
 def _gap(count: int, rate: float) -> otio.schema.Gap:

@@ -11,6 +11,7 @@ the command line need not build a timeline only to flatten it again.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -139,6 +140,20 @@ class CutList:
         return Fraction(starts[-1]) + Fraction(step) * (frame - len(starts) + 1)
 
     @property
+    def sound(self) -> Sound | None:
+        """The sound of the first shot that has any (of one video: the video's)."""
+        return next((event.media.sound for event in self.events if event.media.sound), None)
+
+    def heard(self, channel: int) -> tuple[Event, ...]:
+        """The shots whose sound has ``channel`` (A1 is 1): what that audio track cuts."""
+        return tuple(event for event in self.events if event.media.sound and event.media.sound.channels >= channel)
+
+    @property
+    def channels(self) -> int:
+        """The most channels a shot's sound has: the audio tracks an edit needs."""
+        return max((event.media.sound.channels for event in self.events if event.media.sound), default=0)
+
+    @functools.cached_property
     def timecode_rate(self) -> Fraction | None:
         """What timecodes count it at: the rate itself, or the SMPTE rate a
         variable-rate recording's average conforms to; None when none can."""

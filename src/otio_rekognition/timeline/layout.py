@@ -95,10 +95,6 @@ class Piece:
     found: Segment | Detection | None  # what it was read from; None for the whole media
     job: int = 0  # for a detection: its job's place in ``Layout.analyses``
 
-    @property
-    def end(self) -> int:
-        return self.first_frame + self.frame_count
-
 
 @dataclass(frozen=True, slots=True)
 class Sound:
@@ -132,7 +128,6 @@ class Layout:
 
     video: Video
     name: str
-    timecode_rate: Fraction | None  # what timecodes count it at (see conformed_rate), None: none can
     drop_frame: bool  # how timecodes are counted (see arguments.counted_drop_frame)
     record_start: int
     source_start: int  # the media's own start timecode, as a frame
@@ -219,7 +214,6 @@ def lay_out(video: Video, options: ReadOptions) -> Layout:
         video=video,
         name=_timeline_name(video),
         drop_frame=drop_frame,
-        timecode_rate=timecode_rate,
         record_start=_record_start(options.start_timecode, timecode_rate or video.rate, drop_frame),
         source_start=0
         if options.source_timecode is None

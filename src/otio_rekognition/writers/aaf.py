@@ -288,10 +288,8 @@ def _composition(aaf: Any, cuts: CutList, masters: Mapping[str, _Master]) -> Non
         mob.slots.append(_locator_slot(aaf, cuts, slot_id=next_slot))
         next_slot += 1
     # Sound follows picture: a mono track per channel (A1, A2...), the shots cut on each.
-    channels = max((event.media.sound.channels for event in cuts.events if event.media.sound), default=0)
-    for channel in range(1, channels + 1):
-        sounded = tuple(event for event in cuts.events if event.media.sound and event.media.sound.channels >= channel)
-        sequence = _sequence(aaf, sounded, masters, channel)
+    for channel in range(1, cuts.channels + 1):
+        sequence = _sequence(aaf, cuts.heard(channel), masters, channel)
         _add_slot(mob, cuts.rate, sequence, next_slot + channel - 1, channel, f"A{channel}")
     aaf.content.mobs.append(mob)
 

@@ -34,7 +34,7 @@ MAX_VALUE = 255
 def ale(cuts: CutList) -> str:
     """The Avid Log Exchange text of ``cuts``: a row per shot of its first track."""
     cuts = cuts.for_timecode()
-    sound = next((event.media.sound for event in cuts.events if event.media.sound), None)
+    sound = cuts.sound
     heading = {
         "FIELD_DELIM": "TABS",
         "VIDEO_FORMAT": _VIDEO_FORMATS.get(cuts.frame_size[1], "CUSTOM") if cuts.frame_size else "1080",

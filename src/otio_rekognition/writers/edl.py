@@ -94,10 +94,9 @@ def write_edl(cuts: CutList, flavor: str = CMX3600) -> str:
     timecode) or resolve-markers (DaVinci Resolve's timeline-marker EDL)."""
     cuts = cuts.for_timecode()
     cmx3600 = parse_flavor("flavor", flavor) == CMX3600
-    most = max((event.media.sound.channels for event in cuts.events if event.media.sound), default=0)
-    if cmx3600 and most > MAX_CHANNELS:
+    if cmx3600 and cuts.channels > MAX_CHANNELS:
         warnings.warn(
-            f"{cuts.name}: the sound has {most} channels; an EDL carries A1-A{MAX_CHANNELS} "
+            f"{cuts.name}: the sound has {cuts.channels} channels; an EDL carries A1-A{MAX_CHANNELS} "
             "(CMX3600 has no fifth): the other formats carry them all",
             RekognitionWarning,
             stacklevel=2,

@@ -64,11 +64,8 @@ def write_fcp7_xml(cuts: CutList) -> str:
     clip_ids = (f"clipitem-{number}" for number in itertools.count(1))
     video_tracks = [[(event, next(clip_ids)) for event in events] for events in (cuts.events, *cuts.cue_tracks)]
     # Sound follows picture: each shot's channels as mono tracks A1, A2..., linked to the shot.
-    sounded = [(event, event.media.sound) for event in cuts.events if event.media.sound is not None]
-    channels = max((sound.channels for _, sound in sounded), default=0)
     sound_tracks = [
-        [(event, next(clip_ids)) for event, sound in sounded if sound.channels >= channel]
-        for channel in range(1, channels + 1)
+        [(event, next(clip_ids)) for event in cuts.heard(channel)] for channel in range(1, cuts.channels + 1)
     ]
     links = _links(video_tracks[0], sound_tracks)
     for items in video_tracks:
@@ -76,7 +73,9 @@ def write_fcp7_xml(cuts: CutList) -> str:
         track.extend(_clipitem(event, cuts.rate, clip_id, files, links.get(clip_id, ())) for event, clip_id in items)
     if sound_tracks:
         audio = ET.SubElement(media, "audio")
-        audio.append(_audio_format(max(sound.sample_rate for _, sound in sounded)))
+        audio.append(
+            _audio_format(max(event.media.sound.sample_rate for event, _ in sound_tracks[0] if event.media.sound))
+        )
         for channel, items in enumerate(sound_tracks, start=1):
             track = ET.SubElement(audio, "track")
             track.extend(_clipitem(event, cuts.rate, clip_id, files, links.get(clip_id, ()), channel)

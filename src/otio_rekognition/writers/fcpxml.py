@@ -109,7 +109,7 @@ def write_fcpxml(
         tcStart=_time(cuts.record_start, frame),
         tcFormat=_tc_format(cuts),
     )
-    sound = next((event.media.sound for event in cuts.events if event.media.sound), None)
+    sound = cuts.sound
     if sound is not None:
         # Final Cut's layouts: mono, stereo, or 5.1 surround (six channels or more).
         sequence.set("audioLayout", "mono" if sound.channels == 1 else "surround" if sound.channels >= 6 else "stereo")

@@ -196,7 +196,10 @@ def _marker_cues(cuts: CutList) -> Iterator[tuple[int, int, str]]:
 
 
 def _millis(cuts: CutList, frame: int) -> int:
-    """The first whole millisecond at or after the start of ``frame``."""
+    """The first whole millisecond at or after the start of ``frame`` (in
+    integers at a constant rate: a list may have a million cues)."""
+    if cuts.frame_starts is None:
+        return -(-frame * 1000 * cuts.rate.denominator // cuts.rate.numerator)
     return math.ceil(cuts.millis(frame))
 
 
