@@ -480,9 +480,9 @@ def test_joined_samples_keep_every_detection_once(moments: list[tuple[str, int]]
     layout = lay_out(job, ReadOptions(merge_window=window / 1000))
     [laid] = layout.analyses
     appearances = laid.appearances
-    counted = Counter(json.dumps(dict(item), sort_keys=True) for found in appearances for item in found.items)
+    counted = Counter(json.dumps(json.loads(item), sort_keys=True) for found in appearances for item in found.items)
     read = job.analyses[0].detections  # a sample given twice (same name, same moment) is one
-    assert counted == Counter(json.dumps(dict(found.items[0]), sort_keys=True) for found in read)
+    assert counted == Counter(json.dumps(json.loads(found.items[0]), sort_keys=True) for found in read)
     for name in {name for name, _ in moments}:
         spans = sorted(found.millis for found in appearances if found.name == name)
         for (_, end), (start, _) in itertools.pairwise(spans):

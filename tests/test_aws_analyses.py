@@ -136,8 +136,8 @@ def test_each_analysis_starts_waits_and_fetches_every_page(
     fetched = read_job(result.text(), result.source).analyses
     saved = read_job(DEFAULT_RESULTS[analysis].read_bytes(), "sample").analyses
     assert [job.analysis.name for job in fetched] == [analysis]
-    assert [detection.items for detection in fetched[0].detections] == [
-        detection.items for detection in saved[0].detections
+    assert [list(map(json.loads, detection.items)) for detection in fetched[0].detections] == [
+        list(map(json.loads, detection.items)) for detection in saved[0].detections
     ]
     assert read_job(result.text(raw_pages=True), result.source).analyses[0].page_count == len(result.pages)
 

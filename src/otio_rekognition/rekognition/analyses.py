@@ -51,7 +51,7 @@ class Detection:
     parents: tuple[str, ...]  # label parents, a moderation label's parent
     categories: tuple[str, ...]  # label categories; a moderation label's top-level category
     text_type: str | None  # LINE or WORD, for text
-    items: tuple[Mapping[str, Any], ...]  # the items exactly as Rekognition wrote them
+    items: tuple[str, ...]  # the JSON text of each item it stands for, exactly as Rekognition wrote it
     aggregated: bool = False  # a range Rekognition gave (AggregateBy=SEGMENTS)
 
     @property
@@ -59,8 +59,8 @@ class Detection:
         return self.last_frame - self.first_frame + 1
 
 
-def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, where: str) -> Detection:
-    """One item of an analysis page."""
+def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, where: str, text: str) -> Detection:
+    """One item of an analysis page, ``raw`` parsed from ``text``."""
     if analysis.item_key is None:
         raise ValueError(f"{analysis.name} items are segments, read by segments.parse_segment")
     details = object_field(raw, analysis.item_key, where)
@@ -81,7 +81,7 @@ def parse_detection(raw: Mapping[str, Any], analysis: Analysis, rate: Fraction, 
     more = rules.more(details, inner)
     return Detection(
         analysis.name, name, first, last, confidence, approximate, ends, more.parents, more.categories,
-        more.text_type, (raw,), aggregated,
+        more.text_type, (text,), aggregated,
     )  # fmt: skip
 
 

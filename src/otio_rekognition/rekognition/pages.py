@@ -10,7 +10,9 @@ apart by their shape) make one :class:`~otio_rekognition.rekognition.video.Video
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import json
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,7 +29,7 @@ from otio_rekognition.errors import (
     ResponseFormatError,
 )
 from otio_rekognition.rekognition.analyses import Detection, parse_detection, with_top_categories
-from otio_rekognition.rekognition.json_documents import json_documents
+from otio_rekognition.rekognition.json_documents import ItemTexts, item_text, json_documents, parse_item
 from otio_rekognition.rekognition.segments import DAY_MILLIS, Segment, is_millis, json_type, parse_segment, shown
 from otio_rekognition.rekognition.video import (
     AnalysisJob,
@@ -51,6 +53,8 @@ from otio_rekognition.rekognition.vocabulary import (
 
 # A page of any of the APIs has at least one of these.
 _LIST_KEYS = tuple(analysis.list_key for analysis in APIS.values())
+# Lists whose items are kept as text until they are read: a label job's may hold a million.
+_ITEM_LISTS = frozenset(_LIST_KEYS)
 _PAGE_KEYS = {"JobStatus", "VideoMetadata", *_LIST_KEYS}
 # What belongs to the paging rather than to the job.
 _PAGE_ONLY_KEYS = {"NextToken", *_LIST_KEYS}
@@ -85,9 +89,28 @@ def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None =
     Pages are told apart by API, and those of other analyses by JobId and
     AggregateBy too: two label jobs of one video (or one job fetched both
     ways) are two jobs. All segment detection pages make one job."""
+    with _collector_paused():
+        return _read_jobs(inputs, rate, strict)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A job's items make millions of objects and no cycles: left running, the
+    cycle collector walks them again and again (it triples ``json.loads``'s
+    time on a large job), and finds nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None, strict: bool) -> Video:
     groups: dict[tuple[str, str, str], tuple[list[str], list[Mapping[str, Any]]]] = {}
     for source, data in inputs:
-        for number, page in enumerate(load_pages(data, source), 1):
+        for number, page in enumerate(_scanned_pages(data, source), 1):
             sources, pages = groups.setdefault(_job_key(page, f"{source}: page {number}"), ([], []))
             if source not in sources:
                 sources.append(source)
@@ -134,7 +157,16 @@ def page_analysis(page: Mapping[str, Any], where: str) -> str:
 def load_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
     """The response pages in ``data``: one document, an array of documents,
     or documents one after the other."""
-    documents = json_documents(data, source)
+    return [
+        {key: [parse_item(text) for text in value.texts] if isinstance(value, ItemTexts) else value
+         for key, value in page.items()}
+        for page in _scanned_pages(data, source)
+    ]  # fmt: skip
+
+
+def _scanned_pages(data: str | bytes, source: str) -> list[Mapping[str, Any]]:
+    """The pages of :func:`load_pages`, their lists of items kept as text."""
+    documents = json_documents(data, source, _ITEM_LISTS)
     pages: list[Any] = []
     for document in documents:
         pages.extend(document if isinstance(document, list) else [document])
@@ -168,29 +200,28 @@ def merge_pages(
     job_rate = rate if rate is not None else _video_rate(first, source)
     is_segments = analysis is SEGMENTS
     # Identical items (a page saved twice) are kept once: found among the
-    # items of the same frames and name, by comparing their values.
-    seen: dict[tuple[int, int, str], list[Mapping[str, Any]]] = {}
+    # items of the same frames and name, by their text, then as values.
+    seen: dict[tuple[int, int, str], list[str]] = {}
     items: list[Segment | Detection] = []
     disagreements: list[str] = []
     duplicates = 0
-    for where, raw in _page_items(pages, analysis.list_key, source):
+    for where, raw, text in _page_items(pages, analysis.list_key, source):
         found: list[str] = []
         item: Segment | Detection
         if is_segments:
             item = parse_segment(raw, job_rate, where, found)
             key = (item.first_frame, item.last_frame, item.label)
         else:
-            item = parse_detection(raw, analysis, job_rate, where)
+            item = parse_detection(raw, analysis, job_rate, where, text)
             key = (item.first_frame, item.last_frame, item.name)
         alike = seen.get(key)
         if alike is None:
-            seen[key] = [raw]
+            seen[key] = [text]
         else:
-            value = _value(raw)
-            if any(_value(other) == value for other in alike):
+            if text in alike or any(_value(parse_item(other)) == _value(raw) for other in alike):
                 duplicates += 1
                 continue
-            alike.append(raw)
+            alike.append(text)
         items.append(item)
         disagreements.extend(found)
     segments = sorted((item for item in items if isinstance(item, Segment)), key=_segment_order)
@@ -234,17 +265,24 @@ def _value(item: Any) -> Any:
     return item
 
 
-def _page_items(pages: Sequence[Mapping[str, Any]], key: str, source: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every item of every page's list ``key`` with where it is, for messages."""
+def _page_items(
+    pages: Sequence[Mapping[str, Any]], key: str, source: str
+) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+    """Every item of every page's list ``key`` with where it is, for
+    messages, and its JSON text (as written, when the page was read from text)."""
     for number, page in enumerate(pages, 1):
         items = page.get(key, [])
-        if not isinstance(items, list):
+        if isinstance(items, ItemTexts):
+            listed: Iterator[tuple[Any, str]] = ((parse_item(text), text) for text in items.texts)
+        elif isinstance(items, list):
+            listed = ((item, "") for item in items)
+        else:
             raise ResponseFormatError(f"{source}: page {number} field {key}: expected an array, got {json_type(items)}")
-        for position, raw in enumerate(items):
+        for position, (raw, text) in enumerate(listed):
             where = f"{source}: page {number} {key}[{position}]"
             if not isinstance(raw, dict):
                 raise ResponseFormatError(f"{where}: expected a JSON object, got {json_type(raw)}")
-            yield where, raw
+            yield where, raw, item_text(text, raw) if text else json.dumps(raw, allow_nan=False)
 
 
 def _next_token(pages: Sequence[Mapping[str, Any]], source: str, strict: bool, operation: str) -> str | None:

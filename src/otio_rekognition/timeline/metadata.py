@@ -113,7 +113,7 @@ def _detection_metadata(detection: Detection, job: int) -> dict[str, Any]:
         "millis": list(detection.millis),
         "parents": list(detection.parents),
         "categories": list(detection.categories),
-        "items": json.dumps(list(detection.items), allow_nan=False),
+        "items": f"[{','.join(detection.items)}]",
     }
 
 

@@ -108,8 +108,9 @@ def _layout_response(layout: Layout) -> Response:
     for job, laid in enumerate(layout.analyses):
         found = detections.setdefault((laid.job.analysis.name, job), {})
         for detection in laid.appearances:
-            for item in detection.items:
-                found.setdefault(json.dumps(item, sort_keys=True), dict(item))
+            for text in detection.items:
+                item = json.loads(text)
+                found.setdefault(json.dumps(item, sort_keys=True), item)
     return _with_analyses(segments if segment_job else None, analyses, detections)
 
 
