@@ -538,3 +538,44 @@ def test_one_missed_sample_never_splits_an_appearance(first_step: int, steps: in
     job = read_jobs([("p.json", json.dumps({"VideoMetadata": {"FrameRate": 25.0}, "Labels": items}))])
     [laid] = lay_out(job, ReadOptions()).analyses
     assert sorted(found.name for found in laid.appearances) == ["Car", "Car", "Sky"]
+
+
+def _label_job(*items: str, indent: int | None = None) -> str:
+    """A labels job whose Labels are the given item texts, written as they are."""
+    page = json.dumps({"VideoMetadata": {"FrameRate": 25.0, "DurationMillis": 10_000}}, indent=indent)
+    return page[:-1].rstrip() + ', "Labels": [' + ", ".join(items) + "]}"
+
+
+def test_an_item_is_kept_as_rekognition_wrote_it() -> None:
+    """The metadata's record of a detection is its own text (non-ASCII and number spellings kept), on one line."""
+    written = '{"Timestamp": 40, "Label": {"Name": "Café", "Confidence": 9.50e1, "Parents": []}}'
+    spread = '{\n    "Timestamp": 80,\n    "Label": {\n        "Name": "Café",\n        "Confidence": 90\n    }\n}'
+    [job] = read_jobs([("p.json", _label_job(written, spread, indent=4))]).analyses
+    assert [d.items for d in job.detections] == [
+        (written,),
+        ('{"Timestamp": 80,"Label": {"Name": "Café","Confidence": 90}}',),
+    ]
+    assert [json.loads(d.items[0])["Label"]["Confidence"] for d in job.detections] == [95.0, 90]
+
+
+def test_a_page_saved_twice_in_another_layout_is_read_once() -> None:
+    """Duplicates are the same values, whatever the spacing, key order or number spelling."""
+    item = {"Timestamp": 40, "Label": {"Name": "Car", "Confidence": 90}}
+    again = '{"Label": {"Confidence": 90.0, "Name": "Car"},\n "Timestamp": 40}'
+    [job] = read_jobs([("p.json", _label_job(json.dumps(item), again))]).analyses
+    assert len(job.detections) == 1 and job.duplicates_dropped == 1
+
+
+@pytest.mark.parametrize(("depth", "reads"), [(1, True), (58, True), (64, False)])
+def test_nesting_inside_an_item_is_bounded_however_many_brackets(depth: int, reads: bool) -> None:
+    """Brackets are counted to spare the walk: 200 side by side read, nesting past the limit does not."""
+    wide = ", ".join(["[]"] * 200)
+    deep = "[" * depth + "]" * depth
+    item = '{"Timestamp": 40, "Label": {"Name": "Car", "Wide": [' + wide + '], "Deep": ' + deep + "}}"
+    text = _label_job(item)
+    if reads:
+        [job] = read_jobs([("p.json", text)]).analyses
+        assert job.detections[0].items == (item,)
+    else:
+        with pytest.raises(ResponseFormatError, match="nested more than 64 levels deep"):
+            read_jobs([("p.json", text)])
