@@ -1,10 +1,12 @@
 """What the Lambda handler needs for a large job: time and peak memory of one
-SUCCEEDED message for a 10,000-shot segment job (plus cues), measured against
-the test fakes (fake_rekognition for Rekognition, moto's server for S3), to
-size deploy/template.yaml's MemorySize and Timeout.
+SUCCEEDED message for a 10,000-shot segment job (plus cues), or a label job of
+a million detections (benchmarks/million.py's), measured against the test
+fakes (fake_rekognition for Rekognition, moto's server for S3), to size
+deploy/template.yaml's MemorySize and Timeout.
 
-    .venv/bin/python benchmarks/lambda_job.py            # 10,000 shots
-    .venv/bin/python benchmarks/lambda_job.py 2000       # quicker
+    .venv/bin/python benchmarks/lambda_job.py                  # 10,000 shots
+    .venv/bin/python benchmarks/lambda_job.py 2000             # quicker
+    .venv/bin/python benchmarks/lambda_job.py labels 1000000   # a million label detections
 
 Each measurement runs in a fresh process (as a cold Lambda does) and reports
 its own wall time and peak resident memory; the baseline process only starts
@@ -45,7 +47,7 @@ def _report(seconds: float) -> None:
     print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib()}))
 
 
-def child(mode: str, argument: str) -> None:
+def child(mode: str, argument: str, api: str = "StartSegmentDetection") -> None:
     began = time.perf_counter()
     if mode == "baseline":
         json.loads(Path(argument).read_text())
@@ -56,7 +58,7 @@ def child(mode: str, argument: str) -> None:
             {
                 "JobId": argument,
                 "Status": "SUCCEEDED",
-                "API": "StartSegmentDetection",
+                "API": api,
                 "Video": {"S3ObjectName": "shows/long.mov", "S3Bucket": "media"},
             }
         )
@@ -77,16 +79,28 @@ def _measure(arguments: list[str], environment: dict[str, str]) -> dict[str, Any
     return measured
 
 
-def main(shots: int) -> None:
+def _labels_job(detections: int) -> bytes:
+    from million import write_job
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "labels.json"
+        write_job(path, detections, "coming")
+        return path.read_bytes()
+
+
+def main(kind: str, size: int) -> None:
     import boto3
     from fake_rekognition import ACCESS_KEY, REGION, SECRET_KEY, FakeRekognition
     from moto.server import ThreadedMotoServer
     from synthetic_jobs import job_text
 
-    from otio_rekognition.rekognition.pages import load_pages, merge_documents
+    from otio_rekognition.rekognition.pages import list_key, load_pages, merge_documents
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's access log
-    response = merge_documents(load_pages(job_text(shots).encode(), "synthetic"))
+    text = _labels_job(size) if kind == "labels" else job_text(size).encode()
+    response = merge_documents(load_pages(text, "synthetic"))
+    del text
+    api = "StartLabelDetection" if kind == "labels" else "StartSegmentDetection"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -111,14 +125,15 @@ def main(shots: int) -> None:
             saved = Path(folder) / "job.json"
             saved.write_text(json.dumps(response))
             job_id = fake.add_job(response)
-            print(f"{shots} shots, {len(response['Segments'])} segments, {saved.stat().st_size / 2**20:.1f} MiB JSON")
+            print(f"{size} {kind}: {len(response[list_key(response)])} {list_key(response)}, "
+                  f"{saved.stat().st_size / 2**20:.1f} MiB JSON")  # fmt: skip
             baseline = _measure(["--child", "baseline", str(saved)], environment)
             print(
                 f"baseline (python start + json.loads): {baseline['process_seconds']:.2f} s, "
                 f"{baseline['peak_mib']:.0f} MiB peak"
             )
             for formats in FORMAT_SETS:
-                run = _measure(["--child", "handler", job_id], environment | {"OUTPUT_FORMATS": formats})
+                run = _measure(["--child", "handler", job_id, api], environment | {"OUTPUT_FORMATS": formats})
                 slower = run["process_seconds"] / baseline["process_seconds"]
                 print(
                     f"handler, {formats}: {run['process_seconds']:.2f} s process "
@@ -131,6 +146,8 @@ def main(shots: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        child(sys.argv[2], sys.argv[3])
+        child(*sys.argv[2:])
+    elif sys.argv[1:2] == ["labels"]:
+        main("labels", int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000)
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+        main("shots", int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)

@@ -10,6 +10,7 @@ import opentimelineio as otio
 import pytest
 from helpers import (
     SAMPLE_NAMES,
+    SAMPLES,
     TC_RATES,
     clip_markers,
     developer_guide_response,
@@ -214,3 +215,25 @@ def test_bad_arguments_get_one_clear_line(arguments: dict, message: str) -> None
     with pytest.raises(AdapterArgumentError, match=message) as raised:
         read(sample("2997df"), **arguments)
     assert "\n" not in str(raised.value)
+
+
+def test_confidences_are_kept_exactly_where_otios_own_json_reader_would_move_them() -> None:
+    """The measurement behind building timelines through OTIO's bindings, not its JSON reader (about twice
+    as fast): OTIO's C++ reader parses some floats a few units in the last place off (a float32 confidence
+    such as 94.62000274658203 comes back 94.62000274658205), which would change what Rekognition said.
+    When the first assertion fails, OTIO reads floats exactly and build.py may go through its JSON."""
+    confidence = 94.62000274658203
+    read = otio.core.deserialize_json_from_string(
+        json.dumps({"OTIO_SCHEMA": "SerializableCollection.1", "children": [], "metadata": {"confidence": confidence}})
+    )
+    assert read.metadata["confidence"] != confidence
+    response = json.loads((SAMPLES / "demo_25.json").read_text())
+    said = {segment["StartFrameNumber"]: segment["TechnicalCueSegment"]["Confidence"]
+            for segment in response["Segments"] if segment["Type"] == "TECHNICAL_CUE"}  # fmt: skip
+    timeline = otio.adapters.read_from_file(str(SAMPLES / "demo_25.json"), "rekognition")
+    kept = {
+        marker.metadata["rekognition"]["first_frame"]: marker.metadata["rekognition"]["confidence"]
+        for clip in timeline.find_clips()
+        for marker in clip.markers
+    }
+    assert said and kept == said

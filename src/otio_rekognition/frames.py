@@ -168,7 +168,7 @@ def timecode_to_frame(timecode: str, rate: Fraction, drop_frame: bool | None = N
     else:
         hh, mm, ss, separator, ff = match.groups()[:5]
     hours, minutes, seconds, frames = int(hh), int(mm), int(ss), int(ff)
-    if separator in DROP_SEPARATORS and not _timecode_base(rate)[1]:
+    if separator in DROP_SEPARATORS and not (dropped or _timecode_base(rate)[1]):
         raise ValueError(f"timecode {timecode!r:.40} is drop frame (';'), but {float(rate):g} fps has no drop frame")
     if hours > 23 or minutes > 59 or seconds > 59 or frames >= nominal:
         raise ValueError(f"timecode {timecode!r:.40} is out of range at {float(rate):g} fps")

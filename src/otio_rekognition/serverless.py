@@ -50,7 +50,7 @@ from urllib.parse import quote
 
 from otio_rekognition import names, output_names
 from otio_rekognition.arguments import ReadOptions, timecode_text
-from otio_rekognition.aws.client import Connection, translated
+from otio_rekognition.aws.client import URL_SCHEME, Connection, translated
 from otio_rekognition.aws.errors import (
     AccessDeniedError,
     AwsError,
@@ -59,7 +59,7 @@ from otio_rekognition.aws.errors import (
     JobNotFoundError,
     is_transient,
 )
-from otio_rekognition.aws.jobs import FetchResult, completion_message, fetch, status_page
+from otio_rekognition.aws.jobs import completion_message, fetch, status_page
 from otio_rekognition.errors import RekognitionError
 from otio_rekognition.formats import ERROR_SUFFIX, FORMAT_SUFFIXES, FORMATS, RESPONSE_FORMAT, format_named
 from otio_rekognition.frames import timecode_to_frame
@@ -341,8 +341,11 @@ def process(completion: Completion, settings: Settings, connection: Connection |
     if completion.status != SUCCEEDED:
         raise MessageError(f"job {completion.job_id}: status {completion.status!r}: expected SUCCEEDED or FAILED")
     result = fetch(completion.job_id, connection, analysis=completion.analysis)
-    files, refused = render(result, settings)
-    objects = [(name + RESPONSE_SUFFIX, result.text().encode())] + [(name + suffix, data) for suffix, data in files]
+    # The response as text once: a label job's may be hundreds of megabytes.
+    text = result.text()
+    del result  # its pages, parsed, are several times the text: read from the text from here on
+    files, refused = render(completion, text, settings)
+    objects = [(name + RESPONSE_SUFFIX, text.encode())] + [(name + suffix, data) for suffix, data in files]
     if refused:
         objects.append((name + ERROR_SUFFIX, _json({**_job_fields(completion), "Formats": refused})))
     written = bucket.put_all(objects)
@@ -352,7 +355,7 @@ def process(completion: Completion, settings: Settings, connection: Connection |
     return Outcome(completion, SUCCEEDED, written, error=f"formats not written: {problems}")
 
 
-def render(result: FetchResult, settings: Settings) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
+def render(completion: Completion, text: str, settings: Settings) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
     """(suffix, content) of every configured format but the merged response,
     and why each format that refused the job did (a rate without SMPTE
     timecode, a timecode mode the rate does not have...), one line each."""
@@ -361,7 +364,7 @@ def render(result: FetchResult, settings: Settings) -> tuple[list[tuple[str, byt
 
     wanted = [name for name in settings.formats if name != RESPONSE_FORMAT]
     try:
-        job, options = load_job([(result.source, result.text())], settings.options)
+        job, options = load_job([(f"{URL_SCHEME}://{completion.job_id}", text)], settings.options)
     except RekognitionError as error:
         return [], {name: names.safe_name(str(error)) for name in wanted}
     files: list[tuple[str, bytes]] = []

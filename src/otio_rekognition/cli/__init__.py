@@ -6,6 +6,7 @@ Every failure is one line on standard error and a non-zero exit status:
 
 from __future__ import annotations
 
+import importlib
 import signal
 import threading
 import warnings
@@ -47,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopping = (signal.SIGTERM, signal.SIGHUP) if in_main else ()
     previous = {number: signal.signal(number, _stop) for number in stopping}
     try:
-        return int(arguments.run(arguments))
+        module, function = arguments.run.split(":")
+        return int(getattr(importlib.import_module(f"otio_rekognition.cli.{module}"), function)(arguments))
     except RekognitionError as error:
         # AWS errors carry a status per class (see otio_rekognition.aws).
         return _fail(_in_flags(str(error)), getattr(error, "exit_status", EXIT_INPUT))

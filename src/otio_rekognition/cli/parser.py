@@ -14,12 +14,7 @@ from typing import Any, NoReturn
 from otio_rekognition import __version__
 from otio_rekognition.arguments import READING_OPTIONS, ReadOptions
 from otio_rekognition.aws.requests import START_OPTIONS
-from otio_rekognition.cli.aws_commands import fetch, start, wait
-from otio_rekognition.cli.batch import batch
 from otio_rekognition.cli.common import _duration, _formats
-from otio_rekognition.cli.convert import convert
-from otio_rekognition.cli.detect import detect_video
-from otio_rekognition.cli.report import report
 from otio_rekognition.cli.terminal import EXIT_USAGE, PROGRAM
 from otio_rekognition.formats import (
     FORMATS,
@@ -34,7 +29,9 @@ class _Command:
     """One command: what it runs, and what it takes."""
 
     name: str
-    run: Callable[[argparse.Namespace], int]
+    # "module:function" in otio_rekognition.cli, imported when the command runs: each command's
+    # modules (AWS, the detector, the review page) cost its start-up time, not every other's.
+    runs: str
     help: str
     description: str
     # Its arguments and the option groups it shares with other commands, in --help's order.
@@ -49,7 +46,7 @@ def _commands() -> tuple[_Command, ...]:
     return (
         _Command(
             "convert",
-            convert,
+            "convert:convert",
             "convert a saved Rekognition job (or an OTIO timeline) to EDL, FCPXML, FCP7 XML, AAF or OTIO",
             "Convert a GetSegmentDetection job saved as JSON (one response, an array of pages, or several pages "
             "one after the other; several files are merged as pages; - reads standard input), a job fetched from "
@@ -76,7 +73,7 @@ def _commands() -> tuple[_Command, ...]:
         ),
         _Command(
             "start",
-            start,
+            "aws_commands:start",
             "start a Rekognition Video analysis (segment detection by default) of a video in S3 (and with --wait, "
             "convert the result)",
             "StartSegmentDetection (or, with --analysis, StartLabelDetection, StartContentModeration, "
@@ -97,7 +94,7 @@ def _commands() -> tuple[_Command, ...]:
         ),
         _Command(
             "wait",
-            wait,
+            "aws_commands:wait",
             "wait until a Rekognition job has finished",
             "Wait until a job has finished: poll its analysis's Get* operation (GetSegmentDetection unless "
             "--analysis names another) with growing, jittered delays (or, with --queue-url, wait for Rekognition's "
@@ -106,7 +103,7 @@ def _commands() -> tuple[_Command, ...]:
         ),
         _Command(
             "fetch",
-            fetch,
+            "aws_commands:fetch",
             "fetch every page of a finished job as one JSON document",
             "Fetch every page of a finished job (GetSegmentDetection, or the Get* operation of --analysis; "
             "MaxResults 1000, following NextToken), check that the pages belong together, and write them as one "
@@ -129,7 +126,7 @@ def _commands() -> tuple[_Command, ...]:
         ),
         _Command(
             "batch",
-            batch,
+            "batch:batch",
             "start, wait for, fetch and convert every video under an S3 prefix, resumably",
             "List the videos (.mov, .mp4, .m4v, .mxf) under s3://BUCKET/PREFIX/ (or take the S3 URLs and JobIds "
             "of --from-file), start a job for each (at most --concurrency running), wait for them, fetch every "
@@ -154,7 +151,7 @@ def _commands() -> tuple[_Command, ...]:
         ),
         _Command(
             "report",
-            report,
+            "report:report",
             "a review page (HTML) of a job's shots and cues, to look at before importing",
             "Write one self-contained HTML page (no network) of a saved job or an OTIO timeline this tool wrote: "
             "a summary, a zoomable strip of shots and cue lanes, a sortable table of every segment; with --media, "
@@ -169,7 +166,7 @@ def _commands() -> tuple[_Command, ...]:
         ),
         _Command(
             "detect",
-            detect_video,
+            "detect:detect_video",
             "find shots, black frames and colour bars in a local video, without AWS",
             "Write a GetSegmentDetection response (JSON) for a local video: SHOT segments (dissolves and fades "
             "left out) and BlackFrames and ColorBars cues. Slate, StudioLogo, credits and Content are not "
@@ -212,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
         command_parser = subparsers.add_parser(command.name, help=command.help, description=command.description)
         for add in command.parts:
             add(command_parser)
-        command_parser.set_defaults(run=command.run, **({"stdin": sys.stdin} if command.reads_stdin else {}))
+        command_parser.set_defaults(run=command.runs, **({"stdin": sys.stdin} if command.reads_stdin else {}))
     return parser
 
 

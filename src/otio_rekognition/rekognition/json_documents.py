@@ -118,7 +118,6 @@ class ItemTexts:
 _CHECKED = json.JSONDecoder(
     parse_constant=_reject_constant, parse_int=_integer, object_pairs_hook=_object_without_duplicates
 )
-_CHECKED_VALUE = _CHECKED.raw_decode
 _VALUE = json.JSONDecoder(parse_int=_integer).decode
 
 
@@ -145,6 +144,7 @@ class _Scanner:
 
     def __init__(self, text: str, lists: frozenset[str]) -> None:
         self.text = text
+        self.decode = _CHECKED.raw_decode
         self.lists = lists
         self.deepest = 0
 
@@ -168,13 +168,13 @@ class _Scanner:
         return self.value(position, level)
 
     def value(self, position: int, level: int) -> tuple[Any, int]:
-        value, end = _CHECKED_VALUE(self.text, position)
+        value, end = self.decode(self.text, position)
         if isinstance(value, (dict, list)):
             self.reached(level - 1 + _depth(value))
         return value, end
 
     def item(self, position: int, level: int) -> tuple[str, int]:
-        value, end = _CHECKED_VALUE(self.text, position)
+        value, end = self.decode(self.text, position)
         # Counting brackets is cheap and bounds the depth: only a value with more than
         # the limit's worth of them (none in a real response) is walked.
         if self.text.count("{", position, end) + self.text.count("[", position, end) + level > MAX_DEPTH:

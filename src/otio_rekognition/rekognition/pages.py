@@ -53,8 +53,9 @@ from otio_rekognition.rekognition.vocabulary import (
 
 # A page of any of the APIs has at least one of these.
 _LIST_KEYS = tuple(analysis.list_key for analysis in APIS.values())
-# Lists whose items are kept as text until they are read: a label job's may hold a million.
-_ITEM_LISTS = frozenset(_LIST_KEYS)
+# The other analyses' items are kept as text until they are read (a label job may hold a
+# million); segments are parsed at once (each keeps its fields).
+_ITEM_LISTS = frozenset(analysis.list_key for analysis in ANALYSES.values())
 _PAGE_KEYS = {"JobStatus", "VideoMetadata", *_LIST_KEYS}
 # What belongs to the paging rather than to the job.
 _PAGE_ONLY_KEYS = {"NextToken", *_LIST_KEYS}
@@ -201,7 +202,7 @@ def merge_pages(
     is_segments = analysis is SEGMENTS
     # Identical items (a page saved twice) are kept once: found among the
     # items of the same frames and name, by their text, then as values.
-    seen: dict[tuple[int, int, str], list[str]] = {}
+    seen: dict[tuple[int, int, str], list[str | Mapping[str, Any]]] = {}
     items: list[Segment | Detection] = []
     disagreements: list[str] = []
     duplicates = 0
@@ -212,16 +213,17 @@ def merge_pages(
             item = parse_segment(raw, job_rate, where, found)
             key = (item.first_frame, item.last_frame, item.label)
         else:
-            item = parse_detection(raw, analysis, job_rate, where, text)
+            item = parse_detection(raw, analysis, job_rate, where, text or json.dumps(raw))
             key = (item.first_frame, item.last_frame, item.name)
         alike = seen.get(key)
+        kept = text if text and not is_segments else raw
         if alike is None:
-            seen[key] = [text]
+            seen[key] = [kept]
         else:
-            if text in alike or any(_value(parse_item(other)) == _value(raw) for other in alike):
+            if kept in alike or any(_value(_parsed(other)) == _value(raw) for other in alike):
                 duplicates += 1
                 continue
-            alike.append(text)
+            alike.append(kept)
         items.append(item)
         disagreements.extend(found)
     segments = sorted((item for item in items if isinstance(item, Segment)), key=_segment_order)
@@ -254,6 +256,10 @@ def merge_pages(
     )
 
 
+def _parsed(item: str | Mapping[str, Any]) -> Any:
+    return parse_item(item) if isinstance(item, str) else item
+
+
 def _value(item: Any) -> Any:
     """An item as a value to compare: key order aside, 90 and 90.0 alike, ``true`` not 1."""
     if isinstance(item, dict):
@@ -269,7 +275,8 @@ def _page_items(
     pages: Sequence[Mapping[str, Any]], key: str, source: str
 ) -> Iterator[tuple[str, Mapping[str, Any], str]]:
     """Every item of every page's list ``key`` with where it is, for
-    messages, and its JSON text (as written, when the page was read from text)."""
+    messages, and, for an item kept as text, its text as metadata keeps it
+    (as written, on one line); "" for an item read parsed."""
     for number, page in enumerate(pages, 1):
         items = page.get(key, [])
         if isinstance(items, ItemTexts):
@@ -282,7 +289,7 @@ def _page_items(
             where = f"{source}: page {number} {key}[{position}]"
             if not isinstance(raw, dict):
                 raise ResponseFormatError(f"{where}: expected a JSON object, got {json_type(raw)}")
-            yield where, raw, item_text(text, raw) if text else json.dumps(raw, allow_nan=False)
+            yield where, raw, item_text(text, raw) if text else ""
 
 
 def _next_token(pages: Sequence[Mapping[str, Any]], source: str, strict: bool, operation: str) -> str | None:
