@@ -504,3 +504,24 @@ def test_a_head_refused_for_want_of_list_bucket_names_the_permission() -> None:
     bucket = _Bucket(_S3(Refusing(), Connection(region="us-east-1")), "out", "s3://media/ep1.mov")
     with pytest.raises(AccessDeniedError, match="s3:ListBucket"):
         bucket.put_all([("timelines/ep1.mov.json", b"{}")])
+
+
+def test_a_job_too_large_for_the_functions_memory_is_said_not_retried(
+    lambda_env: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At about 3 KB a detection, 1 MB holds 341: the first page's 1,000 stop the fetch, and the error object
+    says what to raise; the message is not delivered again (it would only run out of memory again)."""
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1")
+    labels = merged_response([DEFAULT_RESULTS["labels"]])
+    labels["Labels"] = [dict(item, Timestamp=index * 40) for index, item in enumerate(labels["Labels"] * 200)][:1000]
+    job_id = fake.add_job(labels)
+    assert handler(sqs_event(rekognition_message(job_id, api="StartLabelDetection")), None) == {"batchItemFailures": []}
+    written = objects(lambda_env)
+    assert set(written) == {"timelines/shows/ep 1.mov.labels.error.json"}
+    said = json.loads(written["timelines/shows/ep 1.mov.labels.error.json"])["StatusMessage"]
+    assert (
+        "more than 1,000 segments or detections (page 1); this function's 1 MB holds about 341: raise "
+        "MemorySize in deploy/template.yaml" in said
+    )
+    [line] = log_lines(capsys)
+    assert line["status"] == "SKIPPED" and "MemorySize" in line["error"]

@@ -104,6 +104,7 @@ class Settings:
     prefix: str  # "" or ending in "/", as given
     formats: tuple[str, ...]  # formats.FORMATS names, the merged response's first
     options: ReadOptions = field(default_factory=ReadOptions)
+    memory_mb: int | None = None  # the function's MemorySize, as Lambda tells it; None outside Lambda
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Settings:
@@ -135,7 +136,8 @@ class Settings:
             options = ReadOptions.from_arguments(arguments)
         except RekognitionError as error:
             raise ConfigurationError(f"START_TIMECODE/TIMECODE: {error}") from None
-        return cls(bucket, prefix, tuple(formats), options)
+        memory = environ.get(_MEMORY_SIZE, "")
+        return cls(bucket, prefix, tuple(formats), options, int(memory) if memory.isdigit() else None)
 
 
 def _check_any_rate(name: str, value: str) -> None:
@@ -158,7 +160,12 @@ def _s3_uri(uri: str) -> tuple[str, str]:
 
 
 _SETTINGS: dict[tuple[str | None, ...], Settings | ConfigurationError] = {}
-_CONFIGURATION = ("OUTPUT_S3_URI", "OUTPUT_FORMATS", "START_TIMECODE", "TIMECODE")
+# Set by Lambda in every function's environment.
+_MEMORY_SIZE = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"
+_CONFIGURATION = ("OUTPUT_S3_URI", "OUTPUT_FORMATS", "START_TIMECODE", "TIMECODE", _MEMORY_SIZE)
+# Memory the function needs at its peak per segment or detection of the job (benchmarks/lambda_job.py:
+# 2,749 MiB for a million label detections, the parsed pages while fetching), with a margin.
+_BYTES_PER_ITEM = 3 * 1024
 
 
 def settings_now(environ: Mapping[str, str]) -> Settings:
@@ -334,13 +341,16 @@ def process(completion: Completion, settings: Settings, connection: Connection |
     connection = connection or Connection()
     bucket = _Bucket(_s3(connection, settings), settings.bucket, completion.video)
     name = settings.prefix + completion.files
+    report_error = partial(_report_error, bucket, name + ERROR_SUFFIX, completion)
     if completion.status in FAILED_STATUSES:
-        report = {**_job_fields(completion), "StatusMessage": status_message(completion, connection)}
-        written = bucket.put_all([(name + ERROR_SUFFIX, _json(report))])
-        return Outcome(completion, completion.status, written)
+        return Outcome(completion, completion.status, report_error(status_message(completion, connection)))
     if completion.status != SUCCEEDED:
         raise MessageError(f"job {completion.job_id}: status {completion.status!r}: expected SUCCEEDED or FAILED")
-    result = fetch(completion.job_id, connection, analysis=completion.analysis)
+    try:
+        result = fetch(completion.job_id, connection, analysis=completion.analysis, on_page=_held(settings))
+    except _TooLarge as error:
+        # Killed for lack of memory, the function would say nothing and the message come back again and again.
+        return Outcome(completion, "SKIPPED", report_error(str(error)), error=str(error))
     # The response as text once: a label job's may be hundreds of megabytes.
     text = result.text()
     del result  # its pages, parsed, are several times the text: read from the text from here on
@@ -353,6 +363,30 @@ def process(completion: Completion, settings: Settings, connection: Connection |
         return Outcome(completion, SUCCEEDED, written)
     problems = "; ".join(f"{name}: {reason}" for name, reason in refused.items())
     return Outcome(completion, SUCCEEDED, written, error=f"formats not written: {problems}")
+
+
+class _TooLarge(Exception):
+    """A job too large for the function's memory."""
+
+
+def _held(settings: Settings) -> Callable[[int, int], None]:
+    """A fetch's page counter that stops, in one line, at the page the function's memory cannot hold."""
+    if settings.memory_mb is None:
+        return lambda number, items: None
+    most = settings.memory_mb * 2**20 // _BYTES_PER_ITEM
+    total = 0
+
+    def count(number: int, items: int) -> None:
+        nonlocal total
+        total += items
+        if total > most:
+            raise _TooLarge(
+                f"the job has more than {total:,} segments or detections (page {number}); this function's "
+                f"{settings.memory_mb} MB holds about {most:,}: raise MemorySize in deploy/template.yaml "
+                f"(about 3 KB each, up to 10,240 MB), or convert it with the command line"
+            )
+
+    return count
 
 
 def render(completion: Completion, text: str, settings: Settings) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
@@ -386,6 +420,11 @@ def status_message(completion: Completion, connection: Connection) -> str | None
     """The failed job's StatusMessage, from one Get* call (the SNS message does not carry it)."""
     message = status_page(completion.job_id, connection, analysis=completion.analysis).get("StatusMessage")
     return str(message) if message is not None else None
+
+
+def _report_error(bucket: _Bucket, key: str, completion: Completion, message: str | None) -> tuple[str, ...]:
+    """The job's error object: what the job was, and what went wrong."""
+    return bucket.put_all([(key, _json({**_job_fields(completion), "StatusMessage": message}))])
 
 
 def _job_fields(completion: Completion) -> dict[str, Any]:
