@@ -553,7 +553,7 @@ def test_an_item_is_kept_as_rekognition_wrote_it() -> None:
     [job] = read_jobs([("p.json", _label_job(written, spread, indent=4))]).analyses
     assert [d.items for d in job.detections] == [
         (written,),
-        ('{"Timestamp": 80,"Label": {"Name": "Café","Confidence": 90}}',),
+        ('{"Timestamp": 80, "Label": {"Name": "Café", "Confidence": 90}}',),
     ]
     assert [json.loads(d.items[0])["Label"]["Confidence"] for d in job.detections] == [95.0, 90]
 

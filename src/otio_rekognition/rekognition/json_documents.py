@@ -22,7 +22,8 @@ _INT64_DIGITS = 19
 _WHITESPACE = re.compile(r"\s*")
 # Inside a document, only what JSON calls whitespace.
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
-_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
+# A line break and the indent around it; after a comma, a space stays, as json.dumps writes it.
+_LINE_BREAKS = re.compile(r"(,?)[ \t]*[\r\n][ \t\r\n]*")
 
 
 # Rekognition's responses nest four or five levels; OTIO's metadata and the
@@ -134,7 +135,11 @@ def item_text(text: str, value: Any) -> str:
     if "\\u" in text and _UNSAFE_FOR_OTIO.search(text):
         with contextlib.suppress(ValueError):  # a number too large for a float: the text says it better
             return json.dumps(value, allow_nan=False)
-    return _LINE_BREAKS.sub("", text) if "\n" in text or "\r" in text else text
+    return _LINE_BREAKS.sub(_joined, text) if "\n" in text or "\r" in text else text
+
+
+def _joined(line_break: re.Match[str]) -> str:
+    return ", " if line_break.group(1) else ""
 
 
 class _Scanner:

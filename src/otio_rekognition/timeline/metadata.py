@@ -113,7 +113,7 @@ def _detection_metadata(detection: Detection, job: int) -> dict[str, Any]:
         "millis": list(detection.millis),
         "parents": list(detection.parents),
         "categories": list(detection.categories),
-        "items": f"[{','.join(detection.items)}]",
+        "items": f"[{', '.join(detection.items)}]",  # as json.dumps writes a list
     }
 
 
