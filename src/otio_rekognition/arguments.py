@@ -20,6 +20,9 @@ from otio_rekognition.rekognition.vocabulary import CUE_TYPES, SEGMENT_TYPES, TE
 
 AUTO, DF, NDF = "auto", "df", "ndf"
 TIMECODE_MODES = (AUTO, DF, NDF)
+# Jobs of several videos: one after the other in one sequence, or a bin of clips and subclips.
+SEQUENCE, BIN = "sequence", "bin"
+VIDEOS_MODES = (SEQUENCE, BIN)
 _COUNTS = {True: "drop frame", False: "non-drop"}
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -54,6 +57,7 @@ class ReadOptions:
     moderation_categories: tuple[str, ...] | None = None
     text_types: tuple[str, ...] = ("LINE",)
     analysis_tracks: bool = False
+    videos: str | None = None  # jobs of several videos: SEQUENCE or BIN; None refuses them
 
     @classmethod
     def from_arguments(cls, arguments: Mapping[str, Any]) -> ReadOptions:
@@ -101,11 +105,17 @@ def timecode_text(name: str, value: Any) -> str:
     return text
 
 
-def timecode_mode(name: str, value: Any) -> str:
-    mode = value.strip().lower() if isinstance(value, str) else None
-    if mode not in TIMECODE_MODES:
-        raise AdapterArgumentError(f"argument {name}: expected one of {', '.join(TIMECODE_MODES)}, got {value!r}")
-    return mode
+def _one_of(modes: tuple[str, ...]) -> Callable[[str, Any], str]:
+    def parse(name: str, value: Any) -> str:
+        mode = value.strip().lower() if isinstance(value, str) else None
+        if mode not in modes:
+            raise AdapterArgumentError(f"argument {name}: expected one of {', '.join(modes)}, got {value!r}")
+        return mode
+
+    return parse
+
+
+timecode_mode = _one_of(TIMECODE_MODES)
 
 
 def counted_drop_frame(mode: str, rate: Fraction, known: bool | None = None) -> bool:
@@ -294,6 +304,9 @@ READING_OPTIONS: tuple[ReadingOption, ...] = (
     ReadingOption("text_types", _choices(TEXT_TYPES), "LINE, WORD or both (default: LINE)", of_analyses=True),
     ReadingOption("analysis_tracks", boolean, "add a track per analysis, a clip per marker", switch=True,
                   of_analyses=True),
+    ReadingOption("videos", _one_of(VIDEOS_MODES), "jobs of several videos (each video's jobs, in the order they "
+                  "are read): one after the other in one sequence, or a bin of a clip per video and a subclip per "
+                  "shot", choices=VIDEOS_MODES),
 )  # fmt: skip
 READER_ARGUMENTS = tuple(option.name for option in READING_OPTIONS)
 _PARSERS = {option.name: option.parse for option in READING_OPTIONS}

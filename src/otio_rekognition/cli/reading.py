@@ -21,14 +21,14 @@ from otio_rekognition.errors import (
     ResponseFormatError,
     TimelineError,
 )
-from otio_rekognition.export import write_job_as, write_timeline
+from otio_rekognition.export import write_job_as, write_timeline, write_videos_as
 from otio_rekognition.formats import (
     BY_ADAPTER,
     FORMATS,
     FORMATS_BY_SUFFIX,
     WRITER_OPTIONS,
 )
-from otio_rekognition.otio_adapters.rekognition import load_job
+from otio_rekognition.otio_adapters.rekognition import load_job, load_videos
 from otio_rekognition.output import OutputError
 from otio_rekognition.rekognition.video import Video
 from otio_rekognition.timeline.build import build_timeline
@@ -68,6 +68,7 @@ class _Input:
     job: Video | None = None
     options: ReadOptions = dataclasses.field(default_factory=ReadOptions)
     timeline: otio.schema.Timeline | None = None
+    videos: tuple[Video, ...] = ()  # with --videos: each video's jobs
 
     def as_timeline(self) -> otio.schema.Timeline:
         if self.timeline is not None:
@@ -83,7 +84,9 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
     timeline.cutlist.job_cut_list); anything else as a timeline."""
     given = _writer_arguments(arguments, adapter)
     try:
-        if read.job is not None:
+        if read.videos:
+            write_videos_as(read.videos, read.options, arguments.output, adapter, **given)
+        elif read.job is not None:
             write_job_as(read.job, read.options, arguments.output, adapter, **given)
         else:
             write_timeline(read.as_timeline(), arguments.output, adapter, **given)
@@ -152,6 +155,9 @@ def _is_timeline(inputs: list[str]) -> bool:
 
 def _job(inputs: list[tuple[str, bytes | str]], read_options: dict[str, Any]) -> _Input:
     options = ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
+    if options.videos is not None:
+        videos, options = load_videos(inputs, options)
+        return _Input(videos=videos, options=options)
     job, options = load_job(inputs, options)
     return _Input(job=job, options=options)
 

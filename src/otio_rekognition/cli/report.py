@@ -30,6 +30,10 @@ def report(arguments: argparse.Namespace) -> int:
             f"{arguments.output}: report writes a web page: use -o NAME.html (convert writes the other formats)"
         )
     read_options = _read_options_given(arguments)
+    if read_options.get("videos"):
+        raise AdapterArgumentError(
+            "--videos: the review page shows one video; write one page per video (or convert the videos together)"
+        )
     if _is_timeline(arguments.inputs):  # the video gives thumbnails only: the timeline has its timecodes already
         read_options["media"] = None
     with warnings.catch_warnings(record=True) as caught:

@@ -4,6 +4,7 @@ otio_rekognition.writers.aaf)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import opentimelineio as otio
@@ -11,7 +12,7 @@ import opentimelineio as otio
 from otio_rekognition.arguments import AUTO, reject_unknown, timecode_mode
 from otio_rekognition.errors import AdapterArgumentError
 from otio_rekognition.timeline.cutlist import CutList, cut_list
-from otio_rekognition.writers.aaf import write_aaf
+from otio_rekognition.writers.aaf import write_aaf, write_aaf_bin
 
 ADAPTER_NAME = "rekognition_aaf"
 
@@ -36,6 +37,12 @@ def write_cut_list(cuts: CutList, filepath: str, **unknown: Any) -> None:
     """The command line's way in, with a cut list made straight from a job."""
     reject_unknown(ADAPTER_NAME, unknown, ())
     write_aaf(cuts, filepath)
+
+
+def write_bin(clips: Sequence[CutList], filepath: str, **unknown: Any) -> None:
+    """The command line's way in for several videos as a bin: a clip per video, a subclip per shot."""
+    reject_unknown(ADAPTER_NAME, unknown, ())
+    write_aaf_bin(clips, filepath)
 
 
 def write_to_string(

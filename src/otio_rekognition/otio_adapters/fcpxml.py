@@ -4,10 +4,12 @@ start timecode and every marker (see otio_rekognition.writers.fcpxml)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from otio_rekognition.arguments import boolean, confidence
-from otio_rekognition.otio_adapters.text_formats import text_format
+from otio_rekognition.otio_adapters.text_formats import Argument, bin_format, text_format
 from otio_rekognition.timeline.cutlist import CutList
-from otio_rekognition.writers.fcpxml import DEFAULT_VERSION, Extras, parse_version, write_fcpxml
+from otio_rekognition.writers.fcpxml import DEFAULT_VERSION, Extras, parse_version, write_fcpxml, write_fcpxml_bin
 
 
 def fcpxml(
@@ -23,18 +25,29 @@ def fcpxml(
     return write_fcpxml(cuts, version, chapter_markers, Extras(keywords=keywords, reject=reject, todo_below=todo_below))
 
 
+def fcpxml_bin(
+    clips: Sequence[CutList],
+    version: str,
+    chapter_markers: bool,
+    keywords: bool,
+    reject: bool,
+    todo_below: float | None,
+) -> str:
+    """A bin as an FCPXML event of clips, with fcpxml's arguments."""
+    extras = Extras(keywords=keywords, reject=reject, todo_below=todo_below)
+    return write_fcpxml_bin(clips, version, chapter_markers, extras)
+
+
 def _optional_confidence(name: str, value: object) -> float | None:
     return None if value is None else confidence(name, value)
 
 
-write_to_string, write_to_file, write_cut_list = text_format(
-    "rekognition_fcpxml",
-    fcpxml,
-    arguments={
-        "version": (DEFAULT_VERSION, parse_version),
-        "chapter_markers": (False, boolean),
-        "keywords": (False, boolean),
-        "reject": (False, boolean),
-        "todo_below": (None, _optional_confidence),
-    },
-)
+_ARGUMENTS: dict[str, Argument] = {
+    "version": (DEFAULT_VERSION, parse_version),
+    "chapter_markers": (False, boolean),
+    "keywords": (False, boolean),
+    "reject": (False, boolean),
+    "todo_below": (None, _optional_confidence),
+}
+write_to_string, write_to_file, write_cut_list = text_format("rekognition_fcpxml", fcpxml, _ARGUMENTS)
+write_bin = bin_format("rekognition_fcpxml", fcpxml_bin, _ARGUMENTS)

@@ -23,27 +23,30 @@ from otio_rekognition.arguments import (
     NDF,
     READER_ARGUMENTS,
     READING_OPTIONS,
+    SEQUENCE,
     ReadOptions,
     keyword_signature,
     reject_unknown,
 )
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, RekognitionWarning, ResponseFormatError
 from otio_rekognition.output import write_atomically
-from otio_rekognition.rekognition.pages import STRING_SOURCE, read_jobs
+from otio_rekognition.rekognition.pages import STRING_SOURCE, read_jobs, read_videos
 from otio_rekognition.rekognition.video import Video, media_mismatch, rendition_note, retimed
-from otio_rekognition.timeline.build import build_timeline
+from otio_rekognition.timeline.build import build_bin, build_sequence, build_timeline
 from otio_rekognition.timeline.response import job_response_text, timeline_response_text
 
 ADAPTER_NAME = "rekognition"
 
 
-def read_from_file(filepath: str, **given: Any) -> otio.schema.Timeline:
+def read_from_file(filepath: str, **given: Any) -> otio.schema.Timeline | otio.schema.SerializableCollection:
     """Read a Rekognition Video job into a timeline: a clip per shot on
     track "Shots", a marker per technical cue and per appearance another
     analysis found (labels, moderation, celebrities, faces, face search, text;
     told apart by the response's shape). A file may hold the pages of several
     jobs of one video, e.g. a JSON array of a segment and a labels response;
-    ``rekognition://JOB_ID`` fetches the job from AWS.
+    ``rekognition://JOB_ID`` fetches the job from AWS. With ``videos``,
+    the jobs of several videos make one sequence (a timeline) or a bin (a
+    SerializableCollection of a clip per video and a subclip per shot).
     """
     options = _options(given)
     if str(filepath).lower().startswith("rekognition://"):
@@ -58,7 +61,7 @@ def read_from_file(filepath: str, **given: Any) -> otio.schema.Timeline:
     return read_timeline(data, str(filepath), options)
 
 
-def read_from_string(input_str: str | bytes, **given: Any) -> otio.schema.Timeline:
+def read_from_string(input_str: str | bytes, **given: Any) -> otio.schema.Timeline | otio.schema.SerializableCollection:
     """Read a Rekognition Video job from JSON text; the arguments are read_from_file's."""
     return read_timeline(input_str, STRING_SOURCE, _options(given))
 
@@ -80,9 +83,27 @@ read_from_string.__signature__ = keyword_signature(  # type: ignore[attr-defined
 read_from_file.__doc__ = f"{read_from_file.__doc__}\n{_ARGUMENTS_TEXT}"
 
 
-def read_timeline(data: str | bytes, source: str, options: ReadOptions) -> otio.schema.Timeline:
-    """The one way a job becomes a timeline."""
-    return build_timeline(*load_job([(source, data)], options))
+def read_timeline(
+    data: str | bytes, source: str, options: ReadOptions
+) -> otio.schema.Timeline | otio.schema.SerializableCollection:
+    """The one way a job becomes a timeline; with ``videos``, the one way jobs
+    of several videos become a sequence (a timeline) or a bin (a collection)."""
+    if options.videos is None:
+        return build_timeline(*load_job([(source, data)], options))
+    videos, options = load_videos([(source, data)], options)
+    return build_sequence(videos, options) if options.videos == SEQUENCE else build_bin(videos, options)
+
+
+def load_videos(
+    inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions
+) -> tuple[tuple[Video, ...], ReadOptions]:
+    """The jobs of several videos, each video's own (see read_videos)."""
+    if options.media is not None:
+        raise AdapterArgumentError(
+            "argument media: a local copy describes one video; with videos=... the clips link to each video's "
+            "S3 object (relink them in the editor)"
+        )
+    return read_videos(inputs, options.rate, options.strict), options
 
 
 def load_job(inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions) -> tuple[Video, ReadOptions]:

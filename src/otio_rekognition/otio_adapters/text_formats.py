@@ -7,7 +7,7 @@ signature, so that ``otiopluginfo`` lists every argument."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import opentimelineio as otio
@@ -30,7 +30,7 @@ def text_format(
     accepted = (*own, *_TIMELINE_ARGUMENTS)
 
     def rendered(cuts: CutList, given: dict[str, Any]) -> str:
-        return render(cuts, **{name: check(name, given.get(name, default)) for name, (default, check) in own.items()})
+        return render(cuts, **_checked(own, given))
 
     def write_to_string(input_otio: otio.schema.Timeline, **given: Any) -> str:
         reject_unknown(adapter, {name: value for name, value in given.items() if name not in accepted}, accepted)
@@ -52,3 +52,23 @@ def text_format(
     write_to_file.__doc__ = "write_to_string, to a file that is replaced only when complete."
     write_cut_list.__doc__ = "The command line's way in, with a cut list made straight from a job."
     return write_to_string, write_to_file, write_cut_list
+
+
+def bin_format(
+    adapter: str, render_bin: Callable[..., str], arguments: dict[str, Argument] | None = None
+) -> Callable[..., None]:
+    """``write_bin`` of the adapter ``adapter``: the clips of a bin (see
+    timeline.cutlist.bin_clips) rendered with ``render_bin(clips, **arguments)``."""
+    own = arguments or {}
+
+    def write_bin(clips: Sequence[CutList], filepath: str, **given: Any) -> None:
+        reject_unknown(adapter, {name: value for name, value in given.items() if name not in own}, tuple(own))
+        write_atomically(filepath, render_bin(clips, **_checked(own, given)))
+
+    write_bin.__doc__ = "The command line's way in for several videos as a bin: a clip per video, a subclip per shot."
+    return write_bin
+
+
+def _checked(own: dict[str, Argument], given: dict[str, Any]) -> dict[str, Any]:
+    """The writer's own arguments as given, else their defaults, each checked."""
+    return {name: check(name, given.get(name, default)) for name, (default, check) in own.items()}

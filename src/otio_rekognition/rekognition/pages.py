@@ -89,9 +89,26 @@ def read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None =
 
     Pages are told apart by API, and those of other analyses by JobId and
     AggregateBy too: two label jobs of one video (or one job fetched both
-    ways) are two jobs. All segment detection pages make one job."""
+    ways) are two jobs. All segment detection pages of a video make one job."""
+    first, *others = read_videos(inputs, rate, strict)
+    for other in others:
+        _check_same_video(first.jobs[0], other.jobs[0], _SEVERAL_VIDEOS)
+    return first
+
+
+# What a refusal of jobs of several videos tells the user to do instead.
+_SEVERAL_VIDEOS = "; to put several videos in one timeline or bin, pass --videos sequence or --videos bin (videos=...)"
+
+
+def read_videos(
+    inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None = None, strict: bool = False
+) -> tuple[Video, ...]:
+    """The pages in several texts as the Videos they analysed, in the order
+    each video's first page was read. Pages are grouped by the S3 object their
+    job names; jobs of older responses, which name none, go with the one video
+    whose rate, size and length they share, else make a video of their own."""
     with _collector_paused():
-        return _read_jobs(inputs, rate, strict)
+        return _read_videos(inputs, rate, strict)
 
 
 @contextlib.contextmanager
@@ -108,24 +125,46 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_jobs(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None, strict: bool) -> Video:
-    groups: dict[tuple[str, str, str], tuple[list[str], list[Mapping[str, Any]]]] = {}
+_JobPages = dict[tuple[str, str, str], tuple[list[str], list[Mapping[str, Any]]]]
+
+
+def _read_videos(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None, strict: bool) -> tuple[Video, ...]:
+    by_video: dict[tuple[str, str, str | None] | None, _JobPages] = {}
     for source, data in inputs:
         for number, page in enumerate(_scanned_pages(data, source), 1):
+            groups = by_video.setdefault(s3_object(page), {})
             sources, pages = groups.setdefault(_job_key(page, f"{source}: page {number}"), ([], []))
             if source not in sources:
                 sources.append(source)
             pages.append(page)
-    order = list(APIS)  # jobs in the APIs' order, then as read: sorted() keeps ties in place
-    jobs = tuple(
+    videos = {key: _merged_jobs(groups, rate, strict) for key, groups in by_video.items()}
+    unnamed = videos.pop(None, None)
+    if unnamed:
+        matching = [jobs for jobs in videos.values() if not _video_mismatch(jobs[0], unnamed[0])]
+        if len(matching) == 1:
+            matching[0].extend(unnamed)
+            matching[0].sort(key=lambda job: _API_ORDER.index(job.analysis.name))
+        else:
+            videos[None] = unnamed
+    made = []
+    for jobs in videos.values():
+        for other in jobs[1:]:
+            _check_same_video(jobs[0], other)
+        made.append(Video(tuple(jobs), max(job.frame_count for job in jobs)))
+    return tuple(made)
+
+
+_API_ORDER = list(APIS)
+
+
+def _merged_jobs(groups: _JobPages, rate: Fraction | None, strict: bool) -> list[AnalysisJob]:
+    """A video's jobs, each of its pages merged, in the APIs' order, then as read (sorted() keeps ties)."""
+    return [
         dataclasses.replace(
             merge_pages(pages, APIS[key[0]], " + ".join(sources), rate=rate, strict=strict), files=tuple(sources)
         )
-        for key, (sources, pages) in sorted(groups.items(), key=lambda group: order.index(group[0][0]))
-    )
-    for other in jobs[1:]:
-        _check_same_video(jobs[0], other)
-    return Video(jobs, max(job.frame_count for job in jobs))
+        for key, (sources, pages) in sorted(groups.items(), key=lambda group: _API_ORDER.index(group[0][0]))
+    ]
 
 
 def _job_key(page: Mapping[str, Any], where: str) -> tuple[str, str, str]:
@@ -321,10 +360,17 @@ def _video_frames(
     return max(video_frames, last_frame + 1)
 
 
-def _check_same_video(job: AnalysisJob, other: AnalysisJob) -> None:
-    """Jobs read together must have analysed one video: the same S3 object
-    when both name it, the same rate, size and length (older responses name
-    no object; those are all that is left to compare)."""
+def _check_same_video(job: AnalysisJob, other: AnalysisJob, instead: str = "") -> None:
+    """Jobs read together must have analysed one video (``instead``: what to do when they did not)."""
+    mismatch = _video_mismatch(job, other)
+    if mismatch:
+        raise DifferentVideoError(f"{other.source}: not the video {job.source} analysed: {mismatch}{instead}")
+
+
+def _video_mismatch(job: AnalysisJob, other: AnalysisJob) -> str | None:
+    """How two jobs' videos differ: the S3 object when both name it, else the
+    rate, size and length (older responses name no object; those are all that
+    is left to compare); None when they are one video as far as they tell."""
     named, other_named = s3_object(job.info), s3_object(other.info)
     mismatch = None
     if named and other_named and named != other_named:
@@ -332,12 +378,10 @@ def _check_same_video(job: AnalysisJob, other: AnalysisJob) -> None:
         if named[:2] == other_named[:2]:
             mismatch = f"it analysed version {other_named[2]} of the object, the other version {named[2]}"
     # The length each job states (what was found past it is no measure of the video).
-    mismatch = mismatch or video_mismatch(
+    return mismatch or video_mismatch(
         (job.rate, _video_frame_count(job.info, job.rate, job.source) or None, video_frame_size(job.info)),
         (other.rate, _video_frame_count(other.info, other.rate, other.source) or None, video_frame_size(other.info)),
     )
-    if mismatch:
-        raise DifferentVideoError(f"{other.source}: not the video {job.source} analysed: {mismatch}")
 
 
 def check_status(page: Mapping[str, Any], where: str) -> None:

@@ -10,18 +10,21 @@ the clip's media time, so it stays exact even when it runs past that clip.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition import frames
+from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions
+from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.video import Video
-from otio_rekognition.timeline.layout import Layout, Piece, lay_out, with_gaps
+from otio_rekognition.timeline.layout import KIND_SHOT, Layout, Piece, check_one_rate, lay_out, several, with_gaps
 from otio_rekognition.timeline.metadata import (
     METADATA_KEY,
     fcp_xml_metadata,
+    item_facts,
     piece_metadata,
     sound_metadata,
     timecode_metadata,
@@ -86,6 +89,63 @@ def build_timeline(video: Video, options: ReadOptions) -> otio.schema.Timeline:
         new_track(f"A{channel}", layout.tracks[0].clips, False) for channel in range(1, channels + 1)
     )
     return timeline
+
+
+def build_sequence(videos: Sequence[Video], options: ReadOptions) -> otio.schema.Timeline:
+    """The videos' timelines one after the other on the same tracks (in the
+    order given), each video's clips and markers as its own timeline has
+    them, the next starting where the last one's frames end; the timeline
+    records each video's metadata under ``videos``."""
+    timelines = [build_timeline(video, options) for video in videos]
+    check_one_rate(videos)
+    first = timelines[0]
+    rate = float(videos[0].rate)
+    sequence = otio.schema.Timeline(name=several(first.name, len(timelines)), global_start_time=first.global_start_time)
+    values = dict(first.metadata[METADATA_KEY])
+    values["videos"] = [dict(timeline.metadata[METADATA_KEY]) for timeline in timelines]
+    sequence.metadata.update({METADATA_KEY: values, "fcp_xml": dict(first.metadata["fcp_xml"])})
+    kinds: dict[str, str] = {}
+    for timeline in timelines:
+        for track in timeline.tracks:
+            kinds.setdefault(track.name, track.kind)
+    tracks = {name: otio.schema.Track(name=name, kind=kind) for name, kind in kinds.items()}
+    for video, timeline in zip(videos, timelines, strict=True):
+        own = {track.name: track for track in timeline.tracks}
+        length = max(video.frame_count, round(timeline.duration().value))
+        for name, track in tracks.items():
+            items = [child.clone() for child in own[name]] if name in own else []
+            track.extend(items)
+            used = sum(round(item.duration().value) for item in items)
+            if length > used:
+                track.append(_gap(length - used, rate))
+    sequence.tracks.extend(tracks.values())
+    return sequence
+
+
+def build_bin(videos: Sequence[Video], options: ReadOptions) -> otio.schema.SerializableCollection:
+    """A bin of the videos: per video a master clip of its whole media carrying
+    every marker (and the video's metadata), then a subclip per shot named
+    after the video and the shot, carrying the markers that start in it."""
+    found: list[otio.schema.Clip] = []
+    for video in videos:
+        timeline = build_timeline(video, options)
+        clips = list(timeline.tracks[0].find_clips(shallow_search=True))
+        if not clips:
+            raise TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
+        reference = clips[0].media_reference
+        name = names.media_name(reference.target_url)
+        master = otio.schema.Clip(name=name, media_reference=reference.clone(), source_range=reference.available_range)
+        master.metadata[METADATA_KEY] = dict(timeline.metadata[METADATA_KEY])
+        master.markers.extend(marker.clone() for clip in clips for marker in clip.markers)
+        found.append(master)
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        for clip in clips:
+            if item_facts(clip).kind != KIND_SHOT:
+                continue
+            subclip = clip.clone()
+            subclip.name = f"{stem} {clip.name}"
+            found.append(subclip)
+    return otio.schema.SerializableCollection(name=several(found[0].name, len(videos)), children=found)
 
 
 def _gap(count: int, rate: float) -> otio.schema.Gap:

@@ -29,13 +29,16 @@ from otio_rekognition.timeline.layout import (
     ANALYSIS_KINDS,
     DEFAULT_NAME,
     KIND_CUE,
+    KIND_MEDIA,
     KIND_NOTE,
     KIND_SHOT,
     Piece,
     Sound,
     Span,
+    check_one_rate,
     conformed_rate,
     lay_out,
+    several,
     with_gaps,
 )
 from otio_rekognition.timeline.metadata import (
@@ -272,6 +275,68 @@ def job_cut_list(video: Video, options: ReadOptions) -> CutList:
         layout.name, video.rate, layout.drop_frame, layout.record_start, shots, tuple(cue_tracks), locators,
         video.frame_size, video.frame_starts,
     )  # fmt: skip
+
+
+def sequence_cut_list(videos: Sequence[Video], options: ReadOptions) -> CutList:
+    """The videos one after the other in one sequence, in the order given:
+    each video's shots as clips of its own media (its own reel, source
+    timecode and sound), its cue clips and markers moved with them, the next
+    video starting where the last one's frames end."""
+    check_one_rate(videos)
+    cuts = [job_cut_list(video, options) for video in videos]
+    first = cuts[0]
+    events: list[Event] = []
+    lanes: list[list[Event]] = []
+    locators: list[Locator] = []
+    offset = 0
+    for video, video_cuts in zip(videos, cuts, strict=True):
+        events += (dataclasses.replace(event, record_first=event.record_first + offset) for event in video_cuts.events)
+        for lane, track in enumerate(video_cuts.cue_tracks):
+            lanes += [[] for _ in range(lane + 1 - len(lanes))]
+            lanes[lane] += (dataclasses.replace(event, record_first=event.record_first + offset) for event in track)
+        locators += (dataclasses.replace(mark, record_first=mark.record_first + offset) for mark in video_cuts.locators)
+        offset += max(video.frame_count, video_cuts.duration)
+    return _checked(
+        several(first.name, len(cuts)), first.rate, first.drop_frame, first.record_start, tuple(events),
+        tuple(map(tuple, lanes)), locators, first.frame_size,
+    )  # fmt: skip
+
+
+def bin_clips(videos: Sequence[Video], options: ReadOptions) -> tuple[CutList, ...]:
+    """A bin of the videos: per video, a clip of the whole media carrying all
+    its markers (its master clip), then a subclip per shot, named after the
+    video and the shot, carrying the markers that start in it. Each is a cut
+    list of one event at record frame 0, its markers counted from its first frame."""
+    clips: list[CutList] = []
+    for video in videos:
+        cuts = job_cut_list(video, options)
+        if not cuts.events:
+            raise TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
+        media = cuts.events[0].media
+        master = Event(media.name, 0, media.start, media.length, media, KIND_MEDIA, media.name, None)
+        clips.append(dataclasses.replace(cuts, name=media.name, events=(master,), cue_tracks=(), duration=media.length))
+        stem = media.name.rsplit(".", 1)[0] if "." in media.name else media.name
+        for shot in (event for event in cuts.events if event.kind == KIND_SHOT):
+            inside = [
+                dataclasses.replace(locator, record_first=locator.record_first - shot.record_first)
+                for locator in cuts.locators
+                if shot.record_first <= locator.record_first < shot.record_first + shot.length
+            ]
+            clips.append(dataclasses.replace(
+                cuts, name=f"{stem} {shot.name}", events=(dataclasses.replace(shot, record_first=0),), cue_tracks=(),
+                locators=tuple(inside), duration=shot.length,
+            ))  # fmt: skip
+    return tuple(clips)
+
+
+def is_master(clip: CutList) -> bool:
+    """Whether a clip of :func:`bin_clips` is a video's master clip (else a shot's subclip)."""
+    return clip.events[0].kind == KIND_MEDIA
+
+
+def bin_name(clips: Sequence[CutList]) -> str:
+    """A bin's name: its first video's, and how many more it holds."""
+    return several(clips[0].name, sum(map(is_master, clips)))
 
 
 def media_mismatch(cuts: CutList, rate: Fraction, frame_count: int | None) -> str | None:

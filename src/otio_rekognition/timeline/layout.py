@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions, counted_drop_frame, timecode_frame
-from otio_rekognition.errors import RekognitionWarning
+from otio_rekognition.errors import RekognitionWarning, TimelineError
 from otio_rekognition.rekognition.analyses import Detection, appearances, sampling_interval
 from otio_rekognition.rekognition.segments import Segment
 from otio_rekognition.rekognition.video import AnalysisJob, Video
@@ -177,6 +177,22 @@ def with_gaps(
         position = start + length(item)
     if end > position:
         yield Span(position, end - position, None)
+
+
+def several(first: str, count: int) -> str:
+    """The name of a sequence or bin of ``count`` videos, the first named ``first``."""
+    return first if count == 1 else f"{first} and {count - 1} more"
+
+
+def check_one_rate(videos: Sequence[Video]) -> None:
+    """Videos cut into one sequence must play at one rate (TimelineError naming both, when not)."""
+    for video in videos[1:]:
+        if video.rate != videos[0].rate:
+            raise TimelineError(
+                f"{video.source}: {float(video.rate):g} fps, but {videos[0].source} is {float(videos[0].rate):g} "
+                "fps: one sequence plays at one rate; put videos of different rates in a bin (--videos bin), or "
+                "in sequences of their own"
+            )
 
 
 def lay_out(video: Video, options: ReadOptions) -> Layout:

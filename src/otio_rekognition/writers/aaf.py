@@ -19,15 +19,16 @@ from __future__ import annotations
 import gc
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from otio_rekognition import frames, names
 from otio_rekognition.output import atomic_path
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans, one_per_frame
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, event_spans, is_master, one_per_frame
 from otio_rekognition.timeline.layout import Sound
 from otio_rekognition.writers.defaults import DEFAULT_FRAME_SIZE, MARKER_USER
 
@@ -77,7 +78,18 @@ def write_aaf(cuts: CutList, path: str | os.PathLike[str]) -> None:
     """Write ``cuts`` as an AAF file at ``path``; a failed run leaves no file there."""
     counted = cuts.for_timecode()
     with atomic_path(path) as temporary:
-        _build(counted, temporary)
+        _build(partial(_write_composition, counted), temporary)
+
+
+def write_aaf_bin(clips: Sequence[CutList], path: str | os.PathLike[str]) -> None:
+    """Write a bin (see timeline.cutlist.bin_clips) as an AAF file at ``path``,
+    as Media Composer keeps one: per video its mob chain, the MasterMob
+    carrying every marker as a locator, and a subclip per shot (a
+    CompositionMob of usage SubClip whose slots are a range of the master
+    clip's, with the locators that start in it)."""
+    counted = [clip.for_timecode() for clip in clips]
+    with atomic_path(path) as temporary:
+        _build(partial(_write_bin, counted), temporary)
 
 
 @dataclass(frozen=True)
@@ -104,10 +116,14 @@ class _Master:
     start: int  # source frame of the MasterMob's first edit unit
 
 
-def _build(cuts: CutList, path: Path) -> None:
+def _build(write: Callable[[Any], None], path: Path) -> None:
+    """``write(aaf)`` into a new AAF file at ``path``."""
+    import aaf2
+
     failure: OSError | None = None
     try:
-        _write_file(cuts, path)
+        with aaf2.open(str(path), "w") as aaf:
+            write(aaf)
     except OSError as error:
         # Raised again without its traceback, which holds pyaaf2's half-written
         # file open in reference cycles (a full disk): collected here, the file
@@ -118,17 +134,37 @@ def _build(cuts: CutList, path: Path) -> None:
         raise failure
 
 
-def _write_file(cuts: CutList, path: Path) -> None:
-    import aaf2
-
-    with aaf2.open(str(path), "w") as aaf:
-        masters = {source.url: _Master(_mob_chain(aaf, source, cuts), source.start) for source in _sources(cuts)}
-        _composition(aaf, cuts, masters)
+def _write_composition(cuts: CutList, aaf: Any) -> None:
+    masters = {source.url: _Master(_mob_chain(aaf, source, cuts), source.start) for source in _sources([cuts])}
+    _composition(aaf, cuts, masters)
 
 
-def _sources(cuts: CutList) -> list[_Source]:
+def _write_bin(clips: Sequence[CutList], aaf: Any) -> None:
+    first = clips[0]
+    masters = {source.url: _Master(_mob_chain(aaf, source, first), source.start) for source in _sources(clips)}
+    for clip in clips:
+        event = clip.events[0]
+        master = masters[event.media.url]
+        if is_master(clip):
+            mob = master.mob
+        else:
+            mob = aaf.create.CompositionMob(clip.name)
+            mob.usage = "Usage_SubClip"
+            start = event.source_first - master.start
+            _add_slot(mob, clip.rate, _reference(aaf, master.mob, start, event.length))
+            for channel in _channels(event.media.sound):
+                segment = _reference(aaf, master.mob, start, event.length, channel)
+                _add_slot(mob, clip.rate, segment, _sound_slot(channel), channel)
+            aaf.content.mobs.append(mob)
+        if clip.locators:
+            # On the clip's picture (slot 1), from its first frame.
+            mob.slots.append(_locator_slot(aaf, clip, max(slot.slot_id for slot in mob.slots) + 1, described=1))
+
+
+def _sources(cut_lists: Sequence[CutList]) -> list[_Source]:
     sources: dict[str, _Source] = {}
-    for event in (event for track in (cuts.events, *cuts.cue_tracks) for event in track):
+    every_event = (event for cuts in cut_lists for track in (cuts.events, *cuts.cue_tracks) for event in track)
+    for event in every_event:
         media = event.media
         start = min(media.start, event.source_first)
         end = max(media.start + media.length, event.source_first + event.length)
@@ -311,18 +347,19 @@ def _sequence(aaf: Any, events: tuple[Event, ...], masters: Mapping[str, _Master
     return sequence
 
 
-def _locator_slot(aaf: Any, cuts: CutList, slot_id: int) -> Any:
-    """Avid locators: DescriptiveMarkers on V1, in an EventMobSlot on the same physical track."""
+def _locator_slot(aaf: Any, cuts: CutList, slot_id: int, described: int = _SHOTS_SLOT) -> Any:
+    """Avid locators: DescriptiveMarkers on the picture (V1 of a sequence,
+    slot ``described``), in an EventMobSlot on the same physical track."""
     slot = aaf.create.EventMobSlot(slot_id, "Locators")
     slot.edit_rate = cuts.rate
     slot["PhysicalTrackNumber"].value = _PRIMARY_TRACK
     sequence = aaf.create.Sequence(_DESCRIPTIVE)
-    sequence["Components"].value = [_marker(aaf, locator) for locator in one_per_frame(cuts.locators)]
+    sequence["Components"].value = [_marker(aaf, locator, described) for locator in one_per_frame(cuts.locators)]
     slot.segment = sequence
     return slot
 
 
-def _marker(aaf: Any, locator: Locator) -> Any:
+def _marker(aaf: Any, locator: Locator, described: int) -> Any:
     text = _marker_text(locator)
     colour = locator.color if locator.color in AVID_COLOURS or locator.color in EXTENDED_COLOURS else FALLBACK_COLOUR
     red, green, blue = AVID_COLOURS.get(colour) or EXTENDED_COLOURS[colour]
@@ -341,7 +378,7 @@ def _marker(aaf: Any, locator: Locator) -> Any:
     marker["CommentMarkerUser"].value = MARKER_USER
     marker["CommentMarkerColor"].value = {"red": red, "green": green, "blue": blue}
     marker["CommentMarkerAttributeList"].value = [aaf.create.TaggedValue(*item) for item in attributes.items()]
-    marker["DescribedSlots"].value = {_SHOTS_SLOT}
+    marker["DescribedSlots"].value = {described}
     return marker
 
 

@@ -16,10 +16,10 @@ for columns of its own; no value has a tab or a line break.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from otio_rekognition import names
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, is_master
 from otio_rekognition.timeline.layout import FOUND_KINDS, KIND_CUE, KIND_SHOT
 
 # What Rekognition found, a column each: technical cues, then each analysis (names Avid keeps: 14 characters).
@@ -34,6 +34,23 @@ MAX_VALUE = 255
 def ale(cuts: CutList) -> str:
     """The Avid Log Exchange text of ``cuts``: a row per shot of its first track."""
     cuts = cuts.for_timecode()
+    found = [locator for locator in cuts.locators if locator.kind != KIND_SHOT]
+    return _document(cuts, [_row(cuts, event, event.name, found) for event in cuts.events])
+
+
+def ale_bin(clips: Sequence[CutList]) -> str:
+    """The Avid Log Exchange text of a bin (see timeline.cutlist.bin_clips): a
+    row per shot's subclip, named after its video and shot (Avid makes the
+    master clips from the rows' tape and source file)."""
+    subclips = [clip.for_timecode() for clip in clips if not is_master(clip)]
+    rows = [
+        _row(clip, clip.events[0], clip.name, [locator for locator in clip.locators if locator.kind != KIND_SHOT])
+        for clip in subclips
+    ]
+    return _document(subclips[0] if subclips else clips[0].for_timecode(), rows)
+
+
+def _document(cuts: CutList, rows: list[list[str]]) -> str:
     sound = cuts.sound
     heading = {
         "FIELD_DELIM": "TABS",
@@ -43,12 +60,11 @@ def ale(cuts: CutList) -> str:
     }
     lines = ["Heading", *(f"{key}\t{value}" for key, value in heading.items()), "", "Column", "\t".join(COLUMNS)]
     lines += ["", "Data"]
-    found = [locator for locator in cuts.locators if locator.kind != KIND_SHOT]
-    lines += ["\t".join(_row(cuts, event, found)) for event in cuts.events]
+    lines += ["\t".join(row) for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def _row(cuts: CutList, event: Event, found: list[Locator]) -> list[str]:
+def _row(cuts: CutList, event: Event, name: str, found: list[Locator]) -> list[str]:
     channels = event.media.sound.channels if event.media.sound else 0
     in_shot = [
         locator
@@ -57,7 +73,7 @@ def _row(cuts: CutList, event: Event, found: list[Locator]) -> list[str]:
         and locator.record_first + locator.length > event.record_first
     ]
     values = [
-        _value(event.name),
+        _value(name),
         "V" + "".join(f"A{channel}" for channel in range(1, channels + 1)),
         cuts.timecode(event.source_first),
         cuts.timecode(event.source_first + event.length),

@@ -19,13 +19,14 @@ frame's timecode; a marker's ``in``/``out`` are sequence frames, out exclusive.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from fractions import Fraction
 
 from otio_rekognition import frames, names
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media, bin_name, is_master
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n'
 # Premiere reads a marker's colour from <pproColor>, an ABGR integer, as its own
@@ -84,6 +85,57 @@ def write_fcp7_xml(cuts: CutList) -> str:
     sequence.extend(_marker(locator) for locator in cuts.locators)
     root = ET.Element("xmeml", version="5")
     root.append(sequence)
+    ET.indent(root)
+    return HEADER + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_fcp7_bin(clips: Sequence[CutList]) -> str:
+    """The xmeml document of a bin (see timeline.cutlist.bin_clips): a
+    ``<bin>`` of ``<clip>``s, each video's master clip (its whole file, its
+    sound as mono tracks, every marker) and then its shots' subclips (a range
+    of the master, ``<subclipinfo>`` saying how much of it is left out at
+    each end), their markers in frames of the media, as Premiere imports them."""
+    clips = [clip.for_timecode() for clip in clips]
+    files = _Files(clips[0])
+    children = ET.Element("children")
+    masters: dict[Media, str] = {}
+    clip_ids = (f"clipitem-{number}" for number in itertools.count(1))
+    subclip_ids = (f"subclip-{number}" for number in itertools.count(1))
+    for clip in clips:
+        event = clip.events[0]
+        media = event.media
+        source_in = event.source_first - media.start
+        master = is_master(clip)
+        if master:
+            masters[media] = f"masterclip-{len(masters) + 1}"
+        element = ET.SubElement(children, "clip", id=masters[media] if master else next(subclip_ids))
+        _add(element, "name", clip.name)
+        _add(element, "duration", event.length)
+        element.append(_rate(clip.rate))
+        _add(element, "in", source_in)
+        _add(element, "out", source_in + event.length)
+        _add(element, "masterclipid", masters[media])
+        _add(element, "ismasterclip", "TRUE" if master else "FALSE")
+        if not master:
+            info = ET.SubElement(element, "subclipinfo")
+            _add(info, "startoffset", source_in)
+            _add(info, "endoffset", media.length - source_in - event.length)
+        whole = dataclasses.replace(event, record_first=0)
+        element_media = ET.SubElement(element, "media")
+        video = ET.SubElement(ET.SubElement(element_media, "video"), "track")
+        video.append(_clipitem(whole, clip.rate, next(clip_ids), files, ()))
+        if media.sound is not None:
+            audio = ET.SubElement(element_media, "audio")
+            for channel in range(1, media.sound.channels + 1):
+                track = ET.SubElement(audio, "track")
+                track.append(_clipitem(whole, clip.rate, next(clip_ids), files, (), channel))
+        # A clip's markers are in frames of its media.
+        element.extend(_marker(dataclasses.replace(locator, record_first=locator.record_first + source_in))
+                       for locator in clip.locators)  # fmt: skip
+    root = ET.Element("xmeml", version="5")
+    folder = ET.SubElement(root, "bin")
+    _add(folder, "name", bin_name(clips))
+    folder.append(children)
     ET.indent(root)
     return HEADER + ET.tostring(root, encoding="unicode") + "\n"
 

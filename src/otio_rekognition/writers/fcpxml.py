@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from otio_rekognition import frames, names
 from otio_rekognition.errors import AdapterArgumentError, TimelineError
-from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media, event_spans
+from otio_rekognition.timeline.cutlist import CutList, Event, Locator, Media, bin_name, event_spans
 from otio_rekognition.timeline.layout import KIND_CUE
 from otio_rekognition.writers.defaults import DEFAULT_FRAME_SIZE
 
@@ -90,15 +90,11 @@ def write_fcpxml(
     cuts: CutList, version: str | None = DEFAULT_VERSION, chapter_markers: bool = False, extras: Extras = Extras()
 ) -> str:
     """FCPXML text of ``cuts``; the format is the video's size, else 1920x1080."""
-    declared = parse_version("version", version)
     cuts = cuts.for_timecode()
     frame = 1 / cuts.rate
     spine_items = _spine_items(cuts)
-    assets = _asset_ids(cuts)
-    root = ET.Element("fcpxml", version=declared)
-    root.append(_resources(frame, cuts.frame_size or DEFAULT_FRAME_SIZE, assets))
-    library = ET.SubElement(root, "library")
-    event = ET.SubElement(library, "event", name=cuts.name)
+    assets = _asset_ids([cuts])
+    root, event = _document(version, [cuts], assets)
     project = ET.SubElement(event, "project", name=cuts.name)
     end = spine_items[-1].record_first + spine_items[-1].length if spine_items else 0
     sequence = ET.SubElement(
@@ -136,6 +132,48 @@ def write_fcpxml(
         for locator in item_markers:
             element.extend(_extras(locator, item, frame, extras))
         spine.append(element)
+    return _text(root)
+
+
+def write_fcpxml_bin(
+    clips: Sequence[CutList],
+    version: str | None = DEFAULT_VERSION,
+    chapter_markers: bool = False,
+    extras: Extras = Extras(),
+) -> str:
+    """FCPXML text of a bin (see timeline.cutlist.bin_clips): an event of
+    asset-clips, each a range of its asset (Final Cut's browser shows each as
+    a clip of its own) with its markers, as Final Cut keeps clips in an event."""
+    clips = [clip.for_timecode() for clip in clips]
+    assets = _asset_ids(clips)
+    root, event = _document(version, clips, assets, bin_name(clips))
+    marker_tag = "chapter-marker" if chapter_markers else "marker"
+    for clip in clips:
+        [item] = _spine_items(clip)
+        element = _asset_clip(clip.events[0], 0, clip, 1 / clip.rate, assets)
+        element.set("name", clip.name)
+        for locator in clip.locators:
+            element.append(_marker(marker_tag, locator, item, 1 / clip.rate, extras))
+        for locator in clip.locators:
+            element.extend(_extras(locator, item, 1 / clip.rate, extras))
+        event.append(element)
+    return _text(root)
+
+
+def _document(
+    version: str | None, cut_lists: Sequence[CutList], assets: Mapping[Media, str], name: str | None = None
+) -> tuple[ET.Element, ET.Element]:
+    """The fcpxml element with its resources, and its library's one event (named after the first cut list)."""
+    declared = parse_version("version", version)
+    first = cut_lists[0]
+    root = ET.Element("fcpxml", version=declared)
+    root.append(_resources(1 / first.rate, first.frame_size or DEFAULT_FRAME_SIZE, assets))
+    library = ET.SubElement(root, "library")
+    event = ET.SubElement(library, "event", name=name or first.name)
+    return root, event
+
+
+def _text(root: ET.Element) -> str:
     ET.indent(root, space="    ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -151,9 +189,11 @@ def _tc_format(cuts: CutList) -> str:
     return frames.counting_label(cuts.drop_frame)
 
 
-def _asset_ids(cuts: CutList) -> dict[Media, str]:
+def _asset_ids(cut_lists: Sequence[CutList]) -> dict[Media, str]:
     """One asset per distinct media, in order of first use (r1 is the format)."""
-    media = dict.fromkeys(event.media for track in (cuts.events, *cuts.cue_tracks) for event in track)
+    media = dict.fromkeys(
+        event.media for cuts in cut_lists for track in (cuts.events, *cuts.cue_tracks) for event in track
+    )
     return {item: f"r{number}" for number, item in enumerate(media, start=2)}
 
 
