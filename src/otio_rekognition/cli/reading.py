@@ -91,6 +91,8 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
         else:
             write_timeline(read.as_timeline(), arguments.output, adapter, **given)
     except TimelineError as error:
+        if read.videos:  # of several videos: the error names the one it is about
+            raise
         raise TimelineError(f"{source}: {error}") from None
 
 

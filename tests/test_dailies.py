@@ -1,0 +1,282 @@
+"""Dailies: the jobs of several videos as one sequence or as a bin of clips
+and subclips (--videos), read back by pycmx and the timecode package, Apple's
+DTDs, pyaaf2, OTIO's own readers and otio-ale-adapter."""
+
+from __future__ import annotations
+
+import json
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import aaf2
+import opentimelineio as otio
+import pycmx
+import pytest
+from helpers import apple_dtd, media_frames
+from lxml import etree
+from timecode import Timecode
+
+from otio_rekognition.cli import main
+from otio_rekognition.rekognition.segments import build_segment
+
+RATE = Fraction(25)
+# Three videos of a day, their shots' lengths in frames: 3, 4 and 5 shots.
+DAY = {"A001": [50, 75, 100], "A002": [25, 50, 75, 100], "A003": [30, 40, 50, 60, 70]}
+LABELLED = "A002"  # the one video with a label job beside its segment job
+
+
+def _video_fields(name: str, frames: int) -> dict:
+    return {
+        "JobStatus": "SUCCEEDED",
+        "VideoMetadata": [{"Codec": "h264", "FrameRate": 25.0, "DurationMillis": frames * 40, "FrameWidth": 1920,
+                           "FrameHeight": 1080, "Format": "QuickTime / MOV"}],
+        "AudioMetadata": [{"Codec": "aac", "DurationMillis": frames * 40, "SampleRate": 48000, "NumberOfChannels": 2}],
+        "JobId": f"job-{name}",
+        "Video": {"S3Object": {"Bucket": "dailies", "Name": f"day1/{name}.mov"}},
+    }  # fmt: skip
+
+
+def _shots(lengths: list[int]) -> list[tuple[int, int]]:
+    """(first, last) of each shot, inclusive, back to back from frame 0."""
+    starts = [sum(lengths[:index]) for index in range(len(lengths))]
+    return [(start, start + length - 1) for start, length in zip(starts, lengths, strict=True)]
+
+
+@pytest.fixture
+def day(tmp_path: Path) -> list[Path]:
+    """A segment job per video (its shots and a slate over its first second), a label job for one."""
+    files = []
+    for name, lengths in DAY.items():
+        segments = [
+            build_segment("SHOT", first, last, RATE, {"Index": index, "Confidence": 90.0})
+            for index, (first, last) in enumerate(_shots(lengths))
+        ]
+        segments.append(build_segment("TECHNICAL_CUE", 0, 24, RATE, {"Type": "Slate", "Confidence": 95.0}))
+        page = _video_fields(name, sum(lengths)) | {"Segments": segments}
+        files.append(tmp_path / f"{name}.json")
+        files[-1].write_text(json.dumps(page))
+    labels = _video_fields(LABELLED, sum(DAY[LABELLED])) | {
+        "JobId": "labels-A002",
+        "Labels": [{"Timestamp": 1040, "Label": {"Name": "Clapperboard", "Confidence": 97.0}}],
+    }
+    files.append(tmp_path / "A002.labels.json")
+    files[-1].write_text(json.dumps(labels))
+    return files
+
+
+def convert(day: list[Path], output: Path, mode: str) -> Path:
+    assert main(["convert", *map(str, day), "-o", str(output), "--videos", mode]) == 0
+    return output
+
+
+def _without_doctype(path: Path) -> etree._Element:
+    return etree.fromstring(re.sub(r"<\?xml[^>]*\?>\s*<!DOCTYPE[^>]*>", "", path.read_text()).encode())
+
+
+def _valid(dtd: etree.DTD, root: etree._Element) -> None:
+    assert dtd.validate(root), dtd.error_log.filter_from_errors()
+
+
+def _expected_events() -> list[tuple[str, int, int]]:
+    """(reel, first, last) of every shot of the day in order, frames of its own video."""
+    return [(name, first, last) for name, lengths in DAY.items() for first, last in _shots(lengths)]
+
+
+def test_without_videos_jobs_of_several_videos_are_refused_naming_the_flag(
+    day: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["convert", *map(str, day), "-o", str(tmp_path / "out.edl")]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert re.search(r"A002\.json: not the video \S*A001\.json analysed", line)
+    assert "--videos sequence or --videos bin" in line
+    assert not (tmp_path / "out.edl").exists()
+
+
+def test_sequence_edl_has_every_shot_on_its_own_reel_back_to_back(day: list[Path], tmp_path: Path) -> None:
+    edl = convert(day, tmp_path / "day.edl", "sequence")
+    [parsed] = [pycmx.parse_cmx3600(handle) for handle in [edl.open()]]
+    events = [event.edits[0] for event in parsed.events]
+    assert len(events) == 12
+    assert [edit.source for edit in events] == [reel for reel, _, _ in _expected_events()]
+    record = Timecode(25, "01:00:00:00").frames - 1
+    for edit, (_, first, last) in zip(events, _expected_events(), strict=True):
+        source_in, source_out = (Timecode(25, text).frames - 1 for text in (edit.source_in, edit.source_out))
+        assert (source_in, source_out) == (first, last + 1)  # out is the frame after the last
+        record_in, record_out = (Timecode(25, text).frames - 1 for text in (edit.record_in, edit.record_out))
+        assert record_in == record and record_out - record_in == last - first + 1
+        record = record_out
+
+
+def test_sequence_fcpxml_has_an_asset_per_video_and_every_shot_in_the_spine(day: list[Path], tmp_path: Path) -> None:
+    root = _without_doctype(convert(day, tmp_path / "day.fcpxml", "sequence"))
+    for version in ("1_9", "1_10", "1_14"):
+        root.set("version", version.replace("_", "."))
+        _valid(apple_dtd(f"FCPXMLv{version}.dtd"), root)
+    assets = root.findall("resources/asset")
+    assert [asset.get("name") for asset in assets] == ["A001.mov", "A002.mov", "A003.mov"]
+    clips = root.findall("library/event/project/sequence/spine/asset-clip")
+    by_id = {asset.get("id"): asset.get("name") for asset in assets}
+    assert [by_id[clip.get("ref")].removesuffix(".mov") for clip in clips] == [r for r, _, _ in _expected_events()]
+    offsets = [Fraction(clip.get("offset").removesuffix("s")) * 25 for clip in clips]
+    durations = [Fraction(clip.get("duration").removesuffix("s")) * 25 for clip in clips]
+    starts = [Fraction(clip.get("start").removesuffix("s")) * 25 for clip in clips]
+    assert all(later == earlier + length for earlier, later, length in zip(offsets, offsets[1:], durations))
+    assert [(start, start + length - 1) for start, length in zip(starts, durations, strict=True)] == [
+        (first, last) for _, first, last in _expected_events()
+    ]
+
+
+def test_sequence_aaf_has_a_master_clip_per_video(day: list[Path], tmp_path: Path) -> None:
+    path = convert(day, tmp_path / "day.aaf", "sequence")
+    with aaf2.open(str(path)) as aaf:
+        masters = {mob.mob_id: mob.name for mob in aaf.content.mastermobs()}
+        assert sorted(masters.values()) == ["A001.mov", "A002.mov", "A003.mov"]
+        [composition] = list(aaf.content.toplevel())
+        [picture] = [slot for slot in composition.slots if slot.name == "V1"]
+        clips = [c for c in picture.segment.components if isinstance(c, aaf2.components.SourceClip)]
+        assert [masters[clip["SourceID"].value].removesuffix(".mov") for clip in clips] == [
+            reel for reel, _, _ in _expected_events()
+        ]
+        assert [(clip.start, clip.start + clip.length - 1) for clip in clips] == [
+            (first, last) for _, first, last in _expected_events()
+        ]
+
+
+def test_sequence_otio_has_every_clip_of_its_own_media_and_markers_with_them(day: list[Path], tmp_path: Path) -> None:
+    timeline = otio.adapters.read_from_file(str(convert(day, tmp_path / "day.otio", "sequence")), "otio_json")
+    shots = timeline.tracks[0]
+    clips = list(shots.find_clips(shallow_search=True))
+    assert len(clips) == 12
+    urls = [clip.media_reference.target_url for clip in clips]
+    assert len(set(urls)) == 3 and [url.rsplit("/", 1)[1][:4] for url in urls] == [r for r, _, _ in _expected_events()]
+    assert [media_frames(clip.source_range) for clip in clips] == [[f, last] for _, f, last in _expected_events()]
+    # Each video's slate on its first shot, and A002's label on its second, at its own video's frames.
+    starts = [0, sum(DAY["A001"]), sum(DAY["A001"]) + sum(DAY["A002"])]
+    slates = [
+        clip.range_in_parent().start_time.to_frames() for clip in clips for m in clip.markers if m.name == "Slate"
+    ]
+    assert slates == starts
+    [label] = [(clip.name, m) for clip in clips for m in clip.markers if m.name == "Clapperboard"]
+    assert label[0] == "Shot 0002" and label[1].marked_range.start_time.to_frames() == 26
+    assert [track.name for track in timeline.audio_tracks()] == ["A1", "A2"]
+    assert len(timeline.metadata["rekognition"]["videos"]) == 3
+
+
+def test_videos_of_different_rates_are_refused_in_one_sequence(
+    day: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = json.loads(day[2].read_text())
+    page["VideoMetadata"][0]["FrameRate"] = 30.0
+    day[2].write_text(json.dumps(page))
+    assert main(["convert", *map(str, day), "-o", str(tmp_path / "day.edl"), "--videos", "sequence"]) == 1
+    line = capsys.readouterr().err.strip().splitlines()[-1]  # after the warning that 30 fps disagrees with its frames
+    assert (
+        line.startswith("otio-rekognition: error: ")
+        and "A003.json: 30 fps, but" in line
+        and "A001.json is 25 fps" in line
+        and "--videos bin" in line
+    )
+    assert main(["convert", *map(str, day), "-o", str(tmp_path / "day.fcpxml"), "--videos", "bin"]) == 0
+
+
+def test_bin_fcpxml_is_an_event_of_master_clips_and_subclips(day: list[Path], tmp_path: Path) -> None:
+    root = _without_doctype(convert(day, tmp_path / "bin.fcpxml", "bin"))
+    _valid(apple_dtd("FCPXMLv1_10.dtd"), root)
+    [event] = root.findall("library/event")
+    clips = event.findall("asset-clip")
+    names = [clip.get("name") for clip in clips]
+    expected = [
+        clip
+        for name, lengths in DAY.items()
+        for clip in (f"{name}.mov", *(f"{name} Shot {number:04d}" for number in range(1, len(lengths) + 1)))
+    ]
+    assert names == expected
+    subclips = [clip for clip in clips if " Shot " in clip.get("name")]
+    assert [
+        (
+            Fraction(clip.get("start")[:-1]) * 25,
+            Fraction(clip.get("start")[:-1]) * 25 + Fraction(clip.get("duration")[:-1]) * 25 - 1,
+        )
+        for clip in subclips
+    ] == [(first, last) for _, first, last in _expected_events()]
+    # A master clip carries its video's markers; a subclip those that start in it.
+    assert [marker.get("value") for marker in clips[names.index("A002.mov")]] == ["Slate", "Clapperboard"]
+    assert [marker.get("value") for marker in clips[names.index("A002 Shot 0002")]] == ["Clapperboard"]
+
+
+def test_bin_fcp7_xml_is_a_bin_of_clips_as_premiere_imports(day: list[Path], tmp_path: Path) -> None:
+    root = _without_doctype(convert(day, tmp_path / "bin.xml", "bin"))
+    _valid(apple_dtd("xmeml_v5.dtd"), root)
+    [folder] = root.findall("bin")
+    clips = folder.findall("children/clip")
+    assert len(clips) == 15
+    masters = [clip for clip in clips if clip.findtext("ismasterclip") == "TRUE"]
+    assert [clip.findtext("name") for clip in masters] == ["A001.mov", "A002.mov", "A003.mov"]
+    subclips = [clip for clip in clips if clip.findtext("ismasterclip") == "FALSE"]
+    assert [(int(clip.findtext("in")), int(clip.findtext("out")) - 1) for clip in subclips] == [
+        (first, last) for _, first, last in _expected_events()
+    ]
+    for clip in subclips:
+        master = next(m for m in masters if m.get("id") == clip.findtext("masterclipid"))
+        info = clip.find("subclipinfo")
+        assert int(info.findtext("startoffset")) == int(clip.findtext("in"))
+        assert int(info.findtext("endoffset")) == int(master.findtext("duration")) - int(clip.findtext("out"))
+
+
+def test_bin_aaf_has_master_clips_with_locators_and_a_subclip_per_shot(day: list[Path], tmp_path: Path) -> None:
+    path = convert(day, tmp_path / "bin.aaf", "bin")
+    with aaf2.open(str(path)) as aaf:
+        masters = {mob.mob_id: mob for mob in aaf.content.mastermobs()}
+        assert sorted(mob.name for mob in masters.values()) == ["A001.mov", "A002.mov", "A003.mov"]
+        for mob in masters.values():
+            [events] = [slot for slot in mob.slots if isinstance(slot, aaf2.mobslots.EventMobSlot)]
+            markers = list(events.segment.components)
+            assert [marker["Comment"].value.split(",")[0] for marker in markers][0] == "Slate"
+        subclips = [mob for mob in aaf.content.compositionmobs() if mob.usage == "Usage_SubClip"]
+        assert [mob.name for mob in subclips] == [
+            f"{name} Shot {number:04d}" for name, lengths in DAY.items() for number in range(1, len(lengths) + 1)
+        ]
+        ranges = []
+        for mob in subclips:
+            picture = next(slot for slot in mob.slots if slot.slot_id == 1)
+            assert picture.segment["SourceID"].value in masters
+            ranges.append((picture.segment.start, picture.segment.start + picture.segment.length - 1))
+        assert ranges == [(first, last) for _, first, last in _expected_events()]
+
+
+def test_bin_ale_has_a_row_per_shot_of_the_right_length_and_what_was_found(day: list[Path], tmp_path: Path) -> None:
+    read = otio.adapters.read_from_file(str(convert(day, tmp_path / "bin.ale", "bin")), "ale")
+    clips = list(read.find_clips())
+    assert [clip.name for clip in clips] == [
+        f"{name} Shot {number:04d}" for name, lengths in DAY.items() for number in range(1, len(lengths) + 1)
+    ]
+    assert [media_frames(clip.source_range) for clip in clips] == [[f, last] for _, f, last in _expected_events()]
+    assert [clip.metadata["ALE"]["Tape"] for clip in clips] == [reel for reel, _, _ in _expected_events()]
+    assert [clip.metadata["ALE"]["Labels"] for clip in clips if clip.metadata["ALE"]["Labels"]] == ["Clapperboard"]
+    assert [clip.name for clip in clips if clip.metadata["ALE"]["Cues"] == "Slate"] == [
+        "A001 Shot 0001", "A002 Shot 0001", "A003 Shot 0001"
+    ]  # fmt: skip
+
+
+def test_bin_otio_is_a_collection_of_clips_through_the_adapter_too(day: list[Path], tmp_path: Path) -> None:
+    written = otio.adapters.read_from_file(str(convert(day, tmp_path / "bin.otio", "bin")), "otio_json")
+    together = tmp_path / "day.json"
+    together.write_text(json.dumps([json.loads(path.read_text()) for path in day]))
+    read = otio.adapters.read_from_file(str(together), "rekognition", videos="bin")
+    for collection in (written, read):
+        assert isinstance(collection, otio.schema.SerializableCollection)
+        assert [clip.name for clip in collection][:2] == ["A001.mov", "A001 Shot 0001"]
+        assert len(list(collection)) == 15
+        master = next(clip for clip in collection if clip.name == "A002.mov")
+        assert [marker.name for marker in master.markers] == ["Slate", "Clapperboard"]
+        assert master.metadata["rekognition"]["job"]["JobId"] == "job-A002"
+
+
+def test_formats_that_cannot_hold_a_bin_say_so(
+    day: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["convert", *map(str, day), "-o", str(tmp_path / "bin.edl"), "--videos", "bin"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "cannot hold several videos as a bin" in line and "FCPXML, FCP7 XML, AAF, ALE or OTIO" in line
+    assert not (tmp_path / "bin.edl").exists()
