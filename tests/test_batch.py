@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pycmx
 import pytest
 from fake_rekognition import REGION, FakeRekognition, _AwsFault
 from moto.server import ThreadedMotoServer
@@ -686,3 +687,25 @@ def media_timecode(path: Path) -> str:
     with av.open(str(path)) as container:
         streams = [container, *container.streams]
         return next(str(item.metadata["timecode"]) for item in streams if "timecode" in item.metadata)
+
+
+def test_videos_makes_the_runs_dailies_besides_each_videos_files(
+    fake: FakeRekognition, bucket: str, tmp_path: Path, capsys: Any
+) -> None:
+    """--videos sequence: each video converted alone as ever, and the run's videos one after the other in
+    dailies.sequence.* (in key order)."""
+    put(bucket, "day/b.mov", "day/a.mov", "day/c.mov")
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/day/", "-o", str(out), "--formats", "edl,shot-changes", "--videos", "sequence"]
+    assert batch(fake, *arguments) == 0
+    written = sorted(path.name for path in out.iterdir() if path.is_file())
+    assert "dailies.sequence.edl" in written and {"a.edl", "b.edl", "c.edl"} <= set(written)
+    alone = [pycmx.parse_cmx3600(path.open()) for path in (out / "a.edl", out / "b.edl", out / "c.edl")]
+    together = pycmx.parse_cmx3600((out / "dailies.sequence.edl").open())
+    assert [edit.source for event in together.events for edit in event.edits] == [
+        edit.source for edl in alone for event in edl.events for edit in event.edits
+    ]
+    assert [edit.source_in for event in together.events for edit in event.edits] == [
+        edit.source_in for edl in alone for event in edl.events for edit in event.edits
+    ]
+    assert "wrote" in capsys.readouterr().err

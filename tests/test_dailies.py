@@ -5,7 +5,9 @@ DTDs, pyaaf2, OTIO's own readers and otio-ale-adapter."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import aaf2
 import opentimelineio as otio
 import pycmx
 import pytest
-from helpers import apple_dtd, media_frames
+from helpers import CHROMIUM, FLAGS, apple_dtd, media_frames
 from lxml import etree
 from timecode import Timecode
 
@@ -121,7 +123,10 @@ def test_sequence_fcpxml_has_an_asset_per_video_and_every_shot_in_the_spine(day:
     offsets = [Fraction(clip.get("offset").removesuffix("s")) * 25 for clip in clips]
     durations = [Fraction(clip.get("duration").removesuffix("s")) * 25 for clip in clips]
     starts = [Fraction(clip.get("start").removesuffix("s")) * 25 for clip in clips]
-    assert all(later == earlier + length for earlier, later, length in zip(offsets, offsets[1:], durations))
+    assert all(
+        later == earlier + length
+        for earlier, later, length in zip(offsets[:-1], offsets[1:], durations[:-1], strict=True)
+    )
     assert [(start, start + length - 1) for start, length in zip(starts, durations, strict=True)] == [
         (first, last) for _, first, last in _expected_events()
     ]
@@ -231,8 +236,11 @@ def test_bin_aaf_has_master_clips_with_locators_and_a_subclip_per_shot(day: list
         assert sorted(mob.name for mob in masters.values()) == ["A001.mov", "A002.mov", "A003.mov"]
         for mob in masters.values():
             [events] = [slot for slot in mob.slots if isinstance(slot, aaf2.mobslots.EventMobSlot)]
-            markers = list(events.segment.components)
-            assert [marker["Comment"].value.split(",")[0] for marker in markers][0] == "Slate"
+            found = [
+                (marker["Position"].value, marker["Comment"].value.split(",")[0])
+                for marker in events.segment.components
+            ]
+            assert found == ([(0, "Slate"), (26, "Clapperboard")] if mob.name == "A002.mov" else [(0, "Slate")])
         subclips = [mob for mob in aaf.content.compositionmobs() if mob.usage == "Usage_SubClip"]
         assert [mob.name for mob in subclips] == [
             f"{name} Shot {number:04d}" for name, lengths in DAY.items() for number in range(1, len(lengths) + 1)
@@ -280,3 +288,29 @@ def test_formats_that_cannot_hold_a_bin_say_so(
     [line] = capsys.readouterr().err.strip().splitlines()
     assert "cannot hold several videos as a bin" in line and "FCPXML, FCP7 XML, AAF, ALE or OTIO" in line
     assert not (tmp_path / "bin.edl").exists()
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="headless Chromium comes from the Debian package `make browser` installs (required in CI)",
+)
+def test_the_review_page_of_a_day_has_a_section_per_video_each_sorting_its_own_table(
+    day: list[Path], tmp_path: Path
+) -> None:
+    assert CHROMIUM is not None, "CI needs headless Chromium: make browser"
+    page = tmp_path / "day.html"
+    assert main(["report", *map(str, day), "-o", str(page), "--videos", "bin"]) == 0
+    # Sorting the second video's table by frames, longest first, leaves the others as they were.
+    clicked = tmp_path / "clicked.html"
+    sort = "var th = document.querySelectorAll('#segments-2 th')[7]; th.click(); th.click();"
+    clicked.write_text(page.read_text().replace("</body>", f"<script>{sort}</script></body>"))
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", clicked.as_uri()], capture_output=True,
+                         text=True, timeout=120, check=True).stdout  # fmt: skip
+    sections = re.findall(r'<section class="video">(.*?)</section>\s*(?=<section class="video">|<script>)', dom, re.S)
+    assert len(sections) == 3
+    for section, (name, lengths) in zip(sections, DAY.items(), strict=True):
+        assert f"<h2>job-{name}</h2>" in section
+        shown = [int(n) for n in re.findall(r'<tr class="shot[^"]*">(?:<td>[^<]*</td>){7}<td>(\d+)</td>', section)]
+        assert shown == (sorted(lengths, reverse=True) if name == "A002" else lengths)
+    assert dom.count('class="block shot"') == 12

@@ -21,7 +21,7 @@ from otio_rekognition.cli.common import (
 from otio_rekognition.cli.reading import _job, _read_options_given, _writer_arguments
 from otio_rekognition.cli.terminal import EXIT_INPUT, PROGRAM, _StatusLine, printable
 from otio_rekognition.errors import AdapterArgumentError, ResponseFormatError
-from otio_rekognition.export import write_job_as
+from otio_rekognition.export import write_job_as, write_videos_as
 from otio_rekognition.formats import (
     FORMAT_SUFFIXES,
     FORMATS,
@@ -45,6 +45,8 @@ def batch(arguments: argparse.Namespace) -> int:
     read_options = _read_options_given(arguments)
     # Checked once here rather than failing every video the same way at its conversion.
     ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
+    # Each video is converted alone; with --videos the run's videos also make one sequence or bin (dailies).
+    dailies = read_options.pop("videos", None)
     # What the files are written with: a video converted with other settings is converted again.
     writer_arguments = {name: _writer_arguments(arguments, FORMATS[name]) for name in arguments.formats}
     settings = json.dumps(
@@ -176,7 +178,35 @@ def batch(arguments: argparse.Namespace) -> int:
             status_line.close(keep=False)
     for line in batching.summary(jobs):
         print(f"{PROGRAM}: {printable(line)}", file=sys.stderr)
+    if dailies and not interrupted:
+        converted = [item.files for item in jobs if item.state == ledgers.CONVERTED]
+        _write_dailies(folder, converted, read_options | {"videos": dailies}, arguments.formats, writer_arguments)
     if interrupted:
         print(f"{PROGRAM}: interrupted; {ledger.path} keeps the state: run again to resume", file=sys.stderr)
         return 130
     return batching.exit_status(jobs)
+
+
+def _write_dailies(
+    folder: Path, converted: list[str], read_options: dict[str, Any], formats: list[str], writer_arguments: dict
+) -> None:
+    """The run's converted videos, in the ledger's (the listing's) order, as
+    ``dailies.<sequence or bin>`` in every format that holds one, read from
+    the responses the run saved; a format that cannot is said and skipped."""
+    stem = f"dailies.{read_options['videos']}"
+    if not converted:
+        return
+    if stem in converted:
+        raise AdapterArgumentError(f"{folder / stem}: a video's files are named so; the dailies are not written")
+    responses = [str(folder / f"{files}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}") for files in converted]
+    read = _job([(response, _read_input(response)) for response in responses], read_options)
+    for name in formats:
+        if name == RESPONSE_FORMAT:
+            continue
+        path = folder / f"{stem}{FORMAT_SUFFIXES[name]}"
+        try:
+            write_videos_as(read.videos, read.options, str(path), FORMATS[name], **writer_arguments[name])
+        except AdapterArgumentError as error:
+            print(f"{PROGRAM}: warning: {printable(str(error))}; skipped", file=sys.stderr)
+            continue
+        print(f"{PROGRAM}: wrote {printable(str(path))} ({len(converted)} videos)", file=sys.stderr)

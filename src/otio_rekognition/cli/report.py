@@ -18,39 +18,56 @@ from otio_rekognition.errors import (
 from otio_rekognition.output import write_atomically
 from otio_rekognition.timeline.cutlist import CutList, cut_list, job_cut_list, media_mismatch
 from otio_rekognition.timeline.layout import KIND_SHOT
+from otio_rekognition.timeline.layout import several as several_name
 from otio_rekognition.timeline.metadata import job_read_from, read_from
 
 
 def report(arguments: argparse.Namespace) -> int:
     """A review page of the job's shots and cues (see writers/report.py)."""
-    from otio_rekognition.writers.report import Summary, report_html
+    from otio_rekognition.writers.report import VideoReport, report_html, report_page
 
     if Path(arguments.output).suffix.lower() not in (".html", ".htm") and arguments.output != "-":
         raise AdapterArgumentError(
             f"{arguments.output}: report writes a web page: use -o NAME.html (convert writes the other formats)"
         )
     read_options = _read_options_given(arguments)
-    if read_options.get("videos"):
-        raise AdapterArgumentError(
-            "--videos: the review page shows one video; write one page per video (or convert the videos together)"
-        )
     if _is_timeline(arguments.inputs):  # the video gives thumbnails only: the timeline has its timecodes already
         read_options["media"] = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RekognitionWarning)
         read = _load(arguments, read_options)
-        cuts = job_cut_list(read.job, read.options) if read.job is not None else cut_list(read.as_timeline())
+        several = [job_cut_list(video, read.options) for video in read.videos]
+        cuts = (
+            several[0] if several
+            else job_cut_list(read.job, read.options) if read.job is not None
+            else cut_list(read.as_timeline())
+        )  # fmt: skip
     said = [printable(str(warning.message)) for warning in caught]
     for text in said:
         print(f"{PROGRAM}: warning: {text}", file=sys.stderr)
+    if read.videos:  # a section per video, each with what the reader said of it
+        sections = [
+            VideoReport(video_cuts, _summary(job_read_from(video), [text for text in said if video.source in text]))
+            for video, video_cuts in zip(read.videos, several, strict=True)
+        ]
+        write_atomically(arguments.output, report_page(sections, several_name(cuts.name, len(sections))))
+        shots = sum(event.kind == KIND_SHOT for video_cuts in several for event in video_cuts.events)
+        print(f"{PROGRAM}: wrote {arguments.output}: {len(sections)} videos, {shots} shots", file=sys.stderr)
+        return 0
     source = job_read_from(read.job) if read.job is not None else read_from(read.as_timeline(), arguments.inputs[0])
-    summary = Summary(source.sources, source.pages, source.duplicates, said, source.disagreements)
+    summary = _summary(source, said)
     if read.job is None and arguments.media is not None:
         _check_timeline_media(arguments.media, arguments.inputs[0], cuts)
     write_atomically(arguments.output, report_html(cuts, summary, _report_thumbnails(arguments.media, cuts)))
     shots = sum(event.kind == KIND_SHOT for event in cuts.events)
     print(f"{PROGRAM}: wrote {arguments.output}: {shots} shots, {len(cuts.locators)} markers", file=sys.stderr)
     return 0
+
+
+def _summary(source: Any, said: list[str]) -> Any:
+    from otio_rekognition.writers.report import Summary
+
+    return Summary(source.sources, source.pages, source.duplicates, said, source.disagreements)
 
 
 def _check_timeline_media(video: str, timeline_file: str, cuts: CutList) -> None:

@@ -364,7 +364,12 @@ def _check_same_video(job: AnalysisJob, other: AnalysisJob, instead: str = "") -
     """Jobs read together must have analysed one video (``instead``: what to do when they did not)."""
     mismatch = _video_mismatch(job, other)
     if mismatch:
-        raise DifferentVideoError(f"{other.source}: not the video {job.source} analysed: {mismatch}{instead}")
+        # Pages of one kind in one file read as one job: pages of two, then.
+        one_job = other.source == job.source and other.analysis is job.analysis
+        which = f"not the video {job.source} analysed"
+        if one_job:
+            which = "the pages come from different jobs, of two videos"
+        raise DifferentVideoError(f"{other.source}: {which}: {mismatch}{instead}")
 
 
 def _video_mismatch(job: AnalysisJob, other: AnalysisJob) -> str | None:

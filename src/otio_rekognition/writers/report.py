@@ -54,23 +54,44 @@ class Thumbnails:
     shots_skipped: int = 0
 
 
+@dataclass(frozen=True)
+class VideoReport:
+    """One video's part of a page: its cut list, what the reader said, its thumbnails."""
+
+    cuts: CutList
+    summary: Summary
+    thumbnails: Thumbnails = field(default_factory=Thumbnails)
+
+
 def report_html(cuts: CutList, summary: Summary, thumbnails: Thumbnails = Thumbnails()) -> str:
+    return report_page([VideoReport(cuts, summary, thumbnails)])
+
+
+def report_page(videos: Sequence[VideoReport], title: str | None = None) -> str:
+    """One page; with several videos a section each (a day's dailies), one after the other."""
+    name = title or videos[0].cuts.name
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_text(cuts.name)}: shots and cues</title>",
+        f"<title>{_text(name)}: shots and cues</title>",
         f"<style>{_STYLE}</style></head><body>",
-        f"<h1>{_text(cuts.name)}</h1>",
-        _summary(cuts, summary, thumbnails),
-        _strip(cuts),
-        _table(cuts, thumbnails),
-        f"<script>{_SCRIPT}</script>",
-        "</body></html>",
+        f"<h1>{_text(name)}</h1>",
     ]
+    for number, video in enumerate(videos, start=1):
+        # The first video's parts keep their plain ids (#summary, #segments...); the others are numbered.
+        suffix = "" if number == 1 else f"-{number}"
+        parts += [] if len(videos) == 1 else [f'<section class="video"><h2>{_text(video.cuts.name)}</h2>']
+        parts += [
+            _summary(video.cuts, video.summary, video.thumbnails, suffix),
+            _strip(video.cuts, suffix),
+            _table(video.cuts, video.thumbnails, suffix),
+        ]
+        parts += [] if len(videos) == 1 else ["</section>"]
+    parts += [f"<script>{_SCRIPT}</script>", "</body></html>"]
     return "\n".join(parts) + "\n"
 
 
-def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
+def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails, suffix: str) -> str:
     seconds = [float(event.length / cuts.rate) for event in _shots(cuts)]
     bins = Counter(max(i for i, low in enumerate(LENGTH_BINS) if length >= low) for length in seconds)
     most = max(bins.values(), default=1)
@@ -105,14 +126,14 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
         f"<table><tr><th>type</th><th>cues</th><th>total</th></tr>{cue_rows}</table>" if cue_rows else "<p>none</p>"
     )
     return (
-        '<section id="summary"><h2>Summary</h2><ul>'
+        f'<section id="summary{suffix}"><h2>Summary</h2><ul>'
         f"<li>source: {_text(summary.source)}</li>"
         f"<li>duration: {cuts.timecode(extent)} ({float(extent / cuts.rate):.1f} s, {extent} "
         f"frames at {float(cuts.rate):g} fps, {'drop frame' if cuts.drop_frame else 'non-drop'})</li>"
         f"<li>record start: {cuts.timecode(cuts.record_start)}</li>"
         f"<li>shots: {len(seconds)}</li>"
         f"<li>pages merged: {summary.page_count}; duplicates dropped: {summary.duplicates_dropped}</li>{skipped}</ul>"
-        f'<h3>Shot lengths (seconds)</h3><div id="histogram">{bars}</div>'
+        f'<h3>Shot lengths (seconds)</h3><div id="histogram{suffix}" class="histogram">{bars}</div>'
         f"<h3>Technical cues</h3>{cue_table}"
         + (
             f"<h3>Other analyses</h3><table><tr><th>analysis</th><th>markers</th><th>commonest names</th></tr>"
@@ -120,12 +141,12 @@ def _summary(cuts: CutList, summary: Summary, thumbnails: Thumbnails) -> str:
             if analysis_rows
             else ""
         )
-        + f'<h3>The reader said</h3><ul id="notes">{said}</ul>'
+        + f'<h3>The reader said</h3><ul id="notes{suffix}">{said}</ul>'
         "</section>"
     )
 
 
-def _strip(cuts: CutList) -> str:
+def _strip(cuts: CutList, suffix: str) -> str:
     span = max(_extent(cuts), 1)
 
     def place(first: int, length: int) -> str:
@@ -154,12 +175,13 @@ def _strip(cuts: CutList) -> str:
     rows = "".join(f'<div class="lane"><label>{_text(name)}</label><div class="track">{blocks}</div></div>'
                    for name, blocks in lanes)  # fmt: skip
     return (
-        '<section><h2>Timeline</h2><label>zoom <input id="zoom" type="range" min="1" max="60" value="1"></label>'
-        f'<div id="strip"><div id="canvas"><div class="ruler">{ticks}</div>{rows}</div></div></section>'
+        f'<section><h2>Timeline</h2><label>zoom <input id="zoom{suffix}" class="zoom" type="range" min="1" max="60" '
+        f'value="1"></label><div id="strip{suffix}" class="strip"><div id="canvas{suffix}" class="canvas">'
+        f'<div class="ruler">{ticks}</div>{rows}</div></div></section>'
     )
 
 
-def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
+def _table(cuts: CutList, thumbnails: Thumbnails, suffix: str) -> str:
     rows = []
     for number, event in enumerate(cuts.events, start=1):
         kind = "video" if event.kind == KIND_MEDIA else event.kind  # the clip a job without shots is laid on
@@ -181,7 +203,8 @@ def _table(cuts: CutList, thumbnails: Thumbnails) -> str:
     )  # fmt: skip
     return (
         f"<section><h2>Segments</h2><p>Click a heading to sort. Confidence below {LOW_CONFIDENCE:g}% is marked.</p>"
-        f'<table id="segments"><thead><tr>{headers}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+        f'<table id="segments{suffix}" class="segments"><thead><tr>{headers}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section>"
     )
 
 
@@ -271,34 +294,37 @@ h1{font-size:1.4em}h2{font-size:1.15em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left;white-space:nowrap}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}
 tr.low td{background:#fff3cd}td img{height:45px;margin-right:2px;vertical-align:middle}
-#strip{overflow-x:auto;border:1px solid #ccc;padding:4px}#canvas{width:100%;position:relative}
+.strip{overflow-x:auto;border:1px solid #ccc;padding:4px}.canvas{width:100%;position:relative}
 .lane{display:flex;align-items:center;height:22px}.lane label{width:9em;flex:none;font-size:12px;overflow:hidden}
 .track{position:relative;flex:1;height:16px;background:#f7f7f7}
 .block{position:absolute;top:0;height:16px;box-sizing:border-box;border:1px solid rgba(0,0,0,.25)}
 .block.shot{background:#90a4ae}.block.found{opacity:.6}.ruler{position:relative;height:18px;margin-left:9em;font-size:11px;color:#666}
 .ruler span{position:absolute;top:0;border-left:1px solid #999;padding-left:2px}
-#histogram .bar{display:grid;grid-template-columns:4em 20em 4em;align-items:center;gap:6px}
-#histogram i{display:block;height:12px;background:#607d8b}#histogram b{font-weight:normal}
+.histogram .bar{display:grid;grid-template-columns:4em 20em 4em;align-items:center;gap:6px}
+.histogram i{display:block;height:12px;background:#607d8b}.histogram b{font-weight:normal}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #999}
 """
 
 _SCRIPT = """
-document.getElementById('zoom').addEventListener('input', function (e) {
-  document.getElementById('canvas').style.width = (100 * e.target.value) + '%';
+document.querySelectorAll('.zoom').forEach(function (zoom) {
+  var canvas = document.getElementById(zoom.id.replace('zoom', 'canvas'));
+  zoom.addEventListener('input', function (e) { canvas.style.width = (100 * e.target.value) + '%'; });
 });
-document.querySelectorAll('#segments th').forEach(function (th, column) {
-  th.addEventListener('click', function () {
-    var body = document.querySelector('#segments tbody');
-    var rows = Array.prototype.slice.call(body.rows);
-    var numeric = th.dataset.type === 'n';
-    var down = th.dataset.down !== '1';
-    th.dataset.down = down ? '1' : '0';
-    rows.sort(function (a, b) {
-      var x = a.cells[column].textContent, y = b.cells[column].textContent;
-      var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
-      return down ? order : -order;
+document.querySelectorAll('table.segments').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, column) {
+    th.addEventListener('click', function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var numeric = th.dataset.type === 'n';
+      var down = th.dataset.down !== '1';
+      th.dataset.down = down ? '1' : '0';
+      rows.sort(function (a, b) {
+        var x = a.cells[column].textContent, y = b.cells[column].textContent;
+        var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+        return down ? order : -order;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
     });
-    rows.forEach(function (row) { body.appendChild(row); });
   });
 });
 """
