@@ -29,7 +29,7 @@ ALLOWED = {
     "output": _BASE,
     "formats": {"writers"},
     "output_names": _BASE | {"formats", "output", "rekognition.vocabulary"},
-    "export": {"arguments", "output", "rekognition.video", "timeline.build", "timeline.cutlist"},
+    "export": {"arguments", "errors", "output", "rekognition.video", "timeline.build", "timeline.cutlist"},
     "detect": _BASE | {"detect", "rekognition", "__version__"},
     "aws": _BASE | {"aws", "rekognition", "formats", "output", "output_names"},
     "otio_adapters": _BASE
@@ -136,7 +136,8 @@ def test_otiopluginfo_lists_every_argument() -> None:
         "'rate', "
         "'segment_types', 'cue_types', 'min_confidence', 'cue_track', 'shot_markers', 'no_audio', 'strict', "
         "'merge_window', "
-        "'labels', 'exclude_labels', 'label_categories', 'moderation_categories', 'text_types', 'analysis_tracks']",
+        "'labels', 'exclude_labels', 'label_categories', 'moderation_categories', 'text_types', 'analysis_tracks', "
+        "'videos']",
         "write_to_file args: ['input_otio', 'filepath', 'flavor', 'start_timecode', 'timecode']",
         "write_to_file args: ['input_otio', 'filepath', 'version', 'chapter_markers', 'keywords', 'reject', "
         "'todo_below', 'start_timecode', 'timecode']",
