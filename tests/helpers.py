@@ -263,3 +263,12 @@ def one_per_frame(markers: list[list]) -> list[list]:
         name = " + ".join(dict.fromkeys(m[0] for m in items))
         merged.append([name, first, max(m[2] for m in items), *shown[3:]])
     return merged
+
+
+def media_timecode(path: Path) -> str:
+    """The file's own start timecode, as PyAV (ffmpeg) reads it."""
+    import av
+
+    with av.open(str(path)) as container:
+        streams = [container, *container.streams]
+        return next(str(item.metadata["timecode"]) for item in streams if "timecode" in item.metadata)

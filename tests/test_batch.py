@@ -660,7 +660,7 @@ def test_media_folder_gives_each_video_its_own_copy(
 ) -> None:
     """--media DIR: each video's copy at DIR/<its key below the prefix> (here a proxy of another
     size) gives its own start timecode; a video without a copy there fails alone, saying where."""
-    from helpers import SAMPLES
+    from helpers import SAMPLES, media_timecode
 
     result = json.loads((SAMPLES / "tc_25.json").read_text())
     result["VideoMetadata"][0].update(FrameWidth=1920, FrameHeight=1080)
@@ -678,15 +678,6 @@ def test_media_folder_gives_each_video_its_own_copy(
     # The copy's own timecode starts the sources (the job alone would start them at 00:00:00:00).
     assert first_event.split()[4] == media_timecode(SAMPLES / "tc_25.mov") == "10:00:00:00"
     assert not (out / "day1" / "b.edl").exists()
-
-
-def media_timecode(path: Path) -> str:
-    """The file's own start timecode, as PyAV (ffmpeg) reads it."""
-    import av
-
-    with av.open(str(path)) as container:
-        streams = [container, *container.streams]
-        return next(str(item.metadata["timecode"]) for item in streams if "timecode" in item.metadata)
 
 
 def test_videos_makes_the_runs_dailies_besides_each_videos_files(

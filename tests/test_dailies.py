@@ -15,7 +15,7 @@ import aaf2
 import opentimelineio as otio
 import pycmx
 import pytest
-from helpers import CHROMIUM, FLAGS, apple_dtd, media_frames
+from helpers import CHROMIUM, FLAGS, SAMPLES, apple_dtd, media_frames, media_timecode
 from lxml import etree
 from timecode import Timecode
 
@@ -314,3 +314,31 @@ def test_the_review_page_of_a_day_has_a_section_per_video_each_sorting_its_own_t
         shown = [int(n) for n in re.findall(r'<tr class="shot[^"]*">(?:<td>[^<]*</td>){7}<td>(\d+)</td>', section)]
         assert shown == (sorted(lengths, reverse=True) if name == "A002" else lengths)
     assert dom.count('class="block shot"') == 12
+
+
+def test_media_is_a_folder_of_each_videos_copy_with_its_own_timecode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--media DIR with --videos: each video's copy by its S3 object's name (or its stem with another
+    container), its embedded timecode and name used for its own clips; a missing copy is one line."""
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    jobs = []
+    for name, copy in (("a.mov", "a.mov"), ("b.mov", "b.mp4")):
+        page = json.loads((SAMPLES / "tc_25.json").read_text())
+        page["Video"] = {"S3Object": {"Bucket": "dailies", "Name": f"day1/{name}"}}
+        page["JobId"] = f"job-{name}"
+        jobs.append(tmp_path / f"{name}.json")
+        jobs[-1].write_text(json.dumps(page))
+        (copies / copy).write_bytes((SAMPLES / "tc_25.mov").read_bytes())
+    edl = tmp_path / "day.edl"
+    flags = ["--videos", "sequence", "--media", str(copies)]
+    assert main(["convert", *map(str, jobs), "-o", str(edl), *flags]) == 0
+    events = [event.edits[0] for event in pycmx.parse_cmx3600(edl.open()).events]
+    embedded = Timecode(25, media_timecode(SAMPLES / "tc_25.mov")).frames - 1
+    assert [edit.source for edit in events] == ["A", "A", "B", "B"]
+    assert [Timecode(25, edit.source_in).frames - 1 - embedded for edit in events] == [0, 37, 0, 37]
+    (copies / "b.mp4").unlink()
+    assert main(["convert", *map(str, jobs), "-o", str(tmp_path / "again.edl"), *flags]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()[-1:]
+    assert "no copy of s3://dailies/day1/b.mov in" in line and "expected b.mov or one file named b.*" in line

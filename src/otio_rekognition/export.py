@@ -3,6 +3,7 @@ not at all: what convert, batch and the Lambda handler write with."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import opentimelineio as otio
@@ -35,25 +36,26 @@ def write_job_as(job: Video, options: ReadOptions, path: str, adapter: str, **ar
         write_timeline(build_timeline(job, options), path, adapter, **arguments)
 
 
-def write_videos_as(videos: tuple[Video, ...], options: ReadOptions, path: str, adapter: str, **arguments: Any) -> None:
-    """Write several videos' jobs as ``options.videos`` says: one sequence
+def write_videos_as(videos: Sequence[tuple[Video, ReadOptions]], path: str, adapter: str, **arguments: Any) -> None:
+    """Write several videos' jobs (each with how it is read) as their ``videos`` option says: one sequence
     (any format an edit list or OTIO takes), or a bin (FCPXML, FCP7 XML, AAF,
     ALE, OTIO); AdapterArgumentError for a format that cannot hold it."""
     writer = otio.adapters.from_name(adapter).module()
-    sequence = options.videos == SEQUENCE
+    mode = videos[0][1].videos
+    sequence = mode == SEQUENCE
     if sequence and hasattr(writer, "write_cut_list"):
         with atomic_path(path) as temporary:
-            writer.write_cut_list(sequence_cut_list(videos, options), str(temporary), **arguments)
+            writer.write_cut_list(sequence_cut_list(videos), str(temporary), **arguments)
     elif not sequence and hasattr(writer, "write_bin"):
         with atomic_path(path) as temporary:
-            writer.write_bin(bin_clips(videos, options), str(temporary), **arguments)
+            writer.write_bin(bin_clips(videos), str(temporary), **arguments)
     elif adapter in _OTIO_ADAPTERS:
-        made = build_sequence(videos, options) if sequence else build_bin(videos, options)
+        made = build_sequence(videos) if sequence else build_bin(videos)
         write_timeline(made, path, adapter, **arguments)
     else:
         takes = "an edit list, timed text, a marker list or OTIO" if sequence else "FCPXML, FCP7 XML, AAF, ALE or OTIO"
         raise AdapterArgumentError(
-            f"argument videos: {path} cannot hold several videos as a {options.videos}; it is written to {takes}"
+            f"argument videos: {path} cannot hold several videos as a {mode}; it is written to {takes}"
         )
 
 

@@ -205,7 +205,7 @@ def _write_dailies(
             continue
         path = folder / f"{stem}{FORMAT_SUFFIXES[name]}"
         try:
-            write_videos_as(read.videos, read.options, str(path), FORMATS[name], **writer_arguments[name])
+            write_videos_as(read.videos, str(path), FORMATS[name], **writer_arguments[name])
         except AdapterArgumentError as error:
             print(f"{PROGRAM}: warning: {printable(str(error))}; skipped", file=sys.stderr)
             continue

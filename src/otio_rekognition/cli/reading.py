@@ -68,7 +68,7 @@ class _Input:
     job: Video | None = None
     options: ReadOptions = dataclasses.field(default_factory=ReadOptions)
     timeline: otio.schema.Timeline | None = None
-    videos: tuple[Video, ...] = ()  # with --videos: each video's jobs
+    videos: tuple[tuple[Video, ReadOptions], ...] = ()  # with --videos: each video's jobs, and how it is read
 
     def as_timeline(self) -> otio.schema.Timeline:
         if self.timeline is not None:
@@ -85,7 +85,7 @@ def _export(read: _Input, arguments: argparse.Namespace, adapter: str, source: s
     given = _writer_arguments(arguments, adapter)
     try:
         if read.videos:
-            write_videos_as(read.videos, read.options, arguments.output, adapter, **given)
+            write_videos_as(read.videos, arguments.output, adapter, **given)
         elif read.job is not None:
             write_job_as(read.job, read.options, arguments.output, adapter, **given)
         else:
@@ -158,8 +158,7 @@ def _is_timeline(inputs: list[str]) -> bool:
 def _job(inputs: list[tuple[str, bytes | str]], read_options: dict[str, Any]) -> _Input:
     options = ReadOptions.from_arguments({key: value for key, value in read_options.items() if value is not None})
     if options.videos is not None:
-        videos, options = load_videos(inputs, options)
-        return _Input(videos=videos, options=options)
+        return _Input(videos=load_videos(inputs, options), options=options)
     job, options = load_job(inputs, options)
     return _Input(job=job, options=options)
 

@@ -36,7 +36,7 @@ def report(arguments: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RekognitionWarning)
         read = _load(arguments, read_options)
-        several = [job_cut_list(video, read.options) for video in read.videos]
+        several = [job_cut_list(video, options) for video, options in read.videos]
         cuts = (
             several[0] if several
             else job_cut_list(read.job, read.options) if read.job is not None
@@ -48,7 +48,7 @@ def report(arguments: argparse.Namespace) -> int:
     if read.videos:  # a section per video, each with what the reader said of it
         sections = [
             VideoReport(video_cuts, _summary(job_read_from(video), [text for text in said if video.source in text]))
-            for video, video_cuts in zip(read.videos, several, strict=True)
+            for (video, _), video_cuts in zip(read.videos, several, strict=True)
         ]
         write_atomically(arguments.output, report_page(sections, several_name(cuts.name, len(sections))))
         shots = sum(event.kind == KIND_SHOT for video_cuts in several for event in video_cuts.events)

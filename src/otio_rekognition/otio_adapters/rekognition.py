@@ -16,7 +16,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from otio_rekognition import frames
+from otio_rekognition import frames, names
 from otio_rekognition.arguments import (
     AUTO,
     DF,
@@ -29,9 +29,10 @@ from otio_rekognition.arguments import (
     reject_unknown,
 )
 from otio_rekognition.errors import AdapterArgumentError, RekognitionError, RekognitionWarning, ResponseFormatError
+from otio_rekognition.formats import FORMAT_SUFFIXES
 from otio_rekognition.output import write_atomically
 from otio_rekognition.rekognition.pages import STRING_SOURCE, read_jobs, read_videos
-from otio_rekognition.rekognition.video import Video, media_mismatch, rendition_note, retimed
+from otio_rekognition.rekognition.video import Video, media_mismatch, rendition_note, retimed, s3_object
 from otio_rekognition.timeline.build import build_bin, build_sequence, build_timeline
 from otio_rekognition.timeline.response import job_response_text, timeline_response_text
 
@@ -90,20 +91,53 @@ def read_timeline(
     of several videos become a sequence (a timeline) or a bin (a collection)."""
     if options.videos is None:
         return build_timeline(*load_job([(source, data)], options))
-    videos, options = load_videos([(source, data)], options)
-    return build_sequence(videos, options) if options.videos == SEQUENCE else build_bin(videos, options)
+    videos = load_videos([(source, data)], options)
+    return build_sequence(videos) if options.videos == SEQUENCE else build_bin(videos)
 
 
 def load_videos(
     inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions
-) -> tuple[tuple[Video, ...], ReadOptions]:
-    """The jobs of several videos, each video's own (see read_videos)."""
-    if options.media is not None:
+) -> tuple[tuple[Video, ReadOptions], ...]:
+    """The jobs of several videos (see read_videos), each with how it is read:
+    with ``media``, a folder, each video's copy in it (see with_media)."""
+    videos = read_videos(inputs, options.rate, options.strict)
+    if options.media is None:
+        return tuple((video, options) for video in videos)
+    folder = Path(options.media)
+    if not folder.is_dir():
         raise AdapterArgumentError(
-            "argument media: a local copy describes one video; with videos=... the clips link to each video's "
-            "S3 object (relink them in the editor)"
+            f"argument media: {options.media} is not a folder: with videos=..., media is the folder that holds "
+            "each video's copy, named as its S3 object"
         )
-    return read_videos(inputs, options.rate, options.strict), options
+    return tuple(with_media(video, dataclasses.replace(options, media=_copy_in(folder, video))) for video in videos)
+
+
+def _copy_in(folder: Path, video: Video) -> str:
+    """The video's copy in ``folder``: the file named as its S3 object, else the one file of that stem
+    (a proxy transcoded to another container: ep1.mov as ep1.mp4)."""
+    key = s3_object(video.naming_info)
+    if key is None:
+        raise AdapterArgumentError(
+            f"argument media: {video.source} names no S3 object, so no copy of it can be found in {folder}"
+        )
+    name = Path(key[1]).name
+    if (folder / name).is_file():
+        return str(folder / name)
+    stem = Path(name).stem
+    # What this tool writes beside a video (its job's JSON, its timelines) is no copy of it.
+    written = {suffix.rsplit(".", 1)[-1] for suffix in FORMAT_SUFFIXES.values()} | {"json", "html"}
+    found = [
+        path
+        for path in folder.iterdir()
+        if path.is_file() and path.stem == stem and path.suffix.lower().lstrip(".") not in written
+    ]
+    if len(found) != 1:
+        have = "none" if not found else ", ".join(sorted(path.name for path in found))
+        raise AdapterArgumentError(
+            f"argument media: no copy of {names.s3_url(key[0], key[1])} in {folder}: expected {name} or one file "
+            f"named {stem}.*, found {have}"
+        )
+    return str(found[0])
 
 
 def load_job(inputs: Sequence[tuple[str, str | bytes]], options: ReadOptions) -> tuple[Video, ReadOptions]:

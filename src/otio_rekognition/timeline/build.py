@@ -91,15 +91,15 @@ def build_timeline(video: Video, options: ReadOptions) -> otio.schema.Timeline:
     return timeline
 
 
-def build_sequence(videos: Sequence[Video], options: ReadOptions) -> otio.schema.Timeline:
+def build_sequence(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.Timeline:
     """The videos' timelines one after the other on the same tracks (in the
     order given), each video's clips and markers as its own timeline has
     them, the next starting where the last one's frames end; the timeline
     records each video's metadata under ``videos``."""
-    timelines = [build_timeline(video, options) for video in videos]
-    check_one_rate(videos)
+    timelines = [build_timeline(video, options) for video, options in videos]
+    check_one_rate([video for video, _ in videos])
     first = timelines[0]
-    rate = float(videos[0].rate)
+    rate = float(videos[0][0].rate)
     sequence = otio.schema.Timeline(name=several(first.name, len(timelines)), global_start_time=first.global_start_time)
     values = dict(first.metadata[METADATA_KEY])
     values["videos"] = [dict(timeline.metadata[METADATA_KEY]) for timeline in timelines]
@@ -109,7 +109,7 @@ def build_sequence(videos: Sequence[Video], options: ReadOptions) -> otio.schema
         for track in timeline.tracks:
             kinds.setdefault(track.name, track.kind)
     tracks = {name: otio.schema.Track(name=name, kind=kind) for name, kind in kinds.items()}
-    for video, timeline in zip(videos, timelines, strict=True):
+    for (video, _), timeline in zip(videos, timelines, strict=True):
         own = {track.name: track for track in timeline.tracks}
         length = max(video.frame_count, round(timeline.duration().value))
         for name, track in tracks.items():
@@ -122,12 +122,12 @@ def build_sequence(videos: Sequence[Video], options: ReadOptions) -> otio.schema
     return sequence
 
 
-def build_bin(videos: Sequence[Video], options: ReadOptions) -> otio.schema.SerializableCollection:
+def build_bin(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.SerializableCollection:
     """A bin of the videos: per video a master clip of its whole media carrying
     every marker (and the video's metadata), then a subclip per shot named
     after the video and the shot, carrying the markers that start in it."""
     found: list[otio.schema.Clip] = []
-    for video in videos:
+    for video, options in videos:
         timeline = build_timeline(video, options)
         clips = list(timeline.tracks[0].find_clips(shallow_search=True))
         if not clips:

@@ -277,19 +277,19 @@ def job_cut_list(video: Video, options: ReadOptions) -> CutList:
     )  # fmt: skip
 
 
-def sequence_cut_list(videos: Sequence[Video], options: ReadOptions) -> CutList:
+def sequence_cut_list(videos: Sequence[tuple[Video, ReadOptions]]) -> CutList:
     """The videos one after the other in one sequence, in the order given:
     each video's shots as clips of its own media (its own reel, source
     timecode and sound), its cue clips and markers moved with them, the next
     video starting where the last one's frames end."""
-    check_one_rate(videos)
-    cuts = [job_cut_list(video, options) for video in videos]
+    check_one_rate([video for video, _ in videos])
+    cuts = [job_cut_list(video, options) for video, options in videos]
     first = cuts[0]
     events: list[Event] = []
     lanes: list[list[Event]] = []
     locators: list[Locator] = []
     offset = 0
-    for video, video_cuts in zip(videos, cuts, strict=True):
+    for (video, _), video_cuts in zip(videos, cuts, strict=True):
         events += (dataclasses.replace(event, record_first=event.record_first + offset) for event in video_cuts.events)
         for lane, track in enumerate(video_cuts.cue_tracks):
             lanes += [[] for _ in range(lane + 1 - len(lanes))]
@@ -302,13 +302,13 @@ def sequence_cut_list(videos: Sequence[Video], options: ReadOptions) -> CutList:
     )  # fmt: skip
 
 
-def bin_clips(videos: Sequence[Video], options: ReadOptions) -> tuple[CutList, ...]:
+def bin_clips(videos: Sequence[tuple[Video, ReadOptions]]) -> tuple[CutList, ...]:
     """A bin of the videos: per video, a clip of the whole media carrying all
     its markers (its master clip), then a subclip per shot, named after the
     video and the shot, carrying the markers that start in it. Each is a cut
     list of one event at record frame 0, its markers counted from its first frame."""
     clips: list[CutList] = []
-    for video in videos:
+    for video, options in videos:
         cuts = job_cut_list(video, options)
         if not cuts.events:
             raise TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
