@@ -700,3 +700,24 @@ def test_videos_makes_the_runs_dailies_besides_each_videos_files(
         edit.source_in for edl in alone for event in edl.events for edit in event.edits
     ]
     assert "wrote" in capsys.readouterr().err
+
+
+def test_the_dailies_use_each_videos_copy_as_its_own_files_do(
+    fake: FakeRekognition, bucket: str, tmp_path: Path
+) -> None:
+    from helpers import SAMPLES
+
+    fake.start_results["segments"] = json.loads((SAMPLES / "tc_25.json").read_text())
+    put(bucket, "day/a.mov", "day/b.mov")
+    media = tmp_path / "copies"
+    media.mkdir()
+    for name in ("a.mov", "b.mov"):
+        (media / name).write_bytes((SAMPLES / "tc_25.mov").read_bytes())
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/day/", "-o", str(out), "--formats", "edl", "--media", str(media)]
+    assert batch(fake, *arguments, "--videos", "sequence") == 0
+    alone = [pycmx.parse_cmx3600((out / name).open()) for name in ("a.edl", "b.edl")]
+    together = pycmx.parse_cmx3600((out / "dailies.sequence.edl").open())
+    sources = [edit.source_in for edl in alone for event in edl.events for edit in event.edits]
+    assert sources[0] == "10:00:00:00"
+    assert [edit.source_in for event in together.events for edit in event.edits] == sources

@@ -4,6 +4,8 @@ DTDs, pyaaf2, OTIO's own readers and otio-ale-adapter."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -342,3 +344,129 @@ def test_media_is_a_folder_of_each_videos_copy_with_its_own_timecode(
     assert main(["convert", *map(str, jobs), "-o", str(tmp_path / "again.edl"), *flags]) == 1
     [line] = capsys.readouterr().err.strip().splitlines()[-1:]
     assert "no copy of s3://dailies/day1/b.mov in" in line and "expected b.mov or one file named b.*" in line
+
+
+def _counted(tmp_path: Path, *names: str) -> list[Path]:
+    """The drop-frame and non-drop 29.97 samples as two videos of a day, with their copies in tmp_path/copies."""
+    copies = tmp_path / "copies"
+    copies.mkdir(exist_ok=True)
+    jobs = []
+    for name in names:
+        page = json.loads((SAMPLES / f"{name}.json").read_text())
+        page["Video"] = {"S3Object": {"Bucket": "dailies", "Name": f"day1/{name}.mov"}}
+        jobs.append(tmp_path / f"{name}.json")
+        jobs[-1].write_text(json.dumps(page))
+        (copies / f"{name}.mov").write_bytes((SAMPLES / f"{name}.mov").read_bytes())
+    return jobs
+
+
+def test_videos_counting_timecode_two_ways_are_refused_in_a_sequence_and_kept_apart_in_a_bin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    jobs = _counted(tmp_path, "tc_2997df", "tc_2997ndf")
+    media = ["--media", str(tmp_path / "copies")]
+    assert main(["convert", *map(str, jobs), "-o", str(tmp_path / "day.edl"), "--videos", "sequence", *media]) == 1
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "tc_2997ndf.json: its timecodes count non-drop" in line and "drop frame" in line and "--videos bin" in line
+    xml = tmp_path / "bin.xml"
+    assert main(["convert", *map(str, jobs), "-o", str(xml), "--videos", "bin", *media]) == 0
+    files = {
+        file.findtext("name"): file for file in _without_doctype(xml).iter("file") if file.find("name") is not None
+    }
+    for name, drop in (("tc_2997df.mov", True), ("tc_2997ndf.mov", False)):
+        timecode = files[name].find("timecode")
+        assert timecode.findtext("displayformat") == ("DF" if drop else "NDF")
+        embedded = media_timecode(SAMPLES / name)
+        assert timecode.findtext("string") == embedded
+        counted = Timecode("29.97", embedded, force_non_drop_frame=not drop).frames - 1
+        assert int(timecode.findtext("frame")) == counted
+    aaf_path = tmp_path / "bin.aaf"
+    assert main(["convert", *map(str, jobs), "-o", str(aaf_path), "--videos", "bin", *media]) == 0
+    with aaf2.open(str(aaf_path)) as aaf:
+        tapes = {
+            mob.name: mob for mob in aaf.content.sourcemobs() if isinstance(mob.descriptor, aaf2.essence.TapeDescriptor)
+        }
+        drops = {
+            name: next(
+                slot.segment["Drop"].value for slot in mob.slots if isinstance(slot.segment, aaf2.components.Timecode)
+            )
+            for name, mob in tapes.items()
+        }
+    assert drops == {"TC2997DF": True, "TC2997ND": False}
+
+
+def test_two_videos_of_one_name_get_reels_of_their_own(
+    day: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path, folder in zip(day[:2], ("camA", "camB"), strict=True):
+        page = json.loads(path.read_text())
+        page["Video"]["S3Object"]["Name"] = f"{folder}/clip001.mov"
+        path.write_text(json.dumps(page))
+    edl = convert(day[:2], tmp_path / "day.edl", "sequence")
+    reels = [event.edits[0].source for event in pycmx.parse_cmx3600(edl.open()).events]
+    assert reels == ["CLIP001"] * 3 + ["CLIP0012"] * 4
+    assert "reel CLIP001 is another video's too (named alike): written as CLIP0012" in capsys.readouterr().err
+
+
+def test_a_sequence_csv_gives_each_markers_source_in_its_own_video(day: list[Path], tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(convert(day, tmp_path / "day.csv", "sequence").read_text("utf-8-sig"))))
+    [label] = [row for row in rows if row["name"] == "Clapperboard"]
+    assert (label["source_in"], label["first_frame"]) == ("00:00:01:01", "26")
+    assert [row["first_frame"] for row in rows if row["name"] == "Slate"] == ["0", "0", "0"]
+
+
+def test_a_sequence_read_back_from_otio_keeps_each_videos_sound(day: list[Path], tmp_path: Path) -> None:
+    pages = [json.loads(path.read_text()) for path in day]
+    pages[0]["AudioMetadata"][0]["NumberOfChannels"] = 1
+    del pages[2]["AudioMetadata"]
+    for path, page in zip(day, pages, strict=True):
+        path.write_text(json.dumps(page))
+    direct = convert(day, tmp_path / "direct.edl", "sequence").read_text()
+    otio_file = convert(day, tmp_path / "day.otio", "sequence")
+    assert main(["convert", str(otio_file), "-o", str(tmp_path / "again.edl")]) == 0
+    assert (tmp_path / "again.edl").read_text() == direct
+    tracks = [event.split()[2] for event in direct.splitlines() if event[:3].isdigit()]
+    assert tracks == ["B"] * 3 + ["AA/V"] * 4 + ["V"] * 5
+
+
+def test_a_bin_keeps_a_video_without_shots_and_subclips_only_their_markers(day: list[Path], tmp_path: Path) -> None:
+    page = json.loads(day[2].read_text())
+    page["Segments"] = [segment for segment in page["Segments"] if segment["Type"] != "SHOT"]
+    day[2].write_text(json.dumps(page))
+    rows = list(otio.adapters.read_from_file(str(convert(day, tmp_path / "bin.ale", "bin")), "ale").find_clips())
+    assert [clip.name for clip in rows][-1] == "A003.mov" and rows[-1].metadata["ALE"]["Cues"] == "Slate"
+    assert len(rows) == 3 + 4 + 1
+    first = json.loads(day[0].read_text())
+    first["Segments"][0]["StartFrameNumber"] = 10  # frames 0-9 in no shot: the slate starts before the first
+    first["Segments"][0]["StartTimestampMillis"] = 400
+    first["Segments"][0]["StartTimecodeSMPTE"] = "00:00:00:10"
+    day[0].write_text(json.dumps(first))
+    collection = otio.adapters.read_from_file(str(convert(day, tmp_path / "bin.otio", "bin")), "otio_json")
+    clips = {clip.name: clip for clip in collection}
+    assert [marker.name for marker in clips["A001.mov"].markers] == ["Slate"]
+    assert [marker.name for marker in clips["A001 Shot 0001"].markers] == []
+
+
+def test_what_cannot_be_told_apart_is_refused_in_one_line(
+    day: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A job naming no S3 object that two videos could be; one --media-url for several videos."""
+    lengths = {**DAY, "A002": DAY["A001"]}
+    page = json.loads(day[1].read_text())
+    page["VideoMetadata"][0]["DurationMillis"] = sum(lengths["A002"]) * 40
+    day[1].write_text(json.dumps(page))
+    unnamed = json.loads(day[0].read_text())
+    del unnamed["Video"]
+    labels = [{"Timestamp": 0, "Label": {"Name": "Tree", "Confidence": 90.0}}]
+    old = {key: value for key, value in unnamed.items() if key != "Segments"} | {"JobId": "old", "Labels": labels}
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    out = tmp_path / "day.edl"
+    assert (
+        main(["convert", str(day[0]), str(day[1]), str(tmp_path / "old.json"), "-o", str(out), "--videos", "sequence"])
+        == 1
+    )
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "old.json: names no S3 object, and 2 of the videos have its rate, size and length" in line
+    assert main(["convert", *map(str, day), "-o", str(out), "--videos", "bin", "--media-url", "/x/y.mov"]) == 1
+    assert "--media-url: one URL for several videos" in capsys.readouterr().err
+    assert not out.exists()

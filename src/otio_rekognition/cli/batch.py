@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -179,8 +180,10 @@ def batch(arguments: argparse.Namespace) -> int:
     for line in batching.summary(jobs):
         print(f"{PROGRAM}: {printable(line)}", file=sys.stderr)
     if dailies and not interrupted:
-        converted = [item.files for item in jobs if item.state == ledgers.CONVERTED]
-        _write_dailies(folder, converted, read_options | {"videos": dailies}, arguments.formats, writer_arguments)
+        converted = [item for item in jobs if item.state == ledgers.CONVERTED]
+        copies = [None if arguments.media_folder is None else _local_copy(item, prefix) for item in converted]
+        _write_dailies(folder, [item.files for item in converted], copies, {**read_options, "videos": dailies},
+                       arguments.formats, writer_arguments)  # fmt: skip
     if interrupted:
         print(f"{PROGRAM}: interrupted; {ledger.path} keeps the state: run again to resume", file=sys.stderr)
         return 130
@@ -188,24 +191,35 @@ def batch(arguments: argparse.Namespace) -> int:
 
 
 def _write_dailies(
-    folder: Path, converted: list[str], read_options: dict[str, Any], formats: list[str], writer_arguments: dict
+    folder: Path,
+    converted: list[str],
+    copies: list[str | None],
+    read_options: dict[str, Any],
+    formats: list[str],
+    writer_arguments: dict[str, Any],
 ) -> None:
     """The run's converted videos, in the ledger's (the listing's) order, as
     ``dailies.<sequence or bin>`` in every format that holds one, read from
-    the responses the run saved; a format that cannot is said and skipped."""
-    stem = f"dailies.{read_options['videos']}"
+    the responses the run saved (each with its local copy, as it was
+    converted); a format that cannot is said and skipped."""
+    mode = read_options.pop("videos")
+    stem = f"dailies.{mode}"
     if not converted:
         return
     if stem in converted:
         raise AdapterArgumentError(f"{folder / stem}: a video's files are named so; the dailies are not written")
-    responses = [str(folder / f"{files}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}") for files in converted]
-    read = _job([(response, _read_input(response)) for response in responses], read_options)
+    videos = []
+    for files, copy in zip(converted, copies, strict=True):
+        response = str(folder / f"{files}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}")
+        read = _job([(response, _read_input(response))], {**read_options, "media": copy})
+        assert read.job is not None
+        videos.append((read.job, dataclasses.replace(read.options, videos=mode)))
     for name in formats:
         if name == RESPONSE_FORMAT:
             continue
         path = folder / f"{stem}{FORMAT_SUFFIXES[name]}"
         try:
-            write_videos_as(read.videos, str(path), FORMATS[name], **writer_arguments[name])
+            write_videos_as(videos, str(path), FORMATS[name], **writer_arguments[name])
         except AdapterArgumentError as error:
             print(f"{PROGRAM}: warning: {printable(str(error))}; skipped", file=sys.stderr)
             continue

@@ -47,8 +47,14 @@ def report(arguments: argparse.Namespace) -> int:
         print(f"{PROGRAM}: warning: {text}", file=sys.stderr)
     if read.videos:  # a section per video, each with what the reader said of it
         sections = [
-            VideoReport(video_cuts, _summary(job_read_from(video), [text for text in said if video.source in text]))
-            for (video, _), video_cuts in zip(read.videos, several, strict=True)
+            VideoReport(
+                video_cuts,
+                _summary(
+                    job_read_from(video), [text for text in said if any(job.source in text for job in video.jobs)]
+                ),
+                _report_thumbnails(options.media, video_cuts),
+            )
+            for (video, options), video_cuts in zip(read.videos, several, strict=True)
         ]
         write_atomically(arguments.output, report_page(sections, several_name(cuts.name, len(sections))))
         shots = sum(event.kind == KIND_SHOT for video_cuts in several for event in video_cuts.events)

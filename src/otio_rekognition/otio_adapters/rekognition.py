@@ -100,6 +100,11 @@ def load_videos(
 ) -> tuple[tuple[Video, ReadOptions], ...]:
     """The jobs of several videos (see read_videos), each with how it is read:
     with ``media``, a folder, each video's copy in it (see with_media)."""
+    if options.media_url is not None:
+        raise AdapterArgumentError(
+            "argument media_url: one URL for several videos; with videos=... each video's clips link to its own "
+            "S3 object, or to its copy in the folder media=... names"
+        )
     videos = read_videos(inputs, options.rate, options.strict)
     if options.media is None:
         return tuple((video, options) for video in videos)
@@ -109,7 +114,16 @@ def load_videos(
             f"argument media: {options.media} is not a folder: with videos=..., media is the folder that holds "
             "each video's copy, named as its S3 object"
         )
-    return tuple(with_media(video, dataclasses.replace(options, media=_copy_in(folder, video))) for video in videos)
+    copies = [_copy_in(folder, video) for video in videos]
+    for number, copy in enumerate(copies):
+        if copy in copies[:number]:
+            raise AdapterArgumentError(
+                f"argument media: {copy} would be the copy of {videos[copies.index(copy)].source} and of "
+                f"{videos[number].source}: two videos of one name (from two folders?) need copies of their own"
+            )
+    return tuple(
+        with_media(video, dataclasses.replace(options, media=copy)) for video, copy in zip(videos, copies, strict=True)
+    )
 
 
 def _copy_in(folder: Path, video: Video) -> str:

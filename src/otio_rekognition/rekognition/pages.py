@@ -129,10 +129,12 @@ _JobPages = dict[tuple[str, str, str], tuple[list[str], list[Mapping[str, Any]]]
 
 
 def _read_videos(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | None, strict: bool) -> tuple[Video, ...]:
-    by_video: dict[tuple[str, str, str | None] | None, _JobPages] = {}
+    # By bucket and key: a version named by one job and not another is the same-video check's to say.
+    by_video: dict[tuple[str, str] | None, _JobPages] = {}
     for source, data in inputs:
         for number, page in enumerate(_scanned_pages(data, source), 1):
-            groups = by_video.setdefault(s3_object(page), {})
+            named = s3_object(page)
+            groups = by_video.setdefault(named[:2] if named else None, {})
             sources, pages = groups.setdefault(_job_key(page, f"{source}: page {number}"), ([], []))
             if source not in sources:
                 sources.append(source)
@@ -141,6 +143,11 @@ def _read_videos(inputs: Sequence[tuple[str, str | bytes]], rate: Fraction | Non
     unnamed = videos.pop(None, None)
     if unnamed:
         matching = [jobs for jobs in videos.values() if not _video_mismatch(jobs[0], unnamed[0])]
+        if len(matching) > 1:
+            raise DifferentVideoError(
+                f"{unnamed[0].source}: names no S3 object, and {len(matching)} of the videos have its rate, size "
+                f"and length ({', '.join(jobs[0].source for jobs in matching)}): cannot tell which it analysed"
+            )
         if len(matching) == 1:
             matching[0].extend(unnamed)
             matching[0].sort(key=lambda job: _API_ORDER.index(job.analysis.name))

@@ -20,7 +20,7 @@ from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.video import Video
-from otio_rekognition.timeline.layout import KIND_SHOT, Layout, Piece, check_one_rate, lay_out, several, with_gaps
+from otio_rekognition.timeline.layout import KIND_SHOT, Layout, Piece, check_one_sequence, lay_out, several, with_gaps
 from otio_rekognition.timeline.metadata import (
     METADATA_KEY,
     fcp_xml_metadata,
@@ -97,7 +97,7 @@ def build_sequence(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.T
     them, the next starting where the last one's frames end; the timeline
     records each video's metadata under ``videos``."""
     timelines = [build_timeline(video, options) for video, options in videos]
-    check_one_rate([video for video, _ in videos])
+    check_one_sequence(videos)
     first = timelines[0]
     rate = float(videos[0][0].rate)
     sequence = otio.schema.Timeline(name=several(first.name, len(timelines)), global_start_time=first.global_start_time)
@@ -144,6 +144,11 @@ def build_bin(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.Serial
                 continue
             subclip = clip.clone()
             subclip.name = f"{stem} {clip.name}"
+            # Only the markers that start in it (the first shot carries those before it in the timeline).
+            inside = [
+                marker for marker in subclip.markers if clip.source_range.contains(marker.marked_range.start_time)
+            ]
+            subclip.markers[:] = inside
             found.append(subclip)
     return otio.schema.SerializableCollection(name=several(found[0].name, len(videos)), children=found)
 

@@ -10,9 +10,12 @@ the command line need not build a timeline only to flatten it again.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import itertools
+import warnings
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,7 +26,7 @@ import opentimelineio as otio
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import AUTO, ReadOptions, counted_drop_frame, timecode_frame
-from otio_rekognition.errors import TimelineError
+from otio_rekognition.errors import RekognitionWarning, TimelineError
 from otio_rekognition.rekognition.video import Video, video_mismatch
 from otio_rekognition.timeline.layout import (
     ANALYSIS_KINDS,
@@ -35,7 +38,7 @@ from otio_rekognition.timeline.layout import (
     Piece,
     Sound,
     Span,
-    check_one_rate,
+    check_one_sequence,
     conformed_rate,
     lay_out,
     several,
@@ -45,6 +48,7 @@ from otio_rekognition.timeline.metadata import (
     item_facts,
     media_frame_size,
     recorded_drop_frame,
+    recorded_files,
     recorded_frame_starts,
     recorded_sound,
     video_frame_size,
@@ -156,6 +160,21 @@ class CutList:
         """The most channels a shot's sound has: the audio tracks an edit needs."""
         return max((event.media.sound.channels for event in self.events if event.media.sound), default=0)
 
+    def source_under(self, record_first: int) -> tuple[int, int]:
+        """Where a record frame is in the media under it, as (source frame,
+        frame from the media's first): in the shot that holds it, else the last
+        one before it (a marker in a gap), else the first; a timeline's videos
+        each have their own."""
+        if not self.events:
+            return record_first, record_first
+        event = self.events[max(bisect.bisect_right(self._event_starts, record_first) - 1, 0)]
+        source = event.source_first + record_first - event.record_first
+        return source, source - event.media.start
+
+    @functools.cached_property
+    def _event_starts(self) -> list[int]:
+        return [event.record_first for event in self.events]
+
     @functools.cached_property
     def timecode_rate(self) -> Fraction | None:
         """What timecodes count it at: the rate itself, or the SMPTE rate a
@@ -224,6 +243,11 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     """Flatten ``timeline``. ``start_timecode`` overrides its global start
     time; ``timecode`` (auto, df, ndf) how timecodes are counted, auto being
     as the timeline was read (drop frame at 29.97/59.94 for other timelines)."""
+    if not isinstance(timeline, otio.schema.Timeline):
+        raise TimelineError(
+            f"expected a timeline, got a {type(timeline).__name__}: a bin of clips is written from the jobs "
+            "(otio-rekognition convert --videos bin), not from OTIO"
+        )
     rate = timeline_rate(timeline)
     counted = conformed_rate(rate, f"timeline {timeline.name!r}")
     drop_frame = counted_drop_frame(timecode, counted or rate, recorded_drop_frame(timeline))
@@ -234,8 +258,10 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     locators: list[Locator] = []
     media: dict[tuple[Any, ...], Media] = {}
     file = (recorded_sound(timeline), media_frame_size(timeline))
-    events = _events(tracks[0], rate, locators, media, file)
-    cue_tracks = tuple(_events(track, rate, locators, media, file) for track in tracks[1:])
+    # A sequence of several videos (--videos) says each one's sound and size.
+    files = defaultdict(lambda: file, recorded_files(timeline))
+    events = _events(tracks[0], rate, locators, media, files)
+    cue_tracks = tuple(_events(track, rate, locators, media, files) for track in tracks[1:])
     for track in tracks:
         locators.extend(
             _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in track.markers
@@ -282,8 +308,8 @@ def sequence_cut_list(videos: Sequence[tuple[Video, ReadOptions]]) -> CutList:
     each video's shots as clips of its own media (its own reel, source
     timecode and sound), its cue clips and markers moved with them, the next
     video starting where the last one's frames end."""
-    check_one_rate([video for video, _ in videos])
-    cuts = [job_cut_list(video, options) for video, options in videos]
+    check_one_sequence(videos)
+    cuts = _distinct_reels([job_cut_list(video, options) for video, options in videos])
     first = cuts[0]
     events: list[Event] = []
     lanes: list[list[Event]] = []
@@ -308,8 +334,8 @@ def bin_clips(videos: Sequence[tuple[Video, ReadOptions]]) -> tuple[CutList, ...
     video and the shot, carrying the markers that start in it. Each is a cut
     list of one event at record frame 0, its markers counted from its first frame."""
     clips: list[CutList] = []
-    for video, options in videos:
-        cuts = job_cut_list(video, options)
+    every_cuts = _distinct_reels([job_cut_list(video, options) for video, options in videos])
+    for (video, _), cuts in zip(videos, every_cuts, strict=True):
         if not cuts.events:
             raise TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
         media = cuts.events[0].media
@@ -327,6 +353,42 @@ def bin_clips(videos: Sequence[tuple[Video, ReadOptions]]) -> tuple[CutList, ...
                 locators=tuple(inside), duration=shot.length,
             ))  # fmt: skip
     return tuple(clips)
+
+
+def _distinct_reels(cut_lists: Sequence[CutList]) -> list[CutList]:
+    """Each video's cut list with a reel of its own: two videos whose names
+    give one reel (clip001.mov of two cameras; names alike in their first
+    eight characters) would be one tape to an editor relinking by reel. A
+    later one's is renamed, ending in its place among the videos, and said."""
+    seen: set[str] = set()
+    distinct = []
+    for number, cuts in enumerate(cut_lists, start=1):
+        media = cuts.events[0].media if cuts.events else None
+        if media is None or media.reel not in seen:
+            seen.add(media.reel if media else "")
+            distinct.append(cuts)
+            continue
+        reel = next(
+            candidate
+            for count in itertools.count(number)
+            if (candidate := media.reel[: names.REEL_LENGTH - len(str(count))] + str(count)) not in seen
+        )
+        seen.add(reel)
+        warnings.warn(
+            f"{cuts.name}: reel {media.reel} is another video's too (named alike): written as {reel}",
+            RekognitionWarning,
+            stacklevel=4,
+        )
+        renamed = dataclasses.replace(media, reel=reel)
+
+        def moved(event: Event, media: Media = media, renamed: Media = renamed) -> Event:
+            return dataclasses.replace(event, media=renamed) if event.media == media else event
+
+        distinct.append(dataclasses.replace(
+            cuts, events=tuple(map(moved, cuts.events)), cue_tracks=tuple(tuple(map(moved, track))
+                                                                          for track in cuts.cue_tracks),
+        ))  # fmt: skip
+    return distinct
 
 
 def is_master(clip: CutList) -> bool:
@@ -397,7 +459,7 @@ def _events(
     rate: Fraction,
     locators: list[Locator],
     media: dict[tuple[Any, ...], Media],
-    file: tuple[Sound | None, tuple[int, int] | None],
+    files: Mapping[str, tuple[Sound | None, tuple[int, int] | None]],
 ) -> tuple[Event, ...]:
     events = []
     position = 0  # a running record position: range_in_parent() walks the track each time
@@ -419,7 +481,7 @@ def _events(
                 record_first=record_first,
                 source_first=source_first,
                 length=length,
-                media=_media(clip, rate, media, file),
+                media=_media(clip, rate, media, files),
                 kind=facts.kind or KIND_SHOT,
                 label=label,
                 confidence=facts.confidence,
@@ -452,7 +514,7 @@ def _media(
     clip: otio.schema.Clip,
     rate: Fraction,
     known: dict[tuple[Any, ...], Media],
-    file: tuple[Sound | None, tuple[int, int] | None],
+    files: Mapping[str, tuple[Sound | None, tuple[int, int] | None]],
 ) -> Media:
     """The clip's media; ``known`` keeps those already made, as every clip of
     a job references the same file."""
@@ -470,7 +532,7 @@ def _media(
         media_name = names.safe_name(names.media_name(url))
         # A reel someone set is kept, but made one that an EDL can carry.
         reel_source = reel if isinstance(reel, str) and reel.strip() else media_name
-        known[key] = Media(url, media_name, names.reel_name(reel_source), start, length, *file)
+        known[key] = Media(url, media_name, names.reel_name(reel_source), start, length, *files[url])
     return known[key]
 
 

@@ -184,15 +184,29 @@ def several(first: str, count: int) -> str:
     return first if count == 1 else f"{first} and {count - 1} more"
 
 
-def check_one_rate(videos: Sequence[Video]) -> None:
-    """Videos cut into one sequence must play at one rate (TimelineError naming both, when not)."""
-    for video in videos[1:]:
-        if video.rate != videos[0].rate:
+def check_one_sequence(videos: Sequence[tuple[Video, ReadOptions]]) -> None:
+    """Videos cut into one sequence must play at one rate and count their
+    timecodes one way (TimelineError naming both, when not): an edit list
+    counts every source timecode as it counts the record's."""
+    (first, first_options), *others = videos
+    counts = _counting(first, first_options)
+    for video, options in others:
+        if video.rate != first.rate:
             raise TimelineError(
-                f"{video.source}: {float(video.rate):g} fps, but {videos[0].source} is {float(videos[0].rate):g} "
+                f"{video.source}: {float(video.rate):g} fps, but {first.source} is {float(first.rate):g} "
                 "fps: one sequence plays at one rate; put videos of different rates in a bin (--videos bin), or "
                 "in sequences of their own"
             )
+        if _counting(video, options) != counts:
+            said = {True: "drop frame", False: "non-drop"}
+            raise TimelineError(
+                f"{video.source}: its timecodes count {said[not counts]}, {first.source}'s {said[counts]}: one "
+                "sequence counts one way; put them in a bin (--videos bin), or in sequences of their own"
+            )
+
+
+def _counting(video: Video, options: ReadOptions) -> bool:
+    return counted_drop_frame(options.timecode, frames.conformed_rate(video.rate) or video.rate)
 
 
 def lay_out(video: Video, options: ReadOptions) -> Layout:

@@ -224,8 +224,29 @@ def recorded_sound(timeline: otio.schema.Timeline) -> Sound | None:
     """The sound this tool gave the timeline, as many channels as it still has
     audio tracks (an editor may have deleted some); None for a timeline
     without them, or not this tool's."""
-    values = timeline_values(timeline).get("sound")
-    channels = len(list(timeline.audio_tracks()))
+    return _sound(timeline_values(timeline).get("sound"), len(list(timeline.audio_tracks())))
+
+
+def recorded_files(timeline: otio.schema.Timeline) -> dict[str, tuple[Sound | None, tuple[int, int] | None]]:
+    """Each video's media URL, with its own sound and frame size, in a
+    sequence of several videos (its ``videos``); {} for any other timeline."""
+    videos = timeline_values(timeline).get("videos")
+    tracks = len(list(timeline.audio_tracks()))
+    found: dict[str, tuple[Sound | None, tuple[int, int] | None]] = {}
+    for video in videos if isinstance(videos, list) else []:
+        if isinstance(video, dict) and isinstance(video.get("media_url"), str):
+            job = video.get("job")
+            size = _frame_size(video.get("media_frame_size")) or (frame_size_of(job) if isinstance(job, dict) else None)
+            sound = video.get("sound")
+            recorded = sound.get("channels") if isinstance(sound, dict) else None
+            # Its own channels, as far as the sequence still has audio tracks for them.
+            channels = min(recorded, tracks) if _is_whole(recorded) and recorded > 0 else tracks
+            found[video["media_url"]] = (_sound(sound, channels), size)
+    return found
+
+
+def _sound(values: Any, channels: int) -> Sound | None:
+    """Recorded sound with ``channels`` channels; None when none was recorded or none is left."""
     if not isinstance(values, dict) or not channels:
         return None
     sample_rate, streams = values.get("sample_rate"), values.get("streams")
@@ -278,10 +299,13 @@ def recount(timeline: otio.schema.Timeline, start_timecode: str | None, timecode
 def media_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:
     """Width and height of the media the clips link to: a rendition's (read
     with --media), else the video's (:func:`video_frame_size`)."""
-    linked = timeline_values(timeline).get("media_frame_size")
+    return _frame_size(timeline_values(timeline).get("media_frame_size")) or video_frame_size(timeline)
+
+
+def _frame_size(linked: Any) -> tuple[int, int] | None:
     if isinstance(linked, list) and len(linked) == 2 and all(_is_whole(side) and side > 0 for side in linked):
         return linked[0], linked[1]
-    return video_frame_size(timeline)
+    return None
 
 
 def video_frame_size(timeline: otio.schema.Timeline) -> tuple[int, int] | None:

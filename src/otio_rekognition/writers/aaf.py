@@ -140,10 +140,12 @@ def _write_composition(cuts: CutList, aaf: Any) -> None:
 
 
 def _write_bin(clips: Sequence[CutList], aaf: Any) -> None:
-    first = clips[0]
-    masters = {source.url: _Master(_mob_chain(aaf, source, first), source.start) for source in _sources(clips)}
+    masters: dict[str, _Master] = {}
     for clip in clips:
         event = clip.events[0]
+        if is_master(clip):  # before its subclips; its mob chain at its own rate and timecode
+            [source] = _sources([clip])
+            masters[event.media.url] = _Master(_mob_chain(aaf, source, clip), source.start)
         master = masters[event.media.url]
         if is_master(clip):
             mob = master.mob

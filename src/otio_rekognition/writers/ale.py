@@ -41,13 +41,17 @@ def ale(cuts: CutList) -> str:
 def ale_bin(clips: Sequence[CutList]) -> str:
     """The Avid Log Exchange text of a bin (see timeline.cutlist.bin_clips): a
     row per shot's subclip, named after its video and shot (Avid makes the
-    master clips from the rows' tape and source file)."""
-    subclips = [clip.for_timecode() for clip in clips if not is_master(clip)]
+    master clips from the rows' tape and source file); a video without shots,
+    a row of its whole length."""
     rows = [
-        _row(clip, clip.events[0], clip.name, [locator for locator in clip.locators if locator.kind != KIND_SHOT])
-        for clip in subclips
+        clip.for_timecode()
+        for number, clip in enumerate(clips)
+        if not is_master(clip) or number + 1 == len(clips) or is_master(clips[number + 1])
     ]
-    return _document(subclips[0] if subclips else clips[0].for_timecode(), rows)
+    return _document(rows[0], [
+        _row(clip, clip.events[0], clip.name, [locator for locator in clip.locators if locator.kind != KIND_SHOT])
+        for clip in rows
+    ])  # fmt: skip
 
 
 def _document(cuts: CutList, rows: list[list[str]]) -> str:

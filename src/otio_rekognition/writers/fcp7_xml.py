@@ -61,7 +61,7 @@ def write_fcp7_xml(cuts: CutList) -> str:
     media = ET.SubElement(sequence, "media")
     video = ET.SubElement(media, "video")
     video.append(_format(cuts.rate, cuts.frame_size))
-    files = _Files(cuts)
+    files = _Files()
     clip_ids = (f"clipitem-{number}" for number in itertools.count(1))
     video_tracks = [[(event, next(clip_ids)) for event in events] for events in (cuts.events, *cuts.cue_tracks)]
     # Sound follows picture: each shot's channels as mono tracks A1, A2..., linked to the shot.
@@ -71,7 +71,7 @@ def write_fcp7_xml(cuts: CutList) -> str:
     links = _links(video_tracks[0], sound_tracks)
     for items in video_tracks:
         track = ET.SubElement(video, "track")
-        track.extend(_clipitem(event, cuts.rate, clip_id, files, links.get(clip_id, ())) for event, clip_id in items)
+        track.extend(_clipitem(event, cuts, clip_id, files, links.get(clip_id, ())) for event, clip_id in items)
     if sound_tracks:
         audio = ET.SubElement(media, "audio")
         audio.append(
@@ -79,7 +79,7 @@ def write_fcp7_xml(cuts: CutList) -> str:
         )
         for channel, items in enumerate(sound_tracks, start=1):
             track = ET.SubElement(audio, "track")
-            track.extend(_clipitem(event, cuts.rate, clip_id, files, links.get(clip_id, ()), channel)
+            track.extend(_clipitem(event, cuts, clip_id, files, links.get(clip_id, ()), channel)
                          for event, clip_id in items)  # fmt: skip
             _add(track, "outputchannelindex", channel)
     sequence.extend(_marker(locator) for locator in cuts.locators)
@@ -96,7 +96,7 @@ def write_fcp7_bin(clips: Sequence[CutList]) -> str:
     of the master, ``<subclipinfo>`` saying how much of it is left out at
     each end), their markers in frames of the media, as Premiere imports them."""
     clips = [clip.for_timecode() for clip in clips]
-    files = _Files(clips[0])
+    files = _Files()
     children = ET.Element("children")
     masters: dict[Media, str] = {}
     clip_ids = (f"clipitem-{number}" for number in itertools.count(1))
@@ -123,12 +123,12 @@ def write_fcp7_bin(clips: Sequence[CutList]) -> str:
         whole = dataclasses.replace(event, record_first=0)
         element_media = ET.SubElement(element, "media")
         video = ET.SubElement(ET.SubElement(element_media, "video"), "track")
-        video.append(_clipitem(whole, clip.rate, next(clip_ids), files, ()))
+        video.append(_clipitem(whole, clip, next(clip_ids), files, ()))
         if media.sound is not None:
             audio = ET.SubElement(element_media, "audio")
             for channel in range(1, media.sound.channels + 1):
                 track = ET.SubElement(audio, "track")
-                track.append(_clipitem(whole, clip.rate, next(clip_ids), files, (), channel))
+                track.append(_clipitem(whole, clip, next(clip_ids), files, (), channel))
         # A clip's markers are in frames of its media.
         element.extend(_marker(dataclasses.replace(locator, record_first=locator.record_first + source_in))
                        for locator in clip.locators)  # fmt: skip
@@ -142,26 +142,27 @@ def write_fcp7_bin(clips: Sequence[CutList]) -> str:
 
 class _Files:
     """``<file>`` elements: the first one of each media carries its whole
-    description, later ones only refer to it by id, as the format requires."""
+    description (counted as ``cuts``, the cut list it is first used in,
+    counts: a bin's videos may each have their own rate and timecode), later
+    ones only refer to it by id, as the format requires."""
 
-    def __init__(self, cuts: CutList) -> None:
-        self._cuts = cuts
+    def __init__(self) -> None:
         self._ids: dict[Media, str] = {}
 
-    def element(self, media: Media) -> ET.Element:
+    def element(self, media: Media, cuts: CutList) -> ET.Element:
         if media in self._ids:
             return ET.Element("file", id=self._ids[media])
         file_id = self._ids[media] = f"file-{len(self._ids) + 1}"
         file = ET.Element("file", id=file_id)
         _add(file, "name", names.safe_name(media.name))
         _add(file, "pathurl", names.media_url(media.url))
-        file.append(_rate(self._cuts.rate))
+        file.append(_rate(cuts.rate))
         _add(file, "duration", media.length)
-        file.append(_timecode(self._cuts, media.start))
+        file.append(_timecode(cuts, media.start))
         file_media = ET.SubElement(file, "media")
         video = ET.SubElement(file_media, "video")
         _add(video, "duration", media.length)
-        video.append(_sample_characteristics(self._cuts.rate, media.frame_size or self._cuts.frame_size))
+        video.append(_sample_characteristics(cuts.rate, media.frame_size or cuts.frame_size))
         if media.sound is not None:
             audio = ET.SubElement(file_media, "audio")
             audio.append(_audio_characteristics(media.sound.sample_rate))
@@ -170,9 +171,10 @@ class _Files:
 
 
 def _clipitem(
-    event: Event, rate: Fraction, clip_id: str, files: _Files, links: Sequence[ET.Element], channel: int = 0
+    event: Event, cuts: CutList, clip_id: str, files: _Files, links: Sequence[ET.Element], channel: int = 0
 ) -> ET.Element:
     """A clip of picture, or of one channel of the media's sound (``channel`` from 1)."""
+    rate = cuts.rate
     source_in = event.source_first - event.media.start
     clipitem = ET.Element("clipitem", id=clip_id)
     _add(clipitem, "name", event.name)
@@ -182,7 +184,7 @@ def _clipitem(
     _add(clipitem, "end", event.record_first + event.length)
     _add(clipitem, "in", source_in)
     _add(clipitem, "out", source_in + event.length)
-    clipitem.append(files.element(event.media))
+    clipitem.append(files.element(event.media, cuts))
     if channel:
         source_track = ET.SubElement(clipitem, "sourcetrack")
         _add(source_track, "mediatype", "audio")

@@ -108,7 +108,8 @@ def write_fcpxml(
     sound = cuts.sound
     if sound is not None:
         # Final Cut's layouts: mono, stereo, or 5.1 surround (six channels or more).
-        sequence.set("audioLayout", "mono" if sound.channels == 1 else "surround" if sound.channels >= 6 else "stereo")
+        most = cuts.channels  # the clip with the most (several videos' may differ)
+        sequence.set("audioLayout", "mono" if most == 1 else "surround" if most >= 6 else "stereo")
         # The sequence's rate is one of Final Cut's (its DTD lists them); an asset's may be any.
         nearest = min(SEQUENCE_AUDIO_RATES, key=lambda rate: abs(rate - sound.sample_rate))
         sequence.set("audioRate", SEQUENCE_AUDIO_RATES[nearest])

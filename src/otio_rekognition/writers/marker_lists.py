@@ -52,13 +52,13 @@ def csv_list(cuts: CutList) -> str:
         media_first = event.source_first - event.media.start
         rows.append((event.record_first, "shot", event.name, event.confidence, event.record_first,
                      event.source_first, media_first, event.length, ""))  # fmt: skip
-    media_start = cuts.events[0].media.start if cuts.events else 0
     for locator in cuts.locators:
         if locator.kind in (KIND_SHOT, KIND_NOTE):
             continue
         details = locator.comment if locator.kind != KIND_CUE else ""
+        source_first, media_first = cuts.source_under(locator.record_first)
         rows.append((locator.record_first, locator.kind, locator.name, locator.confidence, locator.record_first,
-                     media_start + locator.record_first, locator.record_first, locator.length, details))  # fmt: skip
+                     source_first, media_first, locator.length, details))  # fmt: skip
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

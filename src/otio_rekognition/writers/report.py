@@ -187,13 +187,14 @@ def _table(cuts: CutList, thumbnails: Thumbnails, suffix: str) -> str:
         kind = "video" if event.kind == KIND_MEDIA else event.kind  # the clip a job without shots is laid on
         rows.append(_row(cuts, number, kind, event.name, event.record_first, event.source_first, event.length,
                          event.confidence, _images(thumbnails, shot_frames(event))))  # fmt: skip
-    start = cuts.events[0].media.start if cuts.events else 0
     for number, locator in enumerate(cue_locators(cuts), start=len(rows) + 1):
-        rows.append(_row(cuts, number, "cue", locator.name, locator.record_first, start + locator.record_first,
-                         locator.length, locator.confidence, _images(thumbnails, (locator.record_first,))))  # fmt: skip
+        source_first, _ = cuts.source_under(locator.record_first)
+        rows.append(_row(cuts, number, "cue", locator.name, locator.record_first, source_first, locator.length,
+                         locator.confidence, _images(thumbnails, (locator.record_first,))))  # fmt: skip
     found = [locator for locator in cuts.locators if locator.is_detection]
     for number, locator in enumerate(found, start=len(rows) + 1):
-        rows.append(_row(cuts, number, locator.kind, locator.name, locator.record_first, start + locator.record_first,
+        source_first, _ = cuts.source_under(locator.record_first)
+        rows.append(_row(cuts, number, locator.kind, locator.name, locator.record_first, source_first,
                          locator.length, locator.confidence, ""))  # fmt: skip
     headers = "".join(
         f'<th data-type="{kind}">{label}</th>'
