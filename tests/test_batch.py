@@ -721,3 +721,18 @@ def test_the_dailies_use_each_videos_copy_as_its_own_files_do(
     sources = [edit.source_in for edl in alone for event in edl.events for edit in event.edits]
     assert sources[0] == "10:00:00:00"
     assert [edit.source_in for event in together.events for edit in event.edits] == sources
+
+
+def test_no_videos_files_take_the_dailies_names(fake: FakeRekognition, bucket: str, tmp_path: Path) -> None:
+    """A video named dailies.sequence.mov gets another name; the dailies of another analysis are its own."""
+    put(bucket, "day/a.mov", "day/dailies.sequence.mov")
+    out = tmp_path / "out"
+    arguments = [f"s3://{bucket}/day/", "-o", str(out), "--formats", "edl", "--videos", "sequence"]
+    assert batch(fake, *arguments) == 0
+    assert batch(fake, *arguments, "--analysis", "labels") == 0
+    together = (out / "dailies.sequence.edl").read_text()
+    assert together.startswith("TITLE: ") and "and 1 more" in together.splitlines()[0]
+    assert "and 1 more" in (out / "dailies.sequence.labels.edl").read_text().splitlines()[0]
+    names = {video["source"].rsplit("/", 1)[1]: video["output"] for video in ledger(out).values()}
+    assert names["a.mov"] == "a" and names["dailies.sequence.mov"] != "dailies.sequence"
+    assert (out / f"{names['dailies.sequence.mov']}.edl").is_file()

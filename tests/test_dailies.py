@@ -470,3 +470,71 @@ def test_what_cannot_be_told_apart_is_refused_in_one_line(
     assert main(["convert", *map(str, day), "-o", str(out), "--videos", "bin", "--media-url", "/x/y.mov"]) == 1
     assert "--media-url: one URL for several videos" in capsys.readouterr().err
     assert not out.exists()
+
+
+def _named(day: list[Path], *keys: str) -> list[Path]:
+    """The day's first videos, analysed as the S3 objects ``keys``."""
+    for path, key in zip(day, keys, strict=False):
+        page = json.loads(path.read_text())
+        page["Video"]["S3Object"]["Name"] = key
+        path.write_text(json.dumps(page))
+    return day[: len(keys)]
+
+
+def test_a_renamed_reel_never_takes_another_videos_own(day: list[Path], tmp_path: Path) -> None:
+    extra = json.loads(day[2].read_text()) | {"JobId": "job-A004"}
+    day.append(tmp_path / "A004.json")
+    day[-1].write_text(json.dumps(extra))
+    videos = _named([day[0], day[1], day[2], day[-1]], "A001C001.mov", "A001C001_1.mov", "A001C002.mov", "A001C003.mov")
+    for output in ("day.edl", "day.otio"):
+        convert(videos, tmp_path / output, "sequence")
+    again = tmp_path / "again.edl"
+    assert main(["convert", str(tmp_path / "day.otio"), "-o", str(again)]) == 0  # the OTIO route keeps them too
+    for edl in (tmp_path / "day.edl", again):
+        reels = list(dict.fromkeys(event.edits[0].source for event in pycmx.parse_cmx3600(edl.open()).events))
+        assert reels == ["A001C001", "A001C004", "A001C002", "A001C003"]
+
+
+def test_a_sequence_keeps_each_kind_of_lane_together(day: list[Path], tmp_path: Path) -> None:
+    from otio_rekognition.arguments import ReadOptions
+    from otio_rekognition.otio_adapters.rekognition import load_videos
+    from otio_rekognition.timeline.cutlist import sequence_cut_list
+
+    options = ReadOptions(videos="sequence", cue_track=True, analysis_tracks=True)
+    cuts = sequence_cut_list(load_videos([(str(path), path.read_bytes()) for path in day], options))
+    assert [{event.kind for event in lane} for lane in cuts.cue_tracks] == [{"cue"}, {"labels"}]
+    assert len(cuts.cue_tracks[0]) == 3 and len(cuts.cue_tracks[1]) == 1
+
+
+def test_a_sequence_has_no_one_response(day: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    timeline = convert(day, tmp_path / "day.otio", "sequence")
+    assert main(["convert", str(timeline), "-o", str(tmp_path / "back.json")]) == 1
+    assert "is a sequence of 3 videos: a response is of one video" in capsys.readouterr().err
+    collection = otio.adapters.read_from_file(str(convert(day, tmp_path / "bin.otio", "bin")), "otio_json")
+    with pytest.raises(otio.exceptions.OTIOError, match="expected a timeline, got a SerializableCollection"):
+        otio.adapters.write_to_string(collection, "rekognition")
+
+
+def test_a_marker_before_a_later_videos_first_shot_is_of_that_video(day: list[Path], tmp_path: Path) -> None:
+    page = json.loads(day[1].read_text())
+    shots = [segment for segment in page["Segments"] if segment["Type"] == "SHOT"]
+    first = shots[0]
+    first["StartFrameNumber"], first["StartTimestampMillis"], first["StartTimecodeSMPTE"] = 20, 800, "00:00:00:20"
+    page["Segments"] = [*shots, build_segment("TECHNICAL_CUE", 0, 9, RATE, {"Type": "Slate", "Confidence": 95.0})]
+    day[1].write_text(json.dumps(page))
+    rows = list(csv.DictReader(io.StringIO(convert(day, tmp_path / "day.csv", "sequence").read_text("utf-8-sig"))))
+    slates = [(row["source_in"], row["first_frame"]) for row in rows if row["name"] == "Slate"]
+    assert slates == [("00:00:00:00", "0")] * 3
+
+
+def test_a_bin_ale_lists_what_covers_a_shot_however_early_it_started(day: list[Path], tmp_path: Path) -> None:
+    labels = json.loads(day[3].read_text())
+    labels["Labels"] = [
+        {"Timestamp": millis, "Label": {"Name": "Bird", "Confidence": 90.0}} for millis in range(0, 4000, 500)
+    ]
+    day[3].write_text(json.dumps(labels))
+    read = otio.adapters.read_from_file(str(convert(day, tmp_path / "bin.ale", "bin")), "ale")
+    rows = {clip.name: dict(clip.metadata["ALE"]) for clip in read.find_clips()}
+    assert rows["A002 Shot 0002"]["Labels"] == rows["A002 Shot 0003"]["Labels"] == "Bird"
+    assert rows["A001 Shot 0001"]["Cues"] == rows["A002 Shot 0001"]["Cues"] == "Slate"
+    assert rows["A001 Shot 0002"]["Cues"] == ""  # the slate ends before it

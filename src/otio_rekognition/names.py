@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import quote, unquote, urlsplit
 
@@ -78,6 +80,25 @@ def reel_name(name: str) -> str:
     the media's name (without its extension) so it is the same every run."""
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
     return _NOT_REEL.sub("", stem.upper())[:REEL_LENGTH] or "AX"
+
+
+def distinct_reels(reels: Sequence[str]) -> list[str]:
+    """Reels of several videos, each its own: one named as an earlier one's
+    (clip001.mov of two cameras, names alike in their first eight
+    characters) ends in its place among them, never in a reel another of
+    them has, so relinking by reel finds each video's own footage."""
+    taken = set(reels)
+    distinct: list[str] = []
+    for number, reel in enumerate(reels, start=1):
+        if reel in distinct:
+            reel = next(
+                candidate
+                for count in itertools.count(number)
+                if (candidate := reel[: REEL_LENGTH - len(str(count))] + str(count)) not in taken
+            )
+            taken.add(reel)
+        distinct.append(reel)
+    return distinct
 
 
 def without_extension(key: str) -> str:

@@ -27,6 +27,9 @@ if sys.platform != "win32":
 
 LEDGER_NAME = ".otio-rekognition-batch.json"
 LEDGER_BASE = LEDGER_NAME.removesuffix(".json")
+# The run's videos together, by --videos mode (dailies.sequence.edl, dailies.bin.labels.xml...): no video's files
+# take these names.
+DAILIES_BASES = {"sequence": "dailies.sequence", "bin": "dailies.bin"}
 # A video's states, in the order it goes through them.
 PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED = "pending", "started", "succeeded", "converted", "failed"
 STATES = (PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED)
@@ -133,6 +136,8 @@ class Ledger:
         held = {video.source: video.output for video in self.videos.values()}
         claims = output_names.Claims((base, source) for source, base in held.items())
         claims.hold(LEDGER_BASE, "the batch's ledger")
+        for base in DAILIES_BASES.values():
+            claims.hold(base, "the batch's dailies")
         wanted: dict[str, output_names.Wanted] = {}
         for video in given:  # a new video's output is still its path below the folder, extension and all
             if video.source not in held and video.state != FAILED:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from otio_rekognition.arguments import ReadOptions
+from otio_rekognition.aws.ledger import DAILIES_BASES
 from otio_rekognition.cli.common import (
     _connection,
     _read_input,
@@ -29,6 +30,7 @@ from otio_rekognition.formats import (
     RESPONSE_FORMAT,
 )
 from otio_rekognition.output import write_atomically
+from otio_rekognition.output_names import fold, job_base
 
 
 def batch(arguments: argparse.Namespace) -> int:
@@ -182,8 +184,8 @@ def batch(arguments: argparse.Namespace) -> int:
     if dailies and not interrupted:
         converted = [item for item in jobs if item.state == ledgers.CONVERTED]
         copies = [None if arguments.media_folder is None else _local_copy(item, prefix) for item in converted]
-        _write_dailies(folder, [item.files for item in converted], copies, {**read_options, "videos": dailies},
-                       arguments.formats, writer_arguments)  # fmt: skip
+        _write_dailies(folder, arguments.analysis, [item.files for item in jobs], [item.files for item in converted],
+                       copies, {**read_options, "videos": dailies}, arguments.formats, writer_arguments)  # fmt: skip
     if interrupted:
         print(f"{PROGRAM}: interrupted; {ledger.path} keeps the state: run again to resume", file=sys.stderr)
         return 130
@@ -192,6 +194,8 @@ def batch(arguments: argparse.Namespace) -> int:
 
 def _write_dailies(
     folder: Path,
+    analysis: str,
+    every_video: list[str],
     converted: list[str],
     copies: list[str | None],
     read_options: dict[str, Any],
@@ -203,10 +207,10 @@ def _write_dailies(
     the responses the run saved (each with its local copy, as it was
     converted); a format that cannot is said and skipped."""
     mode = read_options.pop("videos")
-    stem = f"dailies.{mode}"
     if not converted:
         return
-    if stem in converted:
+    stem = job_base(DAILIES_BASES[mode], analysis)
+    if any(fold(files) == fold(stem) for files in every_video):  # a ledger's from before the names were kept
         raise AdapterArgumentError(f"{folder / stem}: a video's files are named so; the dailies are not written")
     videos = []
     for files, copy in zip(converted, copies, strict=True):

@@ -20,7 +20,16 @@ from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions
 from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.video import Video
-from otio_rekognition.timeline.layout import KIND_SHOT, Layout, Piece, check_one_sequence, lay_out, several, with_gaps
+from otio_rekognition.timeline.layout import (
+    KIND_SHOT,
+    Layout,
+    Piece,
+    check_one_sequence,
+    distinct_reels,
+    lay_out,
+    several,
+    with_gaps,
+)
 from otio_rekognition.timeline.metadata import (
     METADATA_KEY,
     fcp_xml_metadata,
@@ -96,7 +105,7 @@ def build_sequence(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.T
     order given), each video's clips and markers as its own timeline has
     them, the next starting where the last one's frames end; the timeline
     records each video's metadata under ``videos``."""
-    timelines = [build_timeline(video, options) for video, options in videos]
+    timelines = _with_distinct_reels([build_timeline(video, options) for video, options in videos])
     check_one_sequence(videos)
     first = timelines[0]
     rate = float(videos[0][0].rate)
@@ -127,8 +136,8 @@ def build_bin(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.Serial
     every marker (and the video's metadata), then a subclip per shot named
     after the video and the shot, carrying the markers that start in it."""
     found: list[otio.schema.Clip] = []
-    for video, options in videos:
-        timeline = build_timeline(video, options)
+    timelines = _with_distinct_reels([build_timeline(video, options) for video, options in videos])
+    for (video, _), timeline in zip(videos, timelines, strict=True):
         clips = list(timeline.tracks[0].find_clips(shallow_search=True))
         if not clips:
             raise TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
@@ -151,6 +160,18 @@ def build_bin(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.Serial
             subclip.markers[:] = inside
             found.append(subclip)
     return otio.schema.SerializableCollection(name=several(found[0].name, len(videos)), children=found)
+
+
+def _with_distinct_reels(timelines: list[otio.schema.Timeline]) -> list[otio.schema.Timeline]:
+    """The videos' timelines, each clip's reel its video's own (layout.distinct_reels)."""
+    clips = [list(timeline.find_clips()) for timeline in timelines]
+    reels = [next((str(clip.metadata["cmx_3600"]["reel"]) for clip in found if "cmx_3600" in clip.metadata), "")
+             for found in clips]  # fmt: skip
+    for found, reel, distinct in zip(clips, reels, distinct_reels(reels, [t.name for t in timelines]), strict=True):
+        for clip in found if distinct != reel else ():
+            if "cmx_3600" in clip.metadata:
+                clip.metadata["cmx_3600"] = {"reel": distinct}
+    return timelines
 
 
 def _gap(count: int, rate: float) -> otio.schema.Gap:

@@ -14,7 +14,6 @@ import bisect
 import dataclasses
 import functools
 import itertools
-import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import opentimelineio as otio
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import AUTO, ReadOptions, counted_drop_frame, timecode_frame
-from otio_rekognition.errors import RekognitionWarning, TimelineError
+from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.video import Video, video_mismatch
 from otio_rekognition.timeline.layout import (
     ANALYSIS_KINDS,
@@ -40,6 +39,7 @@ from otio_rekognition.timeline.layout import (
     Span,
     check_one_sequence,
     conformed_rate,
+    distinct_reels,
     lay_out,
     several,
     with_gaps,
@@ -134,6 +134,8 @@ class CutList:
     frame_size: tuple[int, int] | None = None  # width, height, when Rekognition reported them
     # A variable-rate file's own frames (read with --media): when each starts, in milliseconds.
     frame_starts: tuple[float, ...] | None = None
+    # The cue tracks' names, when known (a sequence of several videos puts each video's lanes on its namesakes).
+    cue_track_names: tuple[str, ...] = ()
 
     def millis(self, frame: int) -> Fraction:
         """When a frame of the media starts, in milliseconds from its first:
@@ -162,13 +164,19 @@ class CutList:
 
     def source_under(self, record_first: int) -> tuple[int, int]:
         """Where a record frame is in the media under it, as (source frame,
-        frame from the media's first): in the shot that holds it, else the last
-        one before it (a marker in a gap), else the first; a timeline's videos
-        each have their own."""
+        frame from the media's first): in the shot that holds it, else the
+        last one before it (a marker in a gap), unless that lies past the end
+        of its media (a sequence's next video, before its first shot), else
+        the first; a sequence's videos each have their own."""
         if not self.events:
             return record_first, record_first
-        event = self.events[max(bisect.bisect_right(self._event_starts, record_first) - 1, 0)]
+        index = max(bisect.bisect_right(self._event_starts, record_first) - 1, 0)
+        event = self.events[index]
         source = event.source_first + record_first - event.record_first
+        after = self.events[index + 1] if index + 1 < len(self.events) else None
+        if after is not None and source - event.media.start >= event.media.length and after.media != event.media:
+            event = after
+            source = event.source_first + record_first - event.record_first
         return source, source - event.media.start
 
     @functools.cached_property
@@ -297,10 +305,11 @@ def job_cut_list(video: Video, options: ReadOptions) -> CutList:
 
     shots, *cue_tracks = (tuple(map(event, track.clips)) for track in layout.tracks)
     locators = [locator(piece) for _, piece in layout.markers]
-    return _checked(
+    made = _checked(
         layout.name, video.rate, layout.drop_frame, layout.record_start, shots, tuple(cue_tracks), locators,
         video.frame_size, video.frame_starts,
     )  # fmt: skip
+    return dataclasses.replace(made, cue_track_names=tuple(track.name for track in layout.tracks[1:]))
 
 
 def sequence_cut_list(videos: Sequence[tuple[Video, ReadOptions]]) -> CutList:
@@ -312,20 +321,22 @@ def sequence_cut_list(videos: Sequence[tuple[Video, ReadOptions]]) -> CutList:
     cuts = _distinct_reels([job_cut_list(video, options) for video, options in videos])
     first = cuts[0]
     events: list[Event] = []
-    lanes: list[list[Event]] = []
+    lanes: dict[str, list[Event]] = {}  # by name, as the videos first have them: cues with cues, labels with labels
     locators: list[Locator] = []
     offset = 0
     for (video, _), video_cuts in zip(videos, cuts, strict=True):
         events += (dataclasses.replace(event, record_first=event.record_first + offset) for event in video_cuts.events)
-        for lane, track in enumerate(video_cuts.cue_tracks):
-            lanes += [[] for _ in range(lane + 1 - len(lanes))]
-            lanes[lane] += (dataclasses.replace(event, record_first=event.record_first + offset) for event in track)
+        for name, track in zip(video_cuts.cue_track_names, video_cuts.cue_tracks, strict=True):
+            lanes.setdefault(name, []).extend(
+                dataclasses.replace(event, record_first=event.record_first + offset) for event in track
+            )
         locators += (dataclasses.replace(mark, record_first=mark.record_first + offset) for mark in video_cuts.locators)
         offset += max(video.frame_count, video_cuts.duration)
-    return _checked(
+    made = _checked(
         several(first.name, len(cuts)), first.rate, first.drop_frame, first.record_start, tuple(events),
-        tuple(map(tuple, lanes)), locators, first.frame_size,
+        tuple(map(tuple, lanes.values())), locators, first.frame_size,
     )  # fmt: skip
+    return dataclasses.replace(made, cue_track_names=tuple(lanes))
 
 
 def bin_clips(videos: Sequence[tuple[Video, ReadOptions]]) -> tuple[CutList, ...]:
@@ -356,29 +367,14 @@ def bin_clips(videos: Sequence[tuple[Video, ReadOptions]]) -> tuple[CutList, ...
 
 
 def _distinct_reels(cut_lists: Sequence[CutList]) -> list[CutList]:
-    """Each video's cut list with a reel of its own: two videos whose names
-    give one reel (clip001.mov of two cameras; names alike in their first
-    eight characters) would be one tape to an editor relinking by reel. A
-    later one's is renamed, ending in its place among the videos, and said."""
-    seen: set[str] = set()
+    """Each video's cut list with a reel of its own (layout.distinct_reels)."""
+    reels = [cuts.events[0].media.reel if cuts.events else "" for cuts in cut_lists]
     distinct = []
-    for number, cuts in enumerate(cut_lists, start=1):
-        media = cuts.events[0].media if cuts.events else None
-        if media is None or media.reel not in seen:
-            seen.add(media.reel if media else "")
+    for cuts, reel in zip(cut_lists, distinct_reels(reels, [cuts.name for cuts in cut_lists]), strict=True):
+        if not cuts.events or cuts.events[0].media.reel == reel:
             distinct.append(cuts)
             continue
-        reel = next(
-            candidate
-            for count in itertools.count(number)
-            if (candidate := media.reel[: names.REEL_LENGTH - len(str(count))] + str(count)) not in seen
-        )
-        seen.add(reel)
-        warnings.warn(
-            f"{cuts.name}: reel {media.reel} is another video's too (named alike): written as {reel}",
-            RekognitionWarning,
-            stacklevel=4,
-        )
+        media = cuts.events[0].media
         renamed = dataclasses.replace(media, reel=reel)
 
         def moved(event: Event, media: Media = media, renamed: Media = renamed) -> Event:

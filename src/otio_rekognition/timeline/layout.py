@@ -184,6 +184,20 @@ def several(first: str, count: int) -> str:
     return first if count == 1 else f"{first} and {count - 1} more"
 
 
+def distinct_reels(reels: Sequence[str], videos: Sequence[str]) -> list[str]:
+    """The reels of several videos (``videos``: their names for messages), each its own (names.distinct_reels),
+    every renamed one said."""
+    made = names.distinct_reels(reels)
+    for reel, renamed, video in zip(reels, made, videos, strict=True):
+        if renamed != reel:
+            warnings.warn(
+                f"{video}: reel {reel} is another video's too (named alike): written as {renamed}",
+                RekognitionWarning,
+                stacklevel=3,
+            )
+    return made
+
+
 def check_one_sequence(videos: Sequence[tuple[Video, ReadOptions]]) -> None:
     """Videos cut into one sequence must play at one rate and count their
     timecodes one way (TimelineError naming both, when not): an edit list

@@ -61,7 +61,16 @@ class _Found:
 
 def timeline_response_text(timeline: otio.schema.Timeline) -> str:
     """The response as JSON, checked by this package's own reader: never a
-    file that cannot be read back (an edited timeline can make anything)."""
+    file that cannot be read back (an edited timeline can make anything).
+    One video's: a sequence or bin of several (--videos) has a response per video, in its own jobs."""
+    if not isinstance(timeline, otio.schema.Timeline):
+        raise TimelineError(f"expected a timeline, got a {type(timeline).__name__}: a bin has no one response")
+    videos = timeline_values(timeline).get("videos")
+    if isinstance(videos, list) and len(videos) > 1:
+        raise TimelineError(
+            f"timeline {timeline.name!r} is a sequence of {len(videos)} videos: a response is of one video "
+            "(each video's jobs are its responses)"
+        )
     text = _json_text(timeline_to_response(timeline), timeline.name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RekognitionWarning)

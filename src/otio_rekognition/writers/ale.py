@@ -16,6 +16,7 @@ for columns of its own; no value has a tab or a line break.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 from otio_rekognition import names
@@ -43,15 +44,20 @@ def ale_bin(clips: Sequence[CutList]) -> str:
     row per shot's subclip, named after its video and shot (Avid makes the
     master clips from the rows' tape and source file); a video without shots,
     a row of its whole length."""
-    rows = [
-        clip.for_timecode()
-        for number, clip in enumerate(clips)
-        if not is_master(clip) or number + 1 == len(clips) or is_master(clips[number + 1])
-    ]
-    return _document(rows[0], [
-        _row(clip, clip.events[0], clip.name, [locator for locator in clip.locators if locator.kind != KIND_SHOT])
-        for clip in rows
-    ])  # fmt: skip
+    rows: list[list[str]] = []
+    first: CutList | None = None
+    for number, clip in enumerate(clips):
+        if is_master(clip):  # before its subclips: what a row lists is what its video found over the shot
+            master = clip.for_timecode()
+            found = [locator for locator in master.locators if locator.kind != KIND_SHOT]
+            if number + 1 < len(clips) and not is_master(clips[number + 1]):
+                continue
+        shot = clip.for_timecode().events[0]
+        # In the master clip's frames, where its video's markers are.
+        placed = dataclasses.replace(shot, record_first=shot.source_first - shot.media.start)
+        rows.append(_row(master, placed, clip.name, found))
+        first = first or master
+    return _document(first or clips[0].for_timecode(), rows)
 
 
 def _document(cuts: CutList, rows: list[list[str]]) -> str:
