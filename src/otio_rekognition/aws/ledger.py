@@ -30,6 +30,17 @@ LEDGER_BASE = LEDGER_NAME.removesuffix(".json")
 # The run's videos together, by --videos mode (dailies.sequence.edl, dailies.bin.labels.xml...): no video's files
 # take these names.
 DAILIES_BASES = {"sequence": "dailies.sequence", "bin": "dailies.bin"}
+
+
+def dailies_base(mode: str, analysis: str, videos: Iterable[str]) -> str:
+    """The base of the run's dailies' files (``dailies.sequence``, ``dailies.bin.labels``); LedgerError when one
+    of ``videos`` (their files' bases) has it, as a ledger from before the names were held may."""
+    base = output_names.job_base(DAILIES_BASES[mode], analysis)
+    if any(output_names.fold(files) == output_names.fold(base) for files in videos):
+        raise LedgerError(f"{base}: a video's files are named so; the dailies are not written")
+    return base
+
+
 # A video's states, in the order it goes through them.
 PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED = "pending", "started", "succeeded", "converted", "failed"
 STATES = (PENDING, STARTED, SUCCEEDED_STATE, CONVERTED, FAILED)

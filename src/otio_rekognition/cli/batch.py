@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from otio_rekognition.arguments import ReadOptions
-from otio_rekognition.aws.ledger import DAILIES_BASES
+from otio_rekognition.aws.ledger import dailies_base
 from otio_rekognition.cli.common import (
     _connection,
     _read_input,
@@ -30,7 +30,6 @@ from otio_rekognition.formats import (
     RESPONSE_FORMAT,
 )
 from otio_rekognition.output import write_atomically
-from otio_rekognition.output_names import fold, job_base
 
 
 def batch(arguments: argparse.Namespace) -> int:
@@ -209,9 +208,7 @@ def _write_dailies(
     mode = read_options.pop("videos")
     if not converted:
         return
-    stem = job_base(DAILIES_BASES[mode], analysis)
-    if any(fold(files) == fold(stem) for files in every_video):  # a ledger's from before the names were kept
-        raise AdapterArgumentError(f"{folder / stem}: a video's files are named so; the dailies are not written")
+    stem = dailies_base(mode, analysis, every_video)
     videos = []
     for files, copy in zip(converted, copies, strict=True):
         response = str(folder / f"{files}{FORMAT_SUFFIXES[RESPONSE_FORMAT]}")

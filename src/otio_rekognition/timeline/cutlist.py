@@ -277,10 +277,11 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     locators.extend(
         _locator(marker, frame_of(marker.marked_range.start_time, rate), rate) for marker in timeline.tracks.markers
     )
-    return _checked(
+    made = _checked(
         timeline.name, rate, drop_frame, record_start, events, cue_tracks, locators, video_frame_size(timeline),
         recorded_frame_starts(timeline),
     )  # fmt: skip
+    return dataclasses.replace(made, cue_track_names=tuple(track.name for track in tracks[1:]))
 
 
 def job_cut_list(video: Video, options: ReadOptions) -> CutList:
