@@ -126,6 +126,10 @@ def load_videos(
     )
 
 
+# What this tool writes beside a video (its job's JSON, its timelines, a review page) is no copy of it.
+_WRITTEN = {suffix.rsplit(".", 1)[-1] for suffix in FORMAT_SUFFIXES.values()} | {"json", "html"}
+
+
 def _copy_in(folder: Path, video: Video) -> str:
     """The video's copy in ``folder``: the file named as its S3 object, else the one file of that stem
     (a proxy transcoded to another container: ep1.mov as ep1.mp4)."""
@@ -138,12 +142,10 @@ def _copy_in(folder: Path, video: Video) -> str:
     if (folder / name).is_file():
         return str(folder / name)
     stem = Path(name).stem
-    # What this tool writes beside a video (its job's JSON, its timelines) is no copy of it.
-    written = {suffix.rsplit(".", 1)[-1] for suffix in FORMAT_SUFFIXES.values()} | {"json", "html"}
     found = [
         path
         for path in folder.iterdir()
-        if path.is_file() and path.stem == stem and path.suffix.lower().lstrip(".") not in written
+        if path.is_file() and path.stem == stem and path.suffix.lower().lstrip(".") not in _WRITTEN
     ]
     if len(found) != 1:
         have = "none" if not found else ", ".join(sorted(path.name for path in found))

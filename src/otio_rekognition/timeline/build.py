@@ -18,7 +18,6 @@ import opentimelineio as otio
 
 from otio_rekognition import frames, names
 from otio_rekognition.arguments import ReadOptions
-from otio_rekognition.errors import TimelineError
 from otio_rekognition.rekognition.video import Video
 from otio_rekognition.timeline.layout import (
     KIND_SHOT,
@@ -27,7 +26,9 @@ from otio_rekognition.timeline.layout import (
     check_one_sequence,
     distinct_reels,
     lay_out,
+    nothing_to_bin,
     several,
+    subclip_name,
     with_gaps,
 )
 from otio_rekognition.timeline.metadata import (
@@ -105,8 +106,8 @@ def build_sequence(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.T
     order given), each video's clips and markers as its own timeline has
     them, the next starting where the last one's frames end; the timeline
     records each video's metadata under ``videos``."""
-    timelines = _with_distinct_reels([build_timeline(video, options) for video, options in videos])
     check_one_sequence(videos)
+    timelines = _with_distinct_reels([build_timeline(video, options) for video, options in videos])
     first = timelines[0]
     rate = float(videos[0][0].rate)
     sequence = otio.schema.Timeline(name=several(first.name, len(timelines)), global_start_time=first.global_start_time)
@@ -140,19 +141,18 @@ def build_bin(videos: Sequence[tuple[Video, ReadOptions]]) -> otio.schema.Serial
     for (video, _), timeline in zip(videos, timelines, strict=True):
         clips = list(timeline.tracks[0].find_clips(shallow_search=True))
         if not clips:
-            raise TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
+            raise nothing_to_bin(video)
         reference = clips[0].media_reference
         name = names.media_name(reference.target_url)
         master = otio.schema.Clip(name=name, media_reference=reference.clone(), source_range=reference.available_range)
         master.metadata[METADATA_KEY] = dict(timeline.metadata[METADATA_KEY])
         master.markers.extend(marker.clone() for clip in clips for marker in clip.markers)
         found.append(master)
-        stem = name.rsplit(".", 1)[0] if "." in name else name
         for clip in clips:
             if item_facts(clip).kind != KIND_SHOT:
                 continue
             subclip = clip.clone()
-            subclip.name = f"{stem} {clip.name}"
+            subclip.name = subclip_name(name, clip.name)
             # Only the markers that start in it (the first shot carries those before it in the timeline).
             inside = [
                 marker for marker in subclip.markers if clip.source_range.contains(marker.marked_range.start_time)

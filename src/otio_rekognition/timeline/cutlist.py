@@ -41,7 +41,9 @@ from otio_rekognition.timeline.layout import (
     conformed_rate,
     distinct_reels,
     lay_out,
+    nothing_to_bin,
     several,
+    subclip_name,
     with_gaps,
 )
 from otio_rekognition.timeline.metadata import (
@@ -251,11 +253,6 @@ def cut_list(timeline: otio.schema.Timeline, start_timecode: str | None = None, 
     """Flatten ``timeline``. ``start_timecode`` overrides its global start
     time; ``timecode`` (auto, df, ndf) how timecodes are counted, auto being
     as the timeline was read (drop frame at 29.97/59.94 for other timelines)."""
-    if not isinstance(timeline, otio.schema.Timeline):
-        raise TimelineError(
-            f"expected a timeline, got a {type(timeline).__name__}: a bin of clips is written from the jobs "
-            "(otio-rekognition convert --videos bin), not from OTIO"
-        )
     rate = timeline_rate(timeline)
     counted = conformed_rate(rate, f"timeline {timeline.name!r}")
     drop_frame = counted_drop_frame(timecode, counted or rate, recorded_drop_frame(timeline))
@@ -349,11 +346,10 @@ def bin_clips(videos: Sequence[tuple[Video, ReadOptions]]) -> tuple[CutList, ...
     every_cuts = _distinct_reels([job_cut_list(video, options) for video, options in videos])
     for (video, _), cuts in zip(videos, every_cuts, strict=True):
         if not cuts.events:
-            raise TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
+            raise nothing_to_bin(video)
         media = cuts.events[0].media
         master = Event(media.name, 0, media.start, media.length, media, KIND_MEDIA, media.name, None)
         clips.append(dataclasses.replace(cuts, name=media.name, events=(master,), cue_tracks=(), duration=media.length))
-        stem = media.name.rsplit(".", 1)[0] if "." in media.name else media.name
         for shot in (event for event in cuts.events if event.kind == KIND_SHOT):
             inside = [
                 dataclasses.replace(locator, record_first=locator.record_first - shot.record_first)
@@ -361,8 +357,8 @@ def bin_clips(videos: Sequence[tuple[Video, ReadOptions]]) -> tuple[CutList, ...
                 if shot.record_first <= locator.record_first < shot.record_first + shot.length
             ]
             clips.append(dataclasses.replace(
-                cuts, name=f"{stem} {shot.name}", events=(dataclasses.replace(shot, record_first=0),), cue_tracks=(),
-                locators=tuple(inside), duration=shot.length,
+                cuts, name=subclip_name(media.name, shot.name), events=(dataclasses.replace(shot, record_first=0),),
+                cue_tracks=(), locators=tuple(inside), duration=shot.length,
             ))  # fmt: skip
     return tuple(clips)
 

@@ -184,6 +184,15 @@ def several(first: str, count: int) -> str:
     return first if count == 1 else f"{first} and {count - 1} more"
 
 
+def subclip_name(media_name: str, shot_name: str) -> str:
+    """A shot's subclip in a bin of several videos: ``A001 Shot 0003``."""
+    return f"{names.without_extension(media_name)} {shot_name}"
+
+
+def nothing_to_bin(video: Video) -> TimelineError:
+    return TimelineError(f"{video.source}: no shots and no length: nothing of it to put in a bin")
+
+
 def distinct_reels(reels: Sequence[str], videos: Sequence[str]) -> list[str]:
     """The reels of several videos (``videos``: their names for messages), each its own (names.distinct_reels),
     every renamed one said."""

@@ -14,7 +14,13 @@ from otio_rekognition.errors import TimelineError
 
 
 def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
-    """The exact rate of the global start time, else of the first clip."""
+    """The exact rate of the global start time, else of the first clip;
+    TimelineError for what is no timeline (a bin of clips, from the jobs with --videos bin)."""
+    if not isinstance(timeline, otio.schema.Timeline):
+        raise TimelineError(
+            f"expected a timeline, got a {type(timeline).__name__}: a bin of clips is written from the jobs "
+            "(otio-rekognition convert --videos bin), not from OTIO"
+        )
     times = [timeline.global_start_time] if timeline.global_start_time is not None else []
     first_clip = next(iter(timeline.find_clips()), None)
     if first_clip is not None:

@@ -62,9 +62,7 @@ class _Found:
 def timeline_response_text(timeline: otio.schema.Timeline) -> str:
     """The response as JSON, checked by this package's own reader: never a
     file that cannot be read back (an edited timeline can make anything).
-    One video's: a sequence or bin of several (--videos) has a response per video, in its own jobs."""
-    if not isinstance(timeline, otio.schema.Timeline):
-        raise TimelineError(f"expected a timeline, got a {type(timeline).__name__}: a bin has no one response")
+    One video's: a sequence of several (--videos) has a response per video, in its own jobs."""
     videos = timeline_values(timeline).get("videos")
     if isinstance(videos, list) and len(videos) > 1:
         raise TimelineError(

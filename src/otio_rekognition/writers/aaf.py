@@ -146,10 +146,9 @@ def _write_bin(clips: Sequence[CutList], aaf: Any) -> None:
         if is_master(clip):  # before its subclips; its mob chain at its own rate and timecode
             [source] = _sources([clip])
             masters[event.media.url] = _Master(_mob_chain(aaf, source, clip), source.start)
-        master = masters[event.media.url]
-        if is_master(clip):
-            mob = master.mob
+            mob = masters[event.media.url].mob
         else:
+            master = masters[event.media.url]
             mob = aaf.create.CompositionMob(clip.name)
             mob.usage = "Usage_SubClip"
             start = event.source_first - master.start
